@@ -1,0 +1,134 @@
+import { getLexicon, Tag } from './lexicon';
+
+/** A word or merged phrase of a message with its word classes. */
+interface Item {
+	text: string;
+	tags: number;
+}
+
+/** Merges known phrases (longest first) and tags every word; typos of key words count as the word. */
+export function tagTokens(tokens: string[]): Item[] {
+	const { phrases, typos, phraseStarts } = getLexicon();
+	const items: Item[] = [];
+	let i = 0;
+	while (i < tokens.length) {
+		const token = tokens[i];
+		let length = 1;
+		let text = phrases.has(token) ? token : (typos.get(token) ?? token);
+		let tags = phrases.get(text) ?? 0;
+		const longest = Math.min(phraseStarts.get(token) ?? 1, tokens.length - i);
+		let phrase = token;
+		for (let n = 2; n <= longest; n++) {
+			phrase += ' ' + tokens[i + n - 1];
+			const phraseTags = phrases.get(phrase);
+			if (phraseTags !== undefined) {
+				length = n;
+				text = phrase;
+				tags = phraseTags;
+			}
+		}
+		items.push({ text, tags });
+		i += length;
+	}
+	return items;
+}
+
+const WINDOW = {
+	reachBefore: 6,
+	reachAfter: 4,
+	wantBefore: 4,
+	actAfter: 3,
+	negationBefore: 4,
+	ownerBefore: 3,
+};
+
+function has(items: Item[], from: number, to: number, tag: number): boolean {
+	for (let k = Math.max(0, from); k <= Math.min(items.length - 1, to); k++) {
+		if (items[k].tags & tag) return true;
+	}
+	return false;
+}
+
+/** Someone else's person ("my agent") or the contact describing themself ("I'm an agent"). */
+function isOwnedOrSelf(clause: Item[], p: number): boolean {
+	for (let k = p - 1; k >= Math.max(0, p - WINDOW.ownerBefore); k--) {
+		const tags = clause[k].tags;
+		if (tags & (Tag.possessive | Tag.self)) return true;
+		if (tags & (Tag.reach | Tag.want)) return false;
+	}
+	return p + 1 < clause.length && (clause[p + 1].tags & Tag.self) !== 0;
+}
+
+function isNegated(clause: Item[], from: number, to: number): boolean {
+	return has(clause, from - WINDOW.negationBefore, to, Tag.negation);
+}
+
+function personRequest(clause: Item[], p: number): number | undefined {
+	const tags = clause[p].tags;
+	const strong = (tags & Tag.person) !== 0;
+	if (clause[p + 1] && clause[p + 1].tags & Tag.notPerson) return undefined;
+	if (isOwnedOrSelf(clause, p)) return undefined;
+
+	for (let k = p - 1; k >= Math.max(0, p - WINDOW.reachBefore); k--) {
+		if (clause[k].tags & Tag.reach) return k;
+		if (strong && p - k <= WINDOW.wantBefore && clause[k].tags & Tag.want) return k;
+	}
+	for (let k = p + 1; k <= Math.min(clause.length - 1, p + WINDOW.reachAfter); k++) {
+		if (clause[k].tags & Tag.reach) return k;
+		if (k - p <= WINDOW.actAfter && clause[k].tags & Tag.act) return k;
+	}
+	// "live agent", "human please": a person word with nothing but fillers around it.
+	if (strong && clause.every((item, k) => k === p || item.tags & (Tag.filler | Tag.person))) {
+		return p;
+	}
+	return undefined;
+}
+
+function clauseRequest(clause: Item[]): string | undefined {
+	for (let p = 0; p < clause.length; p++) {
+		const tags = clause[p].tags;
+		if (tags & (Tag.person | Tag.someone) && !(tags & Tag.nobody)) {
+			const verb = personRequest(clause, p);
+			if (verb !== undefined && !isNegated(clause, Math.min(p, verb), Math.max(p, verb))) {
+				return clause.map((item) => item.text).join(' ');
+			}
+		}
+		if (tags & Tag.callback && !isNegated(clause, p, p - 1)) {
+			return clause.map((item) => item.text).join(' ');
+		}
+		// "I don't want a bot", "stop the bot": refusing the bot asks for a person.
+		if (tags & Tag.bot && !has(clause, p - 3, p - 1, Tag.self)) {
+			const refused =
+				has(clause, p - 5, p - 1, Tag.refuse) ||
+				(has(clause, p - 7, p - 1, Tag.negation) && has(clause, p - 6, p - 1, Tag.want | Tag.reach));
+			if (refused) return clause.map((item) => item.text).join(' ');
+		}
+	}
+	return undefined;
+}
+
+/**
+ * The contact asks to reach a person: a verb of reaching or wanting aimed at a word for a person,
+ * a person asked to act (call me, reply), a call-back request, or a refusal of the bot; not when
+ * negated in the same clause, not someone else's agent, not "human resources".
+ * Returns the clause that asked, or undefined.
+ */
+export function findContactRequest(tokens: string[]): string | undefined {
+	const { requestWords, clauseWords } = getLexicon();
+	let start = 0;
+	let candidate = false;
+	for (let i = 0; i <= tokens.length; i++) {
+		if (i === tokens.length || clauseWords.has(tokens[i])) {
+			// Only clauses with a word for a person, a call or the bot are parsed: most are not.
+			if (candidate) {
+				const found = clauseRequest(tagTokens(tokens.slice(start, i)));
+				if (found !== undefined) return found;
+			}
+			start = i + 1;
+			candidate = false;
+		} else if (!candidate && requestWords.has(tokens[i])) {
+			candidate = true;
+		}
+	}
+	return undefined;
+}

@@ -1,0 +1,47 @@
+/**
+ * The phrase grammar of one language, written in normalised text (see normalise.ts): lower case,
+ * no accents, "don't" as "dont", elisions split ("l agent"). Word lists may hold phrases of up to
+ * three words. The `*Patterns` lists are regular-expression sources matched on whole words.
+ */
+export interface LanguagePhrases {
+	/** Words for a person the contact can be handed to: human, agent, representative, staff … */
+	person: string[];
+	/** Someone, anybody: a person only when a verb of reaching points at it. */
+	someone: string[];
+	/** Nobody: never a request ("I don't want to talk to anyone" → "nadie", "niemand"). */
+	nobody: string[];
+	/** Verbs of reaching that take a person: talk, speak, connect, transfer … */
+	reach: string[];
+	/** Verbs of wanting that take a person directly: need, want, get me … */
+	want: string[];
+	/** What a person does for the contact, after the person: call, reply, help … */
+	act: string[];
+	/** Phrases that ask for a call back on their own. */
+	callback: string[];
+	/** Negation words; their scope ends at a clause break. */
+	negation: string[];
+	/** "why can't I": a negation that is a question, not a refusal. */
+	questionNegation: string[];
+	/** Before a person word, makes it someone else's (my agent, our agent). */
+	possessive: string[];
+	/** Before a person word, says the contact is one (I'm an agent myself). */
+	self: string[];
+	/** After a person word, makes it a thing (human resources, human-centered). */
+	notPerson: string[];
+	/** Words for the bot, for "I don't want a bot" and "stop the bot". */
+	bot: string[];
+	/** Words that say enough of the bot: stop, tired of … */
+	refuse: string[];
+	/** Words that may stand alone with a person word: "live agent", "human please". */
+	filler: string[];
+	/** Conjunctions that start a new clause, like a comma. */
+	clauseBreak: string[];
+	/** A bot reply that says it cannot answer. */
+	noAnswerPatterns: string[];
+	/** Look-alikes of the above that are not (I'm not sure if you saw …). */
+	noAnswerExceptions: string[];
+	/** A user message saying the previous answer did not help. */
+	dissatisfactionPatterns: string[];
+	/** A user message saying the answer helped. */
+	successPatterns: string[];
+}

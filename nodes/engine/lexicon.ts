@@ -1,0 +1,162 @@
+import { CLAUSE, editsOf } from './normalise';
+import type { LanguagePhrases } from './languages/LanguagePhrases';
+import { english } from './languages/en';
+import { spanish } from './languages/es';
+import { french } from './languages/fr';
+import { german } from './languages/de';
+import { portuguese } from './languages/pt';
+import { italian } from './languages/it';
+import { dutch } from './languages/nl';
+
+export const LANGUAGES: Record<string, LanguagePhrases> = {
+	en: english,
+	es: spanish,
+	fr: french,
+	de: german,
+	pt: portuguese,
+	it: italian,
+	nl: dutch,
+};
+
+/** Word classes of the contact-request grammar, as bits so that a phrase can be in several. */
+export const Tag = {
+	person: 1 << 0,
+	someone: 1 << 1,
+	nobody: 1 << 2,
+	reach: 1 << 3,
+	want: 1 << 4,
+	act: 1 << 5,
+	callback: 1 << 6,
+	negation: 1 << 7,
+	questionNegation: 1 << 8,
+	possessive: 1 << 9,
+	self: 1 << 10,
+	notPerson: 1 << 11,
+	bot: 1 << 12,
+	refuse: 1 << 13,
+	filler: 1 << 14,
+	clause: 1 << 15,
+} as const;
+
+const TAGGED_LISTS: Array<[keyof LanguagePhrases, number]> = [
+	['person', Tag.person],
+	['someone', Tag.someone],
+	['nobody', Tag.nobody],
+	['reach', Tag.reach],
+	['want', Tag.want],
+	['act', Tag.act],
+	['callback', Tag.callback],
+	['negation', Tag.negation],
+	['questionNegation', Tag.questionNegation],
+	['possessive', Tag.possessive],
+	['self', Tag.self],
+	['notPerson', Tag.notPerson],
+	['bot', Tag.bot],
+	['refuse', Tag.refuse],
+	['filler', Tag.filler],
+	['clauseBreak', Tag.clause],
+];
+
+/** Words whose one-letter typos are mapped back to them ("humna", "reprsentative"). */
+const TYPO_TOLERANT = Tag.person | Tag.reach;
+const TYPO_MIN_LENGTH = 5;
+/** Real words that are one edit from a key word and must keep their own meaning. */
+const NOT_TYPOS = ['stuff', 'stiff', 'humane', 'humor', 'parson', 'persons', 'speck', 'spear', 'chart', 'react'];
+
+export interface Lexicon {
+	/** Phrase (1 to 4 normalised words) → tag bits. */
+	phrases: Map<string, number>;
+	/** Typo → the word it stands for. */
+	typos: Map<string, string>;
+	/** Words without which a clause cannot ask for a person: the rest of the grammar is skipped. */
+	requestWords: Set<string>;
+	/** Single words that end a clause ("but"). */
+	clauseWords: Set<string>;
+	/** First word of a phrase of several words → the most words such a phrase has. */
+	phraseStarts: Map<string, number>;
+	noAnswer: RegExp;
+	noAnswerExceptions: RegExp;
+	dissatisfaction: RegExp;
+	success: RegExp;
+}
+
+function wholeWords(sources: string[]): RegExp {
+	return new RegExp(` (?:${sources.join('|')}) `);
+}
+
+function buildLexicon(): Lexicon {
+	const phrases = new Map<string, number>();
+	const languages = Object.values(LANGUAGES);
+	for (const language of languages) {
+		for (const [list, tag] of TAGGED_LISTS) {
+			for (const phrase of language[list] as string[]) {
+				phrases.set(phrase, (phrases.get(phrase) ?? 0) | tag);
+			}
+		}
+	}
+	phrases.set(CLAUSE, Tag.clause);
+
+	// A merged phrase that holds a negation word ("no need", "im not a") still negates,
+	// unless it is a question ("why can't I").
+	for (const [phrase, tags] of phrases) {
+		if (!phrase.includes(' ') || tags & Tag.questionNegation) continue;
+		if (phrase.split(' ').some((word) => (phrases.get(word) ?? 0) & Tag.negation)) {
+			phrases.set(phrase, tags | Tag.negation);
+		}
+	}
+
+	const typos = new Map<string, string>();
+	const blocked = new Set(NOT_TYPOS);
+	for (const [phrase, tags] of phrases) {
+		if (!(tags & TYPO_TOLERANT) || phrase.includes(' ') || phrase.length < TYPO_MIN_LENGTH) continue;
+		for (const typo of editsOf(phrase)) {
+			if (phrases.has(typo) || blocked.has(typo)) continue;
+			typos.set(typo, phrase);
+		}
+	}
+
+	const phraseStarts = new Map<string, number>();
+	for (const phrase of phrases.keys()) {
+		const words = phrase.split(' ');
+		if (words.length > 1) {
+			phraseStarts.set(words[0], Math.max(words.length, phraseStarts.get(words[0]) ?? 0));
+		}
+	}
+	const clauseWords = new Set<string>([CLAUSE]);
+	for (const [phrase, tags] of phrases) if (tags & Tag.clause && !phrase.includes(' ')) clauseWords.add(phrase);
+
+	// Every word of a person, call-back or bot phrase, but the small words that every message has.
+	const requestWords = new Set<string>();
+	for (const [phrase, tags] of phrases) {
+		if (!(tags & (Tag.person | Tag.someone | Tag.callback | Tag.bot))) continue;
+		for (const word of phrase.split(' ')) {
+			const wordTags = phrases.get(word) ?? 0;
+			const key = (wordTags & (Tag.person | Tag.someone | Tag.callback | Tag.bot)) !== 0;
+			if (key || (!(wordTags & (Tag.filler | Tag.possessive)) && word.length > 1)) requestWords.add(word);
+		}
+	}
+	for (const [typo, word] of typos) if (requestWords.has(word)) requestWords.add(typo);
+
+	const collect = (list: keyof LanguagePhrases) => languages.flatMap((l) => l[list] as string[]);
+	const negations = collect('negation').filter((n) => !n.includes(' '));
+	return {
+		phrases,
+		typos,
+		requestWords,
+		clauseWords,
+		phraseStarts,
+		noAnswer: wholeWords(collect('noAnswerPatterns')),
+		noAnswerExceptions: wholeWords(collect('noAnswerExceptions')),
+		dissatisfaction: wholeWords(collect('dissatisfactionPatterns')),
+		// "not great", "no thanks" are no success.
+		success: new RegExp(`(?<! (?:${negations.join('|')})) (?:${collect('successPatterns').join('|')}) `),
+	};
+}
+
+let lexicon: Lexicon | undefined;
+
+/** Built once, on first use: the tables of all seven languages. */
+export function getLexicon(): Lexicon {
+	lexicon ??= buildLexicon();
+	return lexicon;
+}

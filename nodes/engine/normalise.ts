@@ -1,0 +1,182 @@
+/**
+ * Text normalisation shared by every phrase family: lower case, no accents, contractions joined,
+ * elisions split, punctuation reduced to clause breaks, stretched letters shortened and common
+ * chat spellings mapped to their words. Phrase tables are written in this normalised form.
+ */
+
+/** Clause break token: sentences and commas split negation scope and phrase windows. */
+export const CLAUSE = '.';
+
+const COMBINING_MARKS = /[\u0300-\u036f]/g;
+const NON_ASCII = /[^\x00-\x7f]/;
+// English contractions stay one word ("don't" → "dont", "I'm" → "im"); other apostrophes are
+// elisions (French "l'agent", Italian "un'altra") and split into two words.
+const CONTRACTION_ENDINGS = new Set(['t', 's', 'm', 're', 've', 'll', 'd']);
+/** Sentence and clause punctuation: . , ; : ! ? ¿ ¡ ( ) [ ] … and line breaks. */
+const CLAUSE_CODES = new Set([46, 44, 59, 58, 33, 63, 0xbf, 0xa1, 40, 41, 91, 93, 0x2026, 10, 13]);
+/** ' ’ ‘ ʼ ` ´ */
+const APOSTROPHE_CODES = new Set([39, 0x2019, 0x2018, 0x2bc, 96, 0xb4]);
+/** Letters stretched this many times or more are one letter ("heeelp"). */
+const STRETCH = 3;
+
+/** Chat spellings and slang, mapped to the words the phrase tables use. */
+const SPELLING_LIST: Record<string, string> = {
+	u: 'you',
+	r: 'are',
+	ur: 'your',
+	pls: 'please',
+	plz: 'please',
+	plse: 'please',
+	pleas: 'please',
+	thx: 'thanks',
+	thnx: 'thanks',
+	thanx: 'thanks',
+	ty: 'thanks',
+	tks: 'thanks',
+	wanna: 'want to',
+	wana: 'want to',
+	gotta: 'have to',
+	gimme: 'give me',
+	lemme: 'let me',
+	some1: 'someone',
+	sum1: 'someone',
+	somone: 'someone',
+	sombody: 'somebody',
+	any1: 'anyone',
+	ppl: 'people',
+	tlk: 'talk',
+	spk: 'speak',
+	hooman: 'human',
+	hoomans: 'humans',
+	humn: 'human',
+	dosent: 'doesnt',
+	doesent: 'doesnt',
+	doent: 'doesnt',
+	didint: 'didnt',
+	cannot: 'cant',
+	dunno: 'dont know',
+	idk: 'i dont know',
+	q: 'que',
+	xq: 'porque',
+	pq: 'porque',
+	vc: 'voce',
+	vcs: 'voces',
+	tb: 'tambien',
+	naum: 'nao',
+	stp: 's il te plait',
+	svp: 's il vous plait',
+	jvx: 'je veux',
+	chui: 'je suis',
+	jsuis: 'je suis',
+	dnk: 'danke',
+	nen: 'einen',
+};
+
+const SPELLINGS = new Map(
+	Object.entries(SPELLING_LIST).map(([typed, words]) => [typed, words.split(' ')]),
+);
+
+const LONGEST_SPELLING = Math.max(...Object.keys(SPELLING_LIST).map((typed) => typed.length));
+
+export interface NormalisedText {
+	/** Words and clause breaks, in order. */
+	tokens: string[];
+	/** The tokens joined by single spaces, with a space at each end, for phrase search. */
+	text: string;
+}
+
+function isWordChar(code: number): boolean {
+	return (code >= 97 && code <= 122) || (code >= 48 && code <= 57);
+}
+
+/** Folds case and accents: "Ça" → "ca", "weiß" → "weiss". */
+function fold(raw: string): string {
+	const lower = raw.toLowerCase();
+	if (!NON_ASCII.test(lower)) return lower;
+	return lower.replace(/\u00df/g, 'ss').normalize('NFD').replace(COMBINING_MARKS, '');
+}
+
+const STRETCHED = /([a-z])\1{2,}/g;
+
+/**
+ * One pass over the folded text: words of a-z and 0-9, clause breaks, contractions joined,
+ * stretched letters shortened. Words are sliced, not built a letter at a time, because this runs
+ * on every message and long messages dominate its cost.
+ */
+function splitWords(text: string): string[] {
+	const words: string[] = [];
+	let start = -1;
+	let run = 0;
+	let stretched = false;
+	let joined = '';
+	const flush = (end: number) => {
+		if (start >= 0) {
+			const word = joined + text.slice(start, end);
+			words.push(stretched ? word.replace(STRETCHED, '$1') : word);
+		}
+		start = -1;
+		joined = '';
+		stretched = false;
+	};
+	for (let i = 0; i < text.length; i++) {
+		const code = text.charCodeAt(i);
+		if (isWordChar(code)) {
+			if (start < 0) {
+				start = i;
+				run = 1;
+			} else {
+				run = code === text.charCodeAt(i - 1) ? run + 1 : 1;
+				if (run === STRETCH) stretched = true;
+			}
+			continue;
+		}
+		if (start >= 0 && APOSTROPHE_CODES.has(code)) {
+			let end = i + 1;
+			while (end < text.length && isWordChar(text.charCodeAt(end))) end++;
+			if (CONTRACTION_ENDINGS.has(text.slice(i + 1, end))) {
+				joined += text.slice(start, i);
+				start = i + 1;
+				i = end - 1;
+				continue;
+			}
+		}
+		flush(i);
+		if (CLAUSE_CODES.has(code) && words.length > 0 && words[words.length - 1] !== CLAUSE) {
+			words.push(CLAUSE);
+		}
+	}
+	flush(text.length);
+	return words;
+}
+
+export function normaliseText(raw: string): NormalisedText {
+	const tokens: string[] = [];
+	for (const word of splitWords(fold(raw))) {
+		const spelled = word.length <= LONGEST_SPELLING ? SPELLINGS.get(word) : undefined;
+		if (spelled === undefined) tokens.push(word);
+		else for (const part of spelled) tokens.push(part);
+	}
+	while (tokens.length > 0 && tokens[tokens.length - 1] === CLAUSE) tokens.pop();
+	return { tokens, text: ` ${tokens.join(' ')} ` };
+}
+
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz';
+
+/**
+ * Every spelling one edit away from `word` (a letter dropped, added, changed, or two swapped).
+ * Used once at load to map typos of the key words ("reprsentative", "humna") to the word itself.
+ */
+export function editsOf(word: string): string[] {
+	const edits: string[] = [];
+	for (let i = 0; i <= word.length; i++) {
+		const head = word.slice(0, i);
+		const tail = word.slice(i);
+		if (tail.length > 0) edits.push(head + tail.slice(1));
+		if (tail.length > 1) edits.push(head + tail[1] + tail[0] + tail.slice(2));
+		for (const letter of ALPHABET) {
+			if (tail.length > 0 && letter !== tail[0]) edits.push(head + letter + tail.slice(1));
+			edits.push(head + letter + tail);
+		}
+	}
+	return edits;
+}

@@ -1,0 +1,83 @@
+/** Shapes shared by the detection engine, the store and the nodes (DESIGN.md §3). No n8n import here. */
+
+export type Platform = 'highlevel' | 'chatwoot' | 'generic';
+
+export type HandoverReason = 'contact_request' | 'lack_of_information' | 'failed_to_resolve';
+
+export type SuppressionReason = 'already_handed_over' | 'bot_paused';
+
+/** One conversation turn as the detector sees it, after any platform payload is normalised. */
+export interface Turn {
+	conversationId: string;
+	contactId?: string;
+	platform: Platform;
+	accountId?: string;
+	locationId?: string;
+	channel?: string;
+	userMessage?: string;
+	botReply?: string;
+	/** The bot's own confidence in its reply, 0..1. */
+	botConfidence?: number;
+	/** The bot says itself that it could not answer. */
+	botUnanswered?: boolean;
+	/** A person (staff) wrote this reply: the conversation is taken over, the bot must stay quiet. */
+	staffReply?: boolean;
+	contact?: { name?: string; email?: string; phone?: string };
+	timestamp?: string;
+}
+
+export interface TranscriptEntry {
+	role: 'user' | 'bot' | 'staff';
+	text: string;
+	at: string;
+}
+
+/** What the detector remembers of one conversation between turns. */
+export interface ConversationMemory {
+	/** Unsuccessful attempts counted since the last success or handover. */
+	failedAttempts: number;
+	/** Normalised recent user messages, newest last, to spot a repeated question. */
+	lastUserMessages: string[];
+	transcript: TranscriptEntry[];
+	/** ISO time of the last handover of this conversation. */
+	handedOverAt?: string;
+	/** ISO time until which the bot stays quiet (set by a handover or by the Pause Bot node). */
+	pausedUntil?: string;
+	lastHandoverId?: string;
+	updatedAt: string;
+}
+
+export interface ExtraPhrases {
+	contactRequest: string[];
+	lackOfInformation: string[];
+	failedToResolve: string[];
+	success: string[];
+}
+
+export interface DetectorOptions {
+	triggers: {
+		contactRequest: boolean;
+		lackOfInformation: boolean;
+		failedToResolve: boolean;
+	};
+	/** Unsuccessful attempts that make a handover. */
+	failedAttempts: number;
+	/** A bot reply with a confidence below this is treated as no answer. */
+	confidenceThreshold: number;
+	extraPhrases: ExtraPhrases;
+	/** After a handover, the same conversation does not hand over again within this time. */
+	coolDownMinutes: number;
+	/** When a person replies in the conversation, the bot stays quiet this long. */
+	staffReplyPauseMinutes: number;
+	/** Transcript entries kept per conversation. */
+	transcriptLength: number;
+}
+
+export interface DetectionResult {
+	handover: boolean;
+	reason: HandoverReason | null;
+	/** The words (or signal) that made the decision, for people reading the event. */
+	evidence: string;
+	suppressed?: SuppressionReason;
+	memory: ConversationMemory;
+}

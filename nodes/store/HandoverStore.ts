@@ -1,0 +1,43 @@
+import type { ConversationMemory } from '../engine/types';
+
+/**
+ * State shared by the detector and the action nodes. Every method is atomic across processes that
+ * share the same store (several n8n processes on one host for the embedded store, any number for Redis).
+ */
+export interface HandoverStore {
+	/**
+	 * Atomic read-modify-write of one conversation's memory. `update` gets the current memory (undefined
+	 * when none or expired) and returns the new memory plus a value handed back to the caller. No other
+	 * update of the same key can interleave, so no count is lost.
+	 */
+	updateConversation<T>(
+		key: string,
+		update: (current: ConversationMemory | undefined) => { memory: ConversationMemory; result: T },
+		ttlMs: number,
+	): Promise<T>;
+
+	getConversation(key: string): Promise<ConversationMemory | undefined>;
+
+	/**
+	 * Advances the round-robin cursor of a pool and returns the candidates in the order to try them,
+	 * starting after the one chosen last time.
+	 */
+	nextRoundRobin(poolKey: string, candidates: string[]): Promise<string[]>;
+
+	/** Adds `delta` to an assignee's open-handover count (never below 0) and returns the new count. */
+	adjustLoad(assigneeKey: string, delta: number): Promise<number>;
+
+	/** Open-handover counts, 0 for unknown assignees. */
+	getLoads(assigneeKeys: string[]): Promise<Record<string, number>>;
+
+	/** True when this call claimed the key (first in its TTL); false when it was already claimed. */
+	claimOnce(key: string, ttlMs: number): Promise<boolean>;
+
+	/** Gives a claimed key back, so that a retry after a failure may claim it again. */
+	releaseClaim(key: string): Promise<void>;
+
+	/** Removes expired entries. Implementations also prune on their own from time to time. */
+	prune(): Promise<void>;
+
+	close(): Promise<void>;
+}

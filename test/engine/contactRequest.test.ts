@@ -1,0 +1,31 @@
+import { findContactRequest, normaliseText } from '../../nodes/engine';
+import { asksForHuman, doesNotAskForHuman } from './fixtures/contactRequests';
+
+const asks = (text: string) => findContactRequest(normaliseText(text).tokens) !== undefined;
+
+describe('findContactRequest', () => {
+	it.each(asksForHuman)('[%s] fires on "%s"', (_lang, text) => {
+		expect(asks(text)).toBe(true);
+	});
+
+	it.each(doesNotAskForHuman)('[%s] does not fire on "%s"', (_lang, text) => {
+		expect(asks(text)).toBe(false);
+	});
+
+	it('returns the clause that asked, for the event evidence', () => {
+		expect(findContactRequest(normaliseText('Nice place. Can I talk to an agent?').tokens)).toBe(
+			'can i talk to an agent',
+		);
+	});
+
+	it('reads typos of the key words', () => {
+		expect(asks('can I speek to a reprsentative')).toBe(true);
+		expect(asks('i want a humna')).toBe(true);
+		expect(asks('get me a hoooman')).toBe(true);
+	});
+
+	it('keeps negation inside its clause', () => {
+		expect(asks("I don't understand the form. Can I talk to a person?")).toBe(true);
+		expect(asks("I don't want to talk to a person")).toBe(false);
+	});
+});

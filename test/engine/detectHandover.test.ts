@@ -1,0 +1,157 @@
+import {
+	detectHandover,
+	emptyMemory,
+	isBotPaused,
+	type ConversationMemory,
+	type DetectorOptions,
+	type Turn,
+} from '../../nodes/engine';
+
+const NOW = new Date('2026-11-25T10:00:00.000Z');
+const minutesLater = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
+const turn = (fields: Partial<Turn>): Turn => ({ conversationId: 'c1', platform: 'generic', ...fields });
+
+/** Plays user messages in order and returns every result. */
+function play(messages: string[], options: Partial<DetectorOptions> = {}) {
+	let memory: ConversationMemory | undefined;
+	return messages.map((userMessage, i) => {
+		const result = detectHandover(turn({ userMessage }), memory, options, minutesLater(i));
+		memory = result.memory;
+		return result;
+	});
+}
+
+describe('detectHandover', () => {
+	describe('contact request', () => {
+		it('fires at once with the asking words as evidence', () => {
+			const result = detectHandover(turn({ userMessage: 'Can I talk to a human?' }), undefined, {}, NOW);
+			expect(result).toMatchObject({ handover: true, reason: 'contact_request', evidence: 'can i talk to a human' });
+			expect(result.memory.handedOverAt).toBe(NOW.toISOString());
+			expect(result.memory.failedAttempts).toBe(0);
+		});
+
+		it('takes precedence over failed-to-resolve and lack of information in the same turn', () => {
+			const memory = detectHandover(turn({ userMessage: "that didn't help" }), undefined).memory;
+			const result = detectHandover(
+				turn({ userMessage: "that didn't help, get me a person", botReply: "I don't know." }),
+				memory,
+			);
+			expect(result.reason).toBe('contact_request');
+		});
+
+		it('is off when its trigger is off', () => {
+			const result = detectHandover(turn({ userMessage: 'I want a human' }), undefined, {
+				triggers: { contactRequest: false, lackOfInformation: true, failedToResolve: true },
+			});
+			expect(result.handover).toBe(false);
+		});
+
+		it('accepts the user own phrases, negation-free, on whole words', () => {
+			const options = { extraPhrases: { contactRequest: ['Escalate!'], lackOfInformation: [], failedToResolve: [], success: [] } };
+			expect(detectHandover(turn({ userMessage: 'please escalate' }), undefined, options).reason).toBe('contact_request');
+			expect(detectHandover(turn({ userMessage: 'escalated' }), undefined, options).handover).toBe(false);
+		});
+	});
+
+	describe('failed to resolve', () => {
+		it('fires on the second unsuccessful attempt by default', () => {
+			const results = play(["that didn't work", 'still not working']);
+			expect(results.map((r) => r.handover)).toEqual([false, true]);
+			expect(results[1].reason).toBe('failed_to_resolve');
+			expect(results[1].evidence).toContain('2 unsuccessful attempts');
+		});
+
+		it('honours a configured threshold', () => {
+			const results = play(['not what I asked', 'that does not help', 'you are not answering'], { failedAttempts: 3 });
+			expect(results.map((r) => r.handover)).toEqual([false, false, true]);
+		});
+
+		it('counts a repeated question as an unsuccessful attempt', () => {
+			const results = play(['What is the deposit for the flat?', 'what is the deposit for the flat', 'What is the deposit for the flat??']);
+			expect(results.map((r) => r.memory.failedAttempts)).toEqual([0, 1, 0]);
+			expect(results[2].reason).toBe('failed_to_resolve');
+		});
+
+		it('does not take a short reply for a repeated question', () => {
+			expect(play(['ok', 'ok', 'ok']).some((r) => r.memory.failedAttempts > 0)).toBe(false);
+		});
+
+		it('resets on success', () => {
+			const results = play(["that didn't help", 'perfect, thanks', "that doesn't help"]);
+			expect(results.map((r) => r.memory.failedAttempts)).toEqual([1, 0, 1]);
+		});
+
+		it('counts a bot that cannot answer when the lack-of-information trigger is off', () => {
+			const options = { triggers: { contactRequest: true, lackOfInformation: false, failedToResolve: true } };
+			const first = detectHandover(turn({ botReply: "I don't have that information." }), undefined, options);
+			expect(first.handover).toBe(false);
+			expect(first.memory.failedAttempts).toBe(1);
+			const second = detectHandover(turn({ botUnanswered: true }), first.memory, options);
+			expect(second.reason).toBe('failed_to_resolve');
+		});
+	});
+
+	describe('lack of information', () => {
+		it('fires on botUnanswered', () => {
+			expect(detectHandover(turn({ botUnanswered: true }), undefined).reason).toBe('lack_of_information');
+		});
+
+		it('fires below the confidence threshold only', () => {
+			expect(detectHandover(turn({ botReply: 'It is blue.', botConfidence: 0.3 }), undefined).reason).toBe('lack_of_information');
+			expect(detectHandover(turn({ botReply: 'It is blue.', botConfidence: 0.5 }), undefined).handover).toBe(false);
+			expect(detectHandover(turn({ botReply: 'It is blue.', botConfidence: 0.6 }), undefined, { confidenceThreshold: 0.7 }).handover).toBe(true);
+		});
+
+		it('ranks below failed to resolve', () => {
+			const memory = detectHandover(turn({ userMessage: 'that is not what i asked' }), undefined).memory;
+			const result = detectHandover(turn({ userMessage: 'still no answer', botReply: "I'm not sure." }), memory);
+			expect(result.reason).toBe('failed_to_resolve');
+		});
+	});
+
+	describe('after a handover', () => {
+		it('is suppressed within the cool-down and fires again after it', () => {
+			const first = detectHandover(turn({ userMessage: 'agent please' }), undefined, {}, NOW);
+			const again = detectHandover(turn({ userMessage: 'agent please' }), first.memory, {}, minutesLater(30));
+			expect(again).toMatchObject({ handover: false, reason: null, suppressed: 'already_handed_over' });
+			const later = detectHandover(turn({ userMessage: 'agent please' }), again.memory, {}, minutesLater(61));
+			expect(later.handover).toBe(true);
+		});
+
+		it('is suppressed while the bot is paused, then the bot resumes by itself', () => {
+			const memory: ConversationMemory = { ...emptyMemory(NOW), pausedUntil: minutesLater(120).toISOString() };
+			expect(isBotPaused(memory, minutesLater(90))).toBe(true);
+			const during = detectHandover(turn({ userMessage: 'human please' }), memory, { coolDownMinutes: 0 }, minutesLater(90));
+			expect(during.suppressed).toBe('bot_paused');
+			expect(isBotPaused(during.memory, minutesLater(121))).toBe(false);
+			const after = detectHandover(turn({ userMessage: 'human please' }), during.memory, { coolDownMinutes: 0 }, minutesLater(121));
+			expect(after.handover).toBe(true);
+		});
+
+		it('marks a staff reply as taken over and pauses the bot', () => {
+			const result = detectHandover(turn({ botReply: 'Hi, this is Anna from the office.', staffReply: true }), undefined, {}, NOW);
+			expect(result).toMatchObject({ handover: false, suppressed: 'bot_paused' });
+			expect(result.memory.handedOverAt).toBe(NOW.toISOString());
+			expect(isBotPaused(result.memory, minutesLater(60))).toBe(true);
+			expect(result.memory.transcript).toEqual([{ role: 'staff', text: 'Hi, this is Anna from the office.', at: NOW.toISOString() }]);
+		});
+	});
+
+	describe('memory', () => {
+		it('is not mutated and keeps a bounded transcript', () => {
+			const before = emptyMemory(NOW);
+			const frozen = JSON.stringify(before);
+			let memory = before;
+			for (let i = 0; i < 30; i++) {
+				memory = detectHandover(turn({ userMessage: `question ${i}`, botReply: `answer ${i}` }), memory, { transcriptLength: 6 }, NOW).memory;
+			}
+			expect(JSON.stringify(before)).toBe(frozen);
+			expect(memory.transcript.map((e) => e.text)).toEqual(['question 27', 'answer 27', 'question 28', 'answer 28', 'question 29', 'answer 29']);
+			expect(memory.lastUserMessages).toHaveLength(3);
+		});
+
+		it('answers no handover for an empty turn', () => {
+			expect(detectHandover(turn({}), undefined)).toMatchObject({ handover: false, reason: null, evidence: '' });
+		});
+	});
+});

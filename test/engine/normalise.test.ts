@@ -1,0 +1,50 @@
+import { normaliseText } from '../../nodes/engine';
+import { editsOf } from '../../nodes/engine/normalise';
+
+describe('normaliseText', () => {
+	it('lowers case, strips accents and joins English contractions', () => {
+		expect(normaliseText("I DON'T want Ça À éé").tokens).toEqual(['i', 'dont', 'want', 'ca', 'a', 'ee']);
+	});
+
+	it('splits elisions and keeps clause breaks as one token', () => {
+		expect(normaliseText("J'aimerais parler à quelqu'un... vite!!").tokens).toEqual([
+			'j',
+			'aimerais',
+			'parler',
+			'a',
+			'quelqu',
+			'un',
+			'.',
+			'vite',
+		]);
+	});
+
+	it('shortens stretched letters and maps chat spellings', () => {
+		expect(normaliseText('heeelp pls, can u get me a hooman').tokens).toEqual([
+			'help',
+			'please',
+			'.',
+			'can',
+			'you',
+			'get',
+			'me',
+			'a',
+			'human',
+		]);
+	});
+
+	it('turns typographic apostrophes and ß into their plain forms', () => {
+		expect(normaliseText('don’t weiß').tokens).toEqual(['dont', 'weiss']);
+	});
+
+	it('gives text padded with spaces for whole-word search', () => {
+		expect(normaliseText('Hi, there').text).toBe(' hi . there ');
+		expect(normaliseText('   ').tokens).toEqual([]);
+	});
+
+	it('lists one-edit typos of a word', () => {
+		const edits = editsOf('human');
+		expect(edits).toEqual(expect.arrayContaining(['huamn', 'humn', 'humen', 'humaan']));
+		expect(edits).not.toContain('human');
+	});
+});
