@@ -148,7 +148,14 @@ export function detectHandover(
 		next.handedOverAt = at;
 		next.failedAttempts = 0;
 		next.pausedUntil = new Date(now.getTime() + opts.staffReplyPauseMinutes * MINUTE).toISOString();
-		return { handover: false, reason: null, evidence: 'a person replied', suppressed: 'bot_paused', memory: next };
+		return {
+			handover: false,
+			reason: null,
+			evidence: 'a person replied',
+			suppressed: 'bot_paused',
+			failedAttempts: 0,
+			memory: next,
+		};
 	}
 
 	const message = turn.userMessage ? normaliseText(turn.userMessage) : undefined;
@@ -192,17 +199,24 @@ export function detectHandover(
 		reason = 'lack_of_information';
 		evidence = noAnswer;
 	}
-	if (reason === null) return { handover: false, reason: null, evidence: '', memory: next };
+	if (reason === null) return { handover: false, reason: null, evidence: '', failedAttempts, memory: next };
 
 	const suppressed = suppression(previous, opts, now);
 	if (suppressed !== undefined) {
 		// Staff have the conversation: counting on would only fire again when they hand it back.
 		next.failedAttempts = 0;
-		return { handover: false, reason: null, evidence: `${reason}: ${evidence}`, suppressed, memory: next };
+		return {
+			handover: false,
+			reason: null,
+			evidence: `${reason}: ${evidence}`,
+			suppressed,
+			failedAttempts,
+			memory: next,
+		};
 	}
 	next.handedOverAt = at;
 	next.failedAttempts = 0;
-	return { handover: true, reason, evidence, memory: next };
+	return { handover: true, reason, evidence, failedAttempts, memory: next };
 }
 
 function suppression(

@@ -79,5 +79,7 @@ export interface DetectionResult {
 	/** The words (or signal) that made the decision, for people reading the event. */
 	evidence: string;
 	suppressed?: SuppressionReason;
+	/** Unsuccessful attempts counted up to this turn (memory resets to 0 after a handover). */
+	failedAttempts: number;
 	memory: ConversationMemory;
 }

@@ -1,0 +1,59 @@
+import type { DetectionResult, HandoverReason, TranscriptEntry, Turn } from '../engine/types';
+
+/** One output item of the detector; every action passes it on and adds under `actions` (DESIGN.md §3). */
+export interface HandoverEvent {
+	handoverId: string;
+	reason: HandoverReason;
+	evidence: string;
+	platform: Turn['platform'];
+	conversationId: string;
+	contactId: string;
+	locationId?: string;
+	accountId?: string;
+	channel: string;
+	contact: { name?: string; email?: string; phone?: string };
+	message: string;
+	botReply: string;
+	transcript: TranscriptEntry[];
+	failedAttempts: number;
+	detectedAt: string;
+	actions: Record<string, unknown>;
+}
+
+/** The detector's answer to the caller, sent before any action runs. */
+export interface WebhookAnswer {
+	handover: boolean;
+	reason: HandoverReason | null;
+	handoverId: string | null;
+	botPaused: boolean;
+	pausedUntil: string | null;
+	suppressed?: DetectionResult['suppressed'];
+	ignored?: string;
+}
+
+export function buildHandoverEvent(
+	turn: Turn,
+	result: DetectionResult,
+	handoverId: string,
+	now: Date,
+): HandoverEvent {
+	return {
+		handoverId,
+		reason: result.reason as HandoverReason,
+		evidence: result.evidence,
+		platform: turn.platform,
+		conversationId: turn.conversationId,
+		// A conversation without a known contact (generic bots) is its own contact.
+		contactId: turn.contactId ?? turn.conversationId,
+		...(turn.locationId !== undefined && { locationId: turn.locationId }),
+		...(turn.accountId !== undefined && { accountId: turn.accountId }),
+		channel: turn.channel ?? '',
+		contact: turn.contact ?? {},
+		message: turn.userMessage ?? '',
+		botReply: turn.botReply ?? '',
+		transcript: result.memory.transcript,
+		failedAttempts: result.failedAttempts,
+		detectedAt: now.toISOString(),
+		actions: {},
+	};
+}
