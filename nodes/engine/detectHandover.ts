@@ -1,5 +1,5 @@
 import { findContactRequest } from './contactRequest';
-import { getLexicon } from './lexicon';
+import { getLexicon, saysSuccess } from './lexicon';
 import { normaliseText, type NormalisedText } from './normalise';
 import type {
 	ConversationMemory,
@@ -97,14 +97,14 @@ function judgeUserMessage(
 	memory: ConversationMemory,
 	extra: ExtraPhrases,
 ): Attempt {
-	const { dissatisfaction, success } = getLexicon();
+	const { dissatisfaction } = getLexicon();
 	const own = findExtraPhrase(message, extra.failedToResolve);
 	if (own !== undefined) return { kind: 'failed', evidence: own };
 	if (dissatisfaction.test(message.text)) return { kind: 'failed', evidence: message.text.trim() };
 	if (isRepeat(message, memory.lastUserMessages)) {
 		return { kind: 'failed', evidence: `repeated question: ${message.text.trim()}` };
 	}
-	if (findExtraPhrase(message, extra.success) !== undefined || success.test(message.text)) {
+	if (findExtraPhrase(message, extra.success) !== undefined || saysSuccess(message.text)) {
 		return { kind: 'success' };
 	}
 	return { kind: 'neutral' };

@@ -77,7 +77,9 @@ export interface Lexicon {
 	noAnswer: RegExp;
 	noAnswerExceptions: RegExp;
 	dissatisfaction: RegExp;
+	/** Global: read with saysSuccess(), which checks the word before each match. */
 	success: RegExp;
+	negations: Set<string>;
 }
 
 function wholeWords(sources: string[]): RegExp {
@@ -125,20 +127,17 @@ function buildLexicon(): Lexicon {
 	const clauseWords = new Set<string>([CLAUSE]);
 	for (const [phrase, tags] of phrases) if (tags & Tag.clause && !phrase.includes(' ')) clauseWords.add(phrase);
 
-	// Every word of a person, call-back or bot phrase, but the small words that every message has.
+	// A clause can only ask for a person if it holds one of these: a single-word person, call-back or
+	// bot word, or the longest (rarest) word of such a phrase.
 	const requestWords = new Set<string>();
 	for (const [phrase, tags] of phrases) {
 		if (!(tags & (Tag.person | Tag.someone | Tag.callback | Tag.bot))) continue;
-		for (const word of phrase.split(' ')) {
-			const wordTags = phrases.get(word) ?? 0;
-			const key = (wordTags & (Tag.person | Tag.someone | Tag.callback | Tag.bot)) !== 0;
-			if (key || (!(wordTags & (Tag.filler | Tag.possessive)) && word.length > 1)) requestWords.add(word);
-		}
+		const words = phrase.split(' ');
+		requestWords.add(words.reduce((longest, word) => (word.length > longest.length ? word : longest)));
 	}
 	for (const [typo, word] of typos) if (requestWords.has(word)) requestWords.add(typo);
 
 	const collect = (list: keyof LanguagePhrases) => languages.flatMap((l) => l[list] as string[]);
-	const negations = collect('negation').filter((n) => !n.includes(' '));
 	return {
 		phrases,
 		typos,
@@ -148,9 +147,21 @@ function buildLexicon(): Lexicon {
 		noAnswer: wholeWords(collect('noAnswerPatterns')),
 		noAnswerExceptions: wholeWords(collect('noAnswerExceptions')),
 		dissatisfaction: wholeWords(collect('dissatisfactionPatterns')),
-		// "not great", "no thanks" are no success.
-		success: new RegExp(`(?<! (?:${negations.join('|')})) (?:${collect('successPatterns').join('|')}) `),
+		success: new RegExp(` (?:${collect('successPatterns').join('|')}) `, 'g'),
+		negations: new Set(collect('negation').filter((n) => !n.includes(' '))),
 	};
+}
+
+/** A success phrase not negated by the word before it ("not great", "no thanks"). */
+export function saysSuccess(text: string): boolean {
+	const { success, negations } = getLexicon();
+	success.lastIndex = 0;
+	for (let match = success.exec(text); match !== null; match = success.exec(text)) {
+		const before = text.lastIndexOf(' ', match.index - 1);
+		if (!negations.has(text.slice(before + 1, match.index))) return true;
+		success.lastIndex = match.index + 1;
+	}
+	return false;
 }
 
 let lexicon: Lexicon | undefined;

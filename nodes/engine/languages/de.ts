@@ -99,7 +99,7 @@ export const german: LanguagePhrases = {
 	],
 	noAnswerExceptions: ['(?:weiss|weis) nicht ob (?:sie|du) (?:gesehen|gehort|mitbekommen)', 'nicht sicher ob (?:sie|du) (?:gesehen|gehort)'],
 	dissatisfactionPatterns: [
-		'(?:das|es|dies|sie|du|immer noch|noch immer)? ?(?:hilft|hat|funktioniert|klappt|geht|beantwortet|beantworten|beantwortest|verstehst|verstehen|bringt|lost|stimmt|passt) (?:\\S+ ){0,3}?(?:nicht|nichts|kein|keine)',
+		'(?:hilft|hat|funktioniert|klappt|geht|beantwortet|beantworten|beantwortest|verstehst|verstehen|bringt|lost|stimmt|passt) (?:\\S+ ){0,3}?(?:nicht|nichts|kein|keine)',
 		'(?:das|es) ist (?:nicht|falsch|nutzlos)',
 		'(?:nicht|nicht das) was ich (?:gefragt|wollte|meinte|gemeint|gesagt)',
 		'(?:immer noch|noch immer) (?:nicht|kein|keine|falsch)',

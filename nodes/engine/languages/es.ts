@@ -125,7 +125,7 @@ export const spanish: LanguagePhrases = {
 	],
 	noAnswerExceptions: ['no se si (?:viste|vio|sabias|sabe|has visto|ha visto)'],
 	dissatisfactionPatterns: [
-		'(?:eso|esto|esa|ya|aun|todavia|sigue|asi|tu|usted)? ?no (?:me )?(?:ayuda|ayudo|ayudas|sirve|sirvio|funciona|funciono|responde|respondes|respondio|contesta|contestas|contestaste|respondiste|resuelve|resolvio|entiende|entiendes|entendiste|tiene sentido|es (?:lo que|eso|correcto|cierto|verdad))',
+		'no (?:me )?(?:ayuda|ayudo|ayudas|sirve|sirvio|funciona|funciono|responde|respondes|respondio|contesta|contestas|contestaste|respondiste|resuelve|resolvio|entiende|entiendes|entendiste|tiene sentido|es (?:lo que|eso|correcto|cierto|verdad))',
 		'no (?:es|era) lo que (?:\\S+ )?(?:pregunte|pedi|quise|queria|dije|necesito)',
 		'sigue (?:sin|igual|sin funcionar)',
 		'(?:inutil|no sirves|no sirve de nada|respuesta incorrecta|no tiene sentido|no me estas ayudando|no estas respondiendo|no estas entendiendo)',

@@ -100,7 +100,7 @@ export const french: LanguagePhrases = {
 	],
 	noAnswerExceptions: ['ne sais pas si (?:vous avez|tu as) (?:vu|entendu|remarque)'],
 	dissatisfactionPatterns: [
-		'(?:ca|cela|ce|c|tu|vous|toujours)? ?(?:ne|n) (?:m )?(?:aide|a pas aide|marche|fonctionne|repond|reponds|repondez|comprend|comprends|comprenez|resout|sert|a pas marche|a pas fonctionne|a pas repondu|avez pas repondu|as pas repondu) (?:\\S+ ){0,2}?(?:pas|rien|toujours pas)',
+		'(?:ne|n) (?:m )?(?:aide|a pas aide|marche|fonctionne|repond|reponds|repondez|comprend|comprends|comprenez|resout|sert|a pas marche|a pas fonctionne|a pas repondu|avez pas repondu|as pas repondu) (?:\\S+ ){0,2}?(?:pas|rien|toujours pas)',
 		'(?:ce n est|c est) pas (?:ce que|ca que|la question|la reponse|utile|correct|vrai)',
 		'toujours pas',
 		'(?:inutile|pas utile|sans interet|reponse fausse|mauvaise reponse|n importe quoi|ca n a pas de sens|aucun sens)',

@@ -97,7 +97,7 @@ export const italian: LanguagePhrases = {
 	],
 	noAnswerExceptions: ['non so se (?:hai|ha) (?:visto|sentito|notato)'],
 	dissatisfactionPatterns: [
-		'(?:questo|cio|ancora|tu|lei|continua)? ?non (?:mi )?(?:aiuta|ha aiutato|aiuti|funziona|ha funzionato|serve|e servito|risponde|rispondi|hai risposto|ha risposto|risolve|ha risolto|capisci|capisce|hai capito|ha senso|e (?:quello che|questo|corretto|vero))',
+		'non (?:mi )?(?:aiuta|ha aiutato|aiuti|funziona|ha funzionato|serve|e servito|risponde|rispondi|hai risposto|ha risposto|risolve|ha risolto|capisci|capisce|hai capito|ha senso|e (?:quello che|questo|corretto|vero))',
 		'non (?:e|era) quello che (?:\\S+ )?(?:ho chiesto|chiedevo|intendevo|volevo)',
 		'ancora (?:non|niente|nulla)',
 		'(?:inutile|non serve a niente|non serve a nulla|risposta sbagliata|non ha senso|senza senso)',

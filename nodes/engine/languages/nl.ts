@@ -85,7 +85,7 @@ export const dutch: LanguagePhrases = {
 	],
 	noAnswerExceptions: ['weet niet of (?:je|u) (?:gezien|gehoord)', 'niet zeker of (?:je|u) (?:gezien|gehoord)'],
 	dissatisfactionPatterns: [
-		'(?:dat|dit|het|je|jij|u|nog steeds|nog altijd)? ?(?:helpt|hielp|werkt|werkte|beantwoordt|beantwoord|begrijpt|begrijp|snapt|snap|lost|klopt|slaat) (?:\\S+ ){0,3}?(?:niet|niets|geen|nergens)',
+		'(?:helpt|hielp|werkt|werkte|beantwoordt|beantwoord|begrijpt|begrijp|snapt|snap|lost|klopt|slaat) (?:\\S+ ){0,3}?(?:niet|niets|geen|nergens)',
 		'(?:dat|dit|het) is niet (?:wat|waar|juist|correct)',
 		'niet wat ik (?:vroeg|bedoelde|wilde|zei|gevraagd)',
 		'(?:nog steeds|nog altijd) (?:niet|geen|niets)',

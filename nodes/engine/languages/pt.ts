@@ -97,7 +97,7 @@ export const portuguese: LanguagePhrases = {
 	],
 	noAnswerExceptions: ['nao sei se (?:voce|vc) (?:viu|ja viu|soube|sabe)'],
 	dissatisfactionPatterns: [
-		'(?:isso|isto|ainda|voce|continua)? ?nao (?:me )?(?:ajuda|ajudou|ajudando|funciona|funcionou|serve|serviu|responde|respondeu|respondendo|resolve|resolveu|entende|entendeu|entendendo|faz sentido|e (?:isso|o que|correto|verdade))',
+		'nao (?:me )?(?:ajuda|ajudou|ajudando|funciona|funcionou|serve|serviu|responde|respondeu|respondendo|resolve|resolveu|entende|entendeu|entendendo|faz sentido|e (?:isso|o que|correto|verdade))',
 		'nao (?:foi|e) (?:isso )?(?:o )?que (?:\\S+ )?(?:perguntei|pedi|quis|queria|disse)',
 		'continua (?:sem|igual|nao)',
 		'(?:inutil|nao serve pra nada|nao serve para nada|resposta errada|sem sentido|nao ajudou em nada|nao adianta)',
