@@ -1,0 +1,69 @@
+/** Workflow JSON and HTTP helpers shared by the e2e tests, the demo and the webhook benchmark. */
+import type { WorkflowJson } from './harness/n8n';
+
+export const PACKAGE_NAME = 'n8n-nodes-human-handover';
+
+interface NodeOverrides {
+	parameters?: Record<string, unknown>;
+	credentials?: Record<string, { id: string; name: string }>;
+}
+
+/** Handover Detector → No Operation, on `path`. */
+export function detectorWorkflow(name: string, path: string, detector: NodeOverrides = {}): WorkflowJson {
+	return {
+		name,
+		nodes: [
+			{
+				id: `${path}-detector`,
+				name: 'Handover Detector',
+				type: `${PACKAGE_NAME}.handoverDetectorTrigger`,
+				typeVersion: 1,
+				position: [0, 0],
+				webhookId: `${path}-webhook-id`,
+				parameters: { path, ...detector.parameters },
+				...(detector.credentials && { credentials: detector.credentials }),
+			},
+			{
+				id: `${path}-noop`,
+				name: 'No Operation',
+				type: 'n8n-nodes-base.noOp',
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: {},
+			},
+		],
+		connections: {
+			'Handover Detector': { main: [[{ node: 'No Operation', type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+export interface JsonResponse {
+	status: number;
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any
+	json: any;
+}
+
+export async function post(
+	url: string,
+	body: unknown,
+	headers: Record<string, string> = {},
+): Promise<JsonResponse> {
+	const res = await fetch(url, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', ...headers },
+		body: JSON.stringify(body),
+		signal: AbortSignal.timeout(30_000),
+	});
+	const text = await res.text();
+	let json: unknown;
+	try {
+		json = JSON.parse(text);
+	} catch {
+		json = { raw: text };
+	}
+	return { status: res.status, json };
+}
+
+export const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
