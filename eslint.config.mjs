@@ -3,7 +3,7 @@ import jsoncParser from 'jsonc-eslint-parser';
 import tseslint from 'typescript-eslint';
 
 export default [
-	{ ignores: ['dist/**', 'node_modules/**', 'test/**', 'bench/**', 'examples/**', '*.js'] },
+	{ ignores: ['dist/**', '.build/**', 'node_modules/**', 'test/**', 'bench/**', 'examples/**', '*.js'] },
 	{ files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } },
 	{ files: ['package.json'], languageOptions: { parser: jsoncParser } },
 	n8nCommunityNodesPlugin.configs.recommendedWithoutN8nCloudSupport,
