@@ -1,0 +1,190 @@
+import {
+	NodeApiError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestMethods,
+	type IHttpRequestOptions,
+	type ILoadOptionsFunctions,
+	type JsonObject,
+} from 'n8n-workflow';
+
+/** One call of a platform API, as a client describes it. */
+export interface ApiRequest {
+	method: IHttpRequestMethods;
+	/** Path under the credential's base URL, e.g. `/contacts/abc/tags`. */
+	path: string;
+	body?: IDataObject;
+	qs?: IDataObject;
+	headers?: Record<string, string>;
+	/**
+	 * Safe to send twice. Network errors are retried only then: a retried POST could send the
+	 * contact the same message twice. GET, PUT and DELETE are idempotent unless said otherwise.
+	 */
+	idempotent?: boolean;
+	/** What a 404 means to the user, e.g. "the contact does not exist: check Contact ID". */
+	notFound?: string;
+}
+
+/** Sends requests of one platform; clients get one and know nothing else of n8n. */
+export type ApiSend = <T = unknown>(request: ApiRequest) => Promise<T>;
+
+export interface RetryPolicy {
+	/** Retries after the first attempt. */
+	retries: number;
+	/** First back-off; doubles each retry. */
+	baseDelayMs: number;
+	/** No single wait is longer, whatever Retry-After says. */
+	maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 500, maxDelayMs: 30_000 };
+
+export interface PlatformSettings {
+	/** Shown in errors: "HighLevel says …". */
+	platformName: string;
+	/** n8n credential type that authenticates every call. */
+	credentialType: string;
+	baseUrl: string;
+	/** Where to fix a 401/403, e.g. "the Private Integration token in the HighLevel credential". */
+	credentialHint: string;
+	retry?: RetryPolicy;
+	/** Waits between retries; tests pass a recorder. */
+	sleep?: (ms: number) => Promise<void>;
+	itemIndex?: number;
+}
+
+interface FullResponse {
+	statusCode: number;
+	headers: Record<string, string | string[] | undefined>;
+	body: unknown;
+}
+
+const sleepFor = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
+
+function headerValue(headers: FullResponse['headers'], name: string): string | undefined {
+	const value = headers[name] ?? headers[name.toLowerCase()];
+	return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * How long to wait before retrying a 429 or 5xx: `Retry-After` (seconds or an HTTP date) when
+ * given; for a HighLevel 429 without it, the rate-limit interval; else exponential back-off.
+ */
+export function retryDelayMs(
+	response: Pick<FullResponse, 'headers'> | undefined,
+	attempt: number,
+	policy: RetryPolicy,
+	now = Date.now(),
+): number {
+	const backoff = policy.baseDelayMs * 2 ** attempt;
+	let wait = backoff;
+	const retryAfter = response && headerValue(response.headers, 'retry-after');
+	if (retryAfter !== undefined) {
+		const seconds = Number(retryAfter);
+		wait = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - now;
+	} else if (response && headerValue(response.headers, 'x-ratelimit-remaining') === '0') {
+		const interval = Number(headerValue(response.headers, 'x-ratelimit-interval-milliseconds'));
+		if (Number.isFinite(interval) && interval > 0) wait = interval;
+	}
+	if (!Number.isFinite(wait) || wait < 0) wait = backoff;
+	return Math.min(wait, policy.maxDelayMs);
+}
+
+function isRetryableStatus(status: number): boolean {
+	return status === 429 || status >= 500;
+}
+
+function platformMessage(body: unknown): string | undefined {
+	if (typeof body === 'string') return body.slice(0, 300) || undefined;
+	if (body && typeof body === 'object') {
+		const record = body as Record<string, unknown>;
+		const message = record.message ?? record.error ?? record.errors;
+		if (Array.isArray(message)) return message.map(String).join('; ');
+		if (typeof message === 'string') return message;
+		if (message && typeof message === 'object') return JSON.stringify(message);
+	}
+	return undefined;
+}
+
+function explain(status: number, request: ApiRequest, settings: PlatformSettings, body: unknown): string {
+	const says = platformMessage(body);
+	const detail = says ? ` (${settings.platformName}: ${says})` : '';
+	const name = settings.platformName;
+	if (status === 401) return `${name} rejected the credentials: check ${settings.credentialHint}${detail}`;
+	if (status === 403) {
+		return `${name} refused access to ${request.method} ${request.path}: the token lacks a scope or permission${detail}`;
+	}
+	if (status === 404) {
+		return `${name} says ${request.notFound ?? `${request.path} does not exist`}${detail}`;
+	}
+	if (status === 400 || status === 422) return `${name} refused the request as invalid${detail}`;
+	if (status === 429) return `${name} rate limit still exceeded after retries: try again later${detail}`;
+	if (status >= 500) return `${name} had a server error (${status}) and retries did not help${detail}`;
+	return `${name} answered ${status} to ${request.method} ${request.path}${detail}`;
+}
+
+function isIdempotent(request: ApiRequest): boolean {
+	return request.idempotent ?? request.method !== 'POST';
+}
+
+/**
+ * The one transport of the package (STYLE.md #3): every platform call goes through n8n's
+ * `httpRequestWithAuthentication` with the credential, is retried with back-off on 429/5xx
+ * (honouring Retry-After and HighLevel's rate-limit headers), retries network errors only when the
+ * call is idempotent, and fails as a NodeApiError that says what to fix.
+ */
+export function createTransport(
+	context: IExecuteFunctions | ILoadOptionsFunctions,
+	settings: PlatformSettings,
+): ApiSend {
+	const policy = settings.retry ?? DEFAULT_RETRY;
+	const sleep = settings.sleep ?? sleepFor;
+	const node = context.getNode();
+
+	return async <T>(request: ApiRequest): Promise<T> => {
+		const options: IHttpRequestOptions = {
+			method: request.method,
+			url: `${settings.baseUrl.replace(/\/+$/, '')}${request.path}`,
+			headers: { Accept: 'application/json', ...request.headers },
+			qs: request.qs,
+			body: request.body,
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: 30_000,
+		};
+		for (let attempt = 0; ; attempt++) {
+			let response: FullResponse;
+			try {
+				response = (await context.helpers.httpRequestWithAuthentication.call(
+					context,
+					settings.credentialType,
+					options,
+				)) as FullResponse;
+			} catch (error) {
+				// Already a NodeApiError (e.g. from the credential): rethrown, not wrapped twice.
+				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+				if (error instanceof NodeApiError) throw error;
+				if (isIdempotent(request) && attempt < policy.retries) {
+					await sleep(retryDelayMs(undefined, attempt, policy));
+					continue;
+				}
+				throw new NodeApiError(node, error as JsonObject, {
+					message: `Could not reach ${settings.platformName} at ${settings.baseUrl}: check the base URL and the network`,
+					itemIndex: settings.itemIndex,
+				});
+			}
+			const status = response.statusCode;
+			if (status < 400) return response.body as T;
+			if (isRetryableStatus(status) && attempt < policy.retries) {
+				await sleep(retryDelayMs(response, attempt, policy));
+				continue;
+			}
+			throw new NodeApiError(node, (response.body ?? {}) as JsonObject, {
+				message: explain(status, request, settings, response.body),
+				httpCode: String(status),
+				itemIndex: settings.itemIndex,
+			});
+		}
+	};
+}
