@@ -1,3 +1,4 @@
+import * as workflow from 'n8n-workflow';
 import {
 	NodeConnectionTypes,
 	type INodeType,
@@ -9,6 +10,21 @@ import {
 import { receiveTurn } from './receiveTurn';
 
 const needsSecret = ['headerToken', 'hmacSha256', 'chatwootSignature'];
+
+const PATH_TEMPLATE = '={{$parameter["path"]}}';
+
+/**
+ * The webhook path follows the Path parameter. Declared with a native resolver where the running
+ * n8n has one (2.40+), so n8n reads the parameter directly instead of starting its expression
+ * engine on every webhook call; older n8n evaluates the same template.
+ */
+function pathField(): { path: string } {
+	const { webhookDescriptionFields, fromParameter } = workflow as Partial<typeof workflow>;
+	if (typeof webhookDescriptionFields !== 'function' || typeof fromParameter !== 'function') {
+		return { path: PATH_TEMPLATE };
+	}
+	return webhookDescriptionFields({ path: fromParameter('path') }) as { path: string };
+}
 
 // The user pastes the URL into their platform (like n8n's own Webhook node): nothing is registered
 // on a third-party service, so there is no checkExists/create/delete to implement.
@@ -38,8 +54,8 @@ export class HandoverDetectorTrigger implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
-				path: '={{$parameter["path"]}}',
 				isFullPath: true,
+				...pathField(),
 			},
 		],
 		properties: [

@@ -1,0 +1,130 @@
+/**
+ * `npm run bench:webhook`: one real n8n, the same bounded load (10 connections, 10 s, 127.0.0.1)
+ * against
+ *   A. the Handover Detector on turns that do not hand over (answered without an execution),
+ *   B. n8n's own Webhook node (respond immediately) → No-Op, as a user would build it without
+ *      this package (every call starts an execution),
+ *   C. the Handover Detector on turns that all hand over (every call starts an execution).
+ * Prints requests/s, p50 and p99 for each and the ratio A / B.
+ */
+import autocannon from 'autocannon';
+
+import { startN8n, type N8nInstance, type WorkflowJson } from '../../test/e2e/harness/n8n';
+import { REPO_ROOT } from '../../test/e2e/harness/repoRoot';
+import { detectorWorkflow, post } from '../../test/e2e/workflows';
+
+const CONNECTIONS = 10;
+const DURATION_S = 10;
+
+function plainWebhookWorkflow(path: string): WorkflowJson {
+	return {
+		name: 'plain webhook → no-op',
+		nodes: [
+			{
+				id: 'plain-webhook',
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: `${path}-id`,
+				parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
+			},
+			{ id: 'plain-noop', name: 'No Operation', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0], parameters: {} },
+		],
+		connections: { Webhook: { main: [[{ node: 'No Operation', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+interface Load {
+	name: string;
+	url: string;
+	/** Body of the n-th request. */
+	body: (n: number) => object;
+}
+
+interface Outcome {
+	name: string;
+	requestsPerSecond: number;
+	p50: number;
+	p99: number;
+	non2xx: number;
+	errors: number;
+	total: number;
+}
+
+async function measure(load: Load): Promise<Outcome> {
+	let n = 0;
+	const result = await autocannon({
+		url: load.url,
+		connections: CONNECTIONS,
+		duration: DURATION_S,
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		requests: [
+			{
+				setupRequest: (request) => ({ ...request, body: JSON.stringify(load.body(n++)) }),
+			},
+		],
+	});
+	return {
+		name: load.name,
+		requestsPerSecond: result.requests.average,
+		p50: result.latency.p50,
+		p99: result.latency.p99,
+		non2xx: result.non2xx,
+		errors: result.errors + result.timeouts,
+		total: result.requests.total,
+	};
+}
+
+function print(outcome: Outcome): void {
+	console.log(
+		`${outcome.name.padEnd(46)} ${outcome.requestsPerSecond.toFixed(0).padStart(6)} req/s   p50 ${String(outcome.p50).padStart(4)} ms   p99 ${String(outcome.p99).padStart(5)} ms   (${outcome.total} requests, ${outcome.non2xx} non-2xx, ${outcome.errors} errors)`,
+	);
+}
+
+async function executionCount(n8n: N8nInstance, workflowId: string): Promise<number> {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+	const page = await n8n.rest<{ count: number }>('GET', `/executions?filter=${filter}&limit=1`);
+	return page.count;
+}
+
+async function main(): Promise<void> {
+	const n8n: N8nInstance = await startN8n({ packageDir: REPO_ROOT });
+	try {
+		const detectorId = await n8n.importWorkflow(detectorWorkflow('bench detector', 'bench-detector'));
+		const plainId = await n8n.importWorkflow(plainWebhookWorkflow('bench-plain'));
+		const detectorUrl = n8n.webhookUrl('bench-detector');
+		const warm = await post(detectorUrl, { conversationId: 'warm', userMessage: 'hello' });
+		if (warm.status !== 200 || warm.json.handover !== false) throw new Error(`warm-up failed: ${JSON.stringify(warm)}`);
+
+		const question = (n: number) => ({
+			conversationId: `quiet-${n % 500}`,
+			userMessage: 'What are your office hours on Saturday?',
+			botReply: 'We are open from 9 to 5.',
+		});
+		const detector = await measure({ name: 'A. detector, turns without handover', url: detectorUrl, body: question });
+		const plain = await measure({ name: 'B. Webhook (respond at once) → No-Op', url: n8n.webhookUrl('bench-plain'), body: question });
+		const handovers = await measure({
+			name: 'C. detector, every turn hands over',
+			url: detectorUrl,
+			body: (n) => ({ conversationId: `ask-${n}`, userMessage: 'Can I talk to a human?' }),
+		});
+
+		console.log(`n8n ${n8n.baseUrl}, ${CONNECTIONS} connections, ${DURATION_S} s each, Node ${process.version}`);
+		for (const outcome of [detector, plain, handovers]) print(outcome);
+		console.log(`ratio A/B: ${(detector.requestsPerSecond / plain.requestsPerSecond).toFixed(1)}× the requests/s`);
+
+		const detectorRuns = await executionCount(n8n, detectorId);
+		const plainRuns = await executionCount(n8n, plainId);
+		console.log(`executions saved: detector ${detectorRuns} (only C's handovers), plain webhook ${plainRuns}`);
+	} finally {
+		await n8n.destroy();
+	}
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});
