@@ -87,11 +87,17 @@ export function retryDelayMs(
 		if (Number.isFinite(interval) && interval > 0) wait = interval;
 	}
 	if (!Number.isFinite(wait) || wait < 0) wait = backoff;
-	return Math.min(wait, policy.maxDelayMs);
+	// Back-off is capped; a longer Retry-After is returned as is so the caller can give up.
+	return retryAfter !== undefined ? wait : Math.min(wait, policy.maxDelayMs);
 }
 
-function isRetryableStatus(status: number): boolean {
-	return status === 429 || status >= 500;
+/**
+ * 429 and 503 mean the request was not processed: safe to send again. Other 5xx may come after the
+ * platform acted (a proxy timing out a created message), so only idempotent calls retry them.
+ */
+function isRetryable(status: number, request: ApiRequest): boolean {
+	if (status === 429 || status === 503) return true;
+	return status >= 500 && isIdempotent(request);
 }
 
 function platformMessage(body: unknown): string | undefined {
@@ -162,23 +168,29 @@ export function createTransport(
 					options,
 				)) as FullResponse;
 			} catch (error) {
-				// Already a NodeApiError (e.g. from the credential): rethrown, not wrapped twice.
-				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
-				if (error instanceof NodeApiError) throw error;
+				// HTTP statuses come back as responses (ignoreHttpStatusErrors), so what is thrown here
+				// is the network: refused, reset, timed out. n8n wraps it in a NodeApiError already.
 				if (isIdempotent(request) && attempt < policy.retries) {
 					await sleep(retryDelayMs(undefined, attempt, policy));
 					continue;
 				}
-				throw new NodeApiError(node, error as JsonObject, {
+				const cause = error instanceof NodeApiError ? (error.cause ?? error) : error;
+				throw new NodeApiError(node, cause as JsonObject, {
 					message: `Could not reach ${settings.platformName} at ${settings.baseUrl}: check the base URL and the network`,
+					description: (error as Error).message,
 					itemIndex: settings.itemIndex,
 				});
 			}
 			const status = response.statusCode;
 			if (status < 400) return response.body as T;
-			if (isRetryableStatus(status) && attempt < policy.retries) {
-				await sleep(retryDelayMs(response, attempt, policy));
-				continue;
+			if (isRetryable(status, request) && attempt < policy.retries) {
+				const wait = retryDelayMs(response, attempt, policy);
+				// A platform asking for a longer pause than we may wait gets an error now, not a
+				// retry that is sure to be refused again.
+				if (wait <= policy.maxDelayMs) {
+					await sleep(wait);
+					continue;
+				}
 			}
 			throw new NodeApiError(node, (response.body ?? {}) as JsonObject, {
 				message: explain(status, request, settings, response.body),

@@ -1,0 +1,54 @@
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
+
+/** Where each action records its result in the HandoverEvent: `actions.<key>`. */
+export type ActionKey = 'assign' | 'task' | 'message' | 'pause' | 'tag' | 'notify';
+
+/** Turns item `itemIndex` (a HandoverEvent or any item) into this action's result. */
+export type ItemAction = (itemIndex: number, item: IDataObject) => Promise<IDataObject>;
+
+function withResult(item: IDataObject, key: ActionKey, result: IDataObject): IDataObject {
+	const actions = (item.actions as IDataObject | undefined) ?? {};
+	return { ...item, actions: { ...actions, [key]: result } };
+}
+
+/**
+ * The one item loop of the package (STYLE.md #2): every input item goes through the action, the
+ * event is passed on with the result under `actions.<key>`, every output item is paired with its
+ * input, and with "Continue On Fail" a failed item is passed on with its error instead of stopping.
+ */
+export async function runForEachItem(
+	context: IExecuteFunctions,
+	key: ActionKey,
+	action: ItemAction,
+): Promise<INodeExecutionData[][]> {
+	const items = context.getInputData();
+	const output: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const item = items[itemIndex].json;
+		try {
+			const result = await action(itemIndex, item);
+			output.push({ json: withResult(item, key, result), pairedItem: { item: itemIndex } });
+		} catch (error) {
+			if (context.continueOnFail()) {
+				const message = (error as Error).message;
+				output.push({
+					json: { ...withResult(item, key, { error: message }), error: message },
+					pairedItem: { item: itemIndex },
+				});
+				continue;
+			}
+			if (error instanceof NodeOperationError || error instanceof NodeApiError) {
+				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- already says what to fix
+				throw error;
+			}
+			throw new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+		}
+	}
+	return [output];
+}

@@ -1,0 +1,53 @@
+import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
+
+/** Platform selector of every action node; the credential shown follows it. */
+export const platformProperty: INodeProperties = {
+	displayName: 'Platform',
+	name: 'platform',
+	type: 'options',
+	default: 'highlevel',
+	options: [
+		{ name: 'HighLevel', value: 'highlevel' },
+		{ name: 'Chatwoot', value: 'chatwoot' },
+	],
+	description: 'Where the conversation lives; use the same as the Handover Detector received',
+};
+
+export const platformCredentials: INodeTypeDescription['credentials'] = [
+	{
+		name: 'highLevelPrivateIntegrationApi',
+		required: true,
+		displayOptions: { show: { platform: ['highlevel'] } },
+	},
+	{ name: 'chatwootApi', required: true, displayOptions: { show: { platform: ['chatwoot'] } } },
+];
+
+export const conversationIdProperty: INodeProperties = {
+	displayName: 'Conversation ID',
+	name: 'conversationId',
+	type: 'string',
+	default: '={{ $json.conversationId }}',
+	required: true,
+	description: 'The conversation handed over; taken from the Handover Detector event by default',
+};
+
+export const contactIdProperty: INodeProperties = {
+	displayName: 'Contact ID',
+	name: 'contactId',
+	type: 'string',
+	default: '={{ $json.contactId }}',
+	required: true,
+	displayOptions: { show: { platform: ['highlevel'] } },
+	description: 'The HighLevel contact; taken from the Handover Detector event by default',
+};
+
+/** Where nodes that keep state (assignee loads, sent-once keys, pauses) keep it. */
+export const storeFileOption: INodeProperties = {
+	displayName: 'State Store File',
+	name: 'storeFile',
+	type: 'string',
+	default: '',
+	placeholder: '~/.n8n/handover-store.sqlite',
+	description:
+		'SQLite file shared with the Handover Detector; handover-store.sqlite in the n8n user folder when empty. Set the same file in the detector if you change it.',
+};
