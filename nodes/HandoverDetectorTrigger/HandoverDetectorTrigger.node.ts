@@ -7,6 +7,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { redisStoreCredential, stateStoreProperties } from '../shared/storeProvider';
 import { receiveTurn } from './receiveTurn';
 
 const needsSecret = ['headerToken', 'hmacSha256', 'chatwootSignature'];
@@ -48,6 +49,8 @@ export class HandoverDetectorTrigger implements INodeType {
 				required: true,
 				displayOptions: { show: { authentication: needsSecret } },
 			},
+			// n8n's own Redis credential, which users of queue mode already have.
+			redisStoreCredential,
 		],
 		webhooks: [
 			{
@@ -111,6 +114,7 @@ export class HandoverDetectorTrigger implements INodeType {
 					{ name: 'Bot Failed to Resolve', value: 'failedToResolve', description: 'The contact says the answer did not help, or repeats the question' },
 				],
 			},
+			...stateStoreProperties,
 			{
 				displayName: 'Options',
 				name: 'options',
@@ -209,14 +213,6 @@ export class HandoverDetectorTrigger implements INodeType {
 						typeOptions: { minValue: 1 },
 						default: 300,
 						description: 'Signed calls older than this are refused (replay protection)',
-					},
-					{
-						displayName: 'State Store File',
-						name: 'storeFile',
-						type: 'string',
-						default: '',
-						placeholder: '~/.n8n/handover-store.sqlite',
-						description: 'SQLite file of the embedded store; handover-store.sqlite in the n8n user folder when empty',
 					},
 					{
 						displayName: 'Transcript Length',

@@ -6,7 +6,7 @@ import { detectHandover, isBotPaused } from '../engine/detectHandover';
 import type { DetectionResult, DetectorOptions } from '../engine/types';
 import { parseInbound, type PayloadFormat } from '../platforms/inbound';
 import { buildHandoverEvent, type WebhookAnswer } from '../shared/handoverEvent';
-import { getStore, MEMORY_TTL_MS } from '../shared/storeProvider';
+import { MEMORY_TTL_MS, storeFromParameters } from '../shared/storeProvider';
 import { verifyWebhook, type WebhookAuthentication } from '../shared/webhookAuth';
 import { conversationKey } from '../store/conversationKey';
 
@@ -23,7 +23,6 @@ interface TriggerOptions {
 	ignoreOpenConversations?: boolean;
 	pauseOnHandoverMinutes?: number;
 	timestampToleranceSeconds?: number;
-	storeFile?: string;
 	transcriptLength?: number;
 }
 
@@ -113,7 +112,7 @@ export async function receiveTurn(context: IWebhookFunctions): Promise<IWebhookR
 	const triggers = context.getNodeParameter('triggers', []) as string[];
 	const detector = detectorOptions(triggers, options);
 	const pauseMs = (options.pauseOnHandoverMinutes ?? 0) * 60_000;
-	const store = await getStore({ kind: 'embedded', filePath: options.storeFile });
+	const store = await storeFromParameters(context);
 	const now = new Date();
 	const handoverId = randomUUID();
 

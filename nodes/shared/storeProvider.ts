@@ -1,26 +1,145 @@
+import {
+	NodeOperationError,
+	type IExecuteFunctions,
+	type INodeProperties,
+	type IWebhookFunctions,
+} from 'n8n-workflow';
+
 import type { HandoverStore } from '../store/HandoverStore';
 
-export interface StoreSettings {
-	kind: 'embedded';
-	/** SQLite file of the embedded store; the n8n user folder's when empty. */
-	filePath?: string;
-}
+export type StoreChoice = 'embedded' | 'redis' | 'auto';
 
-/** One store per file and process: opening SQLite on every webhook call would cost more than the call. */
+export type StoreSettings =
+	| { kind: 'embedded'; filePath?: string }
+	| {
+			kind: 'redis';
+			host: string;
+			port: number;
+			username?: string;
+			password?: string;
+			db?: number;
+			tls?: boolean;
+	  };
+
+/** One store per file or Redis server and process: opening one per call would cost more than the call. */
 const stores = new Map<string, Promise<HandoverStore>>();
 
+async function openStore(settings: StoreSettings): Promise<HandoverStore> {
+	// Loaded on first use: a Node without node:sqlite, or an n8n without Redis, still loads the nodes.
+	if (settings.kind === 'embedded') {
+		const { EmbeddedStore, defaultStorePath } = await import('../store/EmbeddedStore');
+		return new EmbeddedStore({ filePath: settings.filePath || defaultStorePath() });
+	}
+	const { RedisStore } = await import('../store/RedisStore');
+	const { kind: _kind, ...connection } = settings;
+	return new RedisStore(connection);
+}
+
 export async function getStore(settings: StoreSettings): Promise<HandoverStore> {
-	// Loaded on first use, so that a Node without node:sqlite can still load the nodes.
-	const { EmbeddedStore, defaultStorePath } = await import('../store/EmbeddedStore');
-	const filePath = settings.filePath || defaultStorePath();
-	const key = `embedded:${filePath}`;
+	const key = JSON.stringify(settings);
 	let store = stores.get(key);
 	if (store === undefined) {
-		store = Promise.resolve(new EmbeddedStore({ filePath }));
+		store = openStore(settings);
 		stores.set(key, store);
+		// A failed open is not cached: the next call tries again.
+		store.catch(() => stores.delete(key));
 	}
 	return await store;
 }
 
 /** Conversation memory is kept this long after its last turn. */
 export const MEMORY_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** n8n in queue mode keeps its queue in Redis: with Auto the nodes share state there too. */
+export function isQueueMode(env: NodeJS.ProcessEnv = process.env): boolean {
+	return env.EXECUTIONS_MODE === 'queue';
+}
+
+/** n8n's own queue Redis settings (QUEUE_BULL_REDIS_*), for the Auto store in queue mode. */
+export function queueRedisSettings(env: NodeJS.ProcessEnv = process.env): StoreSettings {
+	return {
+		kind: 'redis',
+		host: env.QUEUE_BULL_REDIS_HOST || 'localhost',
+		port: Number(env.QUEUE_BULL_REDIS_PORT || 6379),
+		...(env.QUEUE_BULL_REDIS_USERNAME && { username: env.QUEUE_BULL_REDIS_USERNAME }),
+		...(env.QUEUE_BULL_REDIS_PASSWORD && { password: env.QUEUE_BULL_REDIS_PASSWORD }),
+		db: Number(env.QUEUE_BULL_REDIS_DB || 0),
+		...(env.QUEUE_BULL_REDIS_TLS === 'true' && { tls: true }),
+	};
+}
+
+/** The "State Store" parameter of every node that keeps state, and its options. */
+export const stateStoreProperties: INodeProperties[] = [
+	{
+		displayName: 'State Store',
+		name: 'stateStore',
+		type: 'options',
+		default: 'embedded',
+		options: [
+			{
+				name: 'Auto',
+				value: 'auto',
+				description: "Redis when n8n runs in queue mode (n8n's own queue Redis), else Embedded",
+			},
+			{
+				name: 'Embedded',
+				value: 'embedded',
+				description: 'A SQLite file in the n8n user folder; for one n8n, or several on one host',
+			},
+			{
+				name: 'Redis',
+				value: 'redis',
+				description: 'A Redis server, for n8n queue mode or n8n on several hosts',
+			},
+		],
+		description:
+			'Where conversation memory, pauses, assignee loads and sent-once keys are kept. Use the same store in the Handover Detector and every action node.',
+	},
+	{
+		displayName: 'State Store File',
+		name: 'storeFile',
+		type: 'string',
+		default: '',
+		placeholder: '~/.n8n/handover-store.sqlite',
+		displayOptions: { show: { stateStore: ['embedded'] } },
+		description:
+			'SQLite file of the embedded store; handover-store.sqlite in the n8n user folder when empty',
+	},
+];
+
+/** Credential entry for the Redis store: n8n's built-in Redis credential, shown for Redis only. */
+export const redisStoreCredential = {
+	name: 'redis',
+	required: true,
+	displayOptions: { show: { stateStore: ['redis'] } },
+};
+
+/** The store the node's "State Store" parameter chooses. */
+export async function storeFromParameters(
+	context: IExecuteFunctions | IWebhookFunctions,
+	itemIndex = 0,
+): Promise<HandoverStore> {
+	const getParameter = context.getNodeParameter as (name: string, i: number, fallback: unknown) => unknown;
+	const choice = getParameter.call(context, 'stateStore', itemIndex, 'embedded') as StoreChoice;
+	if (choice === 'embedded' || (choice === 'auto' && !isQueueMode())) {
+		const filePath = getParameter.call(context, 'storeFile', itemIndex, '') as string;
+		return await getStore({ kind: 'embedded', filePath });
+	}
+	if (choice === 'auto') return await getStore(queueRedisSettings());
+	const credentials = await context.getCredentials('redis', itemIndex);
+	if (!credentials.host) {
+		throw new NodeOperationError(context.getNode(), 'The Redis credential has no host', {
+			itemIndex,
+			description: 'Set Host (and Port) in the Redis credential used for the State Store',
+		});
+	}
+	return await getStore({
+		kind: 'redis',
+		host: String(credentials.host),
+		port: Number(credentials.port || 6379),
+		...(credentials.user ? { username: String(credentials.user) } : {}),
+		...(credentials.password ? { password: String(credentials.password) } : {}),
+		db: Number(credentials.database || 0),
+		...(credentials.ssl === true && { tls: true }),
+	});
+}

@@ -51,7 +51,9 @@ async function call(body: object, settings: CallSettings = {}): Promise<Call> {
 	const context = mock<IWebhookFunctions>();
 	const parameters: Record<string, unknown> = {
 		authentication: settings.authentication ?? 'none',
-		options: { storeFile, ...settings.options },
+		options: settings.options ?? {},
+		stateStore: 'embedded',
+		storeFile,
 		payloadFormat: settings.payloadFormat ?? 'auto',
 		triggers: settings.triggers ?? ALL_TRIGGERS,
 	};
