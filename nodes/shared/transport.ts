@@ -174,10 +174,11 @@ export function createTransport(
 					await sleep(retryDelayMs(undefined, attempt, policy));
 					continue;
 				}
-				const cause = error instanceof NodeApiError ? (error.cause ?? error) : error;
-				throw new NodeApiError(node, cause as JsonObject, {
+				const cause = (error instanceof NodeApiError ? (error.cause ?? error) : error) as Error;
+				// Only the text: with an error `code` n8n would replace our message with its stock one.
+				throw new NodeApiError(node, { message: cause.message } as JsonObject, {
 					message: `Could not reach ${settings.platformName} at ${settings.baseUrl}: check the base URL and the network`,
-					description: (error as Error).message,
+					description: cause.message,
 					itemIndex: settings.itemIndex,
 				});
 			}

@@ -129,7 +129,10 @@ export abstract class FakeServer {
 			response = this.decorate(request, response);
 		} catch (error) {
 			// A bug in a fake must show up as a loud 500, not as a hanging test.
-			response = { status: 500, body: { statusCode: 500, message: `fake failed: ${String(error)}` } };
+			response = {
+				status: 500,
+				body: { statusCode: 500, message: `fake failed: ${String(error)}` },
+			};
 		}
 		const text = response.body === undefined ? '' : JSON.stringify(response.body);
 		res.writeHead(response.status, {
