@@ -50,7 +50,9 @@ export interface FullHttpResponse {
  * `ignoreHttpStatusErrors` decides whether a 4xx/5xx throws, and every thrown error is a
  * NodeApiError as in n8n. `helpers.httpRequest` does the same without credentials.
  */
-export function transportContext(options: TransportContextOptions): DeepMockProxy<IExecuteFunctions> {
+export function transportContext(
+	options: TransportContextOptions,
+): DeepMockProxy<IExecuteFunctions> {
 	const context = mockDeep<IExecuteFunctions>();
 	const node: INode = {
 		id: 'node-under-test',
@@ -178,7 +180,10 @@ async function performRequest(options: IHttpRequestOptions): Promise<unknown> {
 	const text = await response.text();
 	const responseHeaders: Record<string, string> = {};
 	response.headers.forEach((value, name) => (responseHeaders[name.toLowerCase()] = value));
-	const parsedBody = parseBody(text, options.json === true || /json/i.test(responseHeaders['content-type'] ?? ''));
+	const parsedBody = parseBody(
+		text,
+		options.json === true || /json/i.test(responseHeaders['content-type'] ?? ''),
+	);
 
 	const ignoreStatus = options.ignoreHttpStatusErrors;
 	const statusIgnored =
