@@ -67,3 +67,27 @@ export async function post(
 }
 
 export const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+/** Credential entry of an action node for a credential created over REST. */
+export type CredentialRef = { id: string; name: string };
+
+/**
+ * A template from `examples/` with the given credential set on every action node (as a user does
+ * after importing it) and parameters overridden per node name.
+ */
+export function templateWithCredentials(
+	template: WorkflowJson,
+	credentials: Record<string, CredentialRef>,
+	overrides: Record<string, Record<string, unknown>> = {},
+): WorkflowJson {
+	const nodes = (template.nodes as Array<Record<string, unknown>>).map((node) => {
+		const type = String(node.type);
+		const isAction = type.startsWith(`${PACKAGE_NAME}.`) && !type.endsWith('Trigger');
+		return {
+			...node,
+			parameters: { ...(node.parameters as object), ...overrides[String(node.name)] },
+			...(isAction && { credentials }),
+		};
+	});
+	return { ...template, nodes };
+}

@@ -1,0 +1,274 @@
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+} from 'n8n-workflow';
+
+import { ChatwootClientError } from '../platforms/chatwoot/client';
+import { listParameter, requiredString } from '../shared/parameters';
+import { platformAccess, type ActionPlatform, type PlatformAccess } from '../shared/platformAccess';
+import { storeFromParameters } from '../shared/storeProvider';
+import type { HandoverStore } from '../store/HandoverStore';
+import { listPeople, personFromAgent, unavailableBecause, type Person } from '../shared/directory';
+
+export type AssignMode = 'autoAssign' | 'specificUser';
+export type Strategy = 'roundRobin' | 'leastBusy';
+export type CandidateSource = 'allUsers' | 'chosenUsers' | 'team';
+
+/** One assignee who could not be assigned, and what the platform said. */
+export type FailedAttempt = { userId: string; userName: string; error: string };
+
+interface Skipped {
+	person: Person;
+	reason: string;
+}
+
+interface Target {
+	/** The field of the result that names what was assigned. */
+	field: 'contactId' | 'conversationId';
+	id: string;
+}
+
+type Outcome = { assigned: true; name?: string } | { assigned: false; reason: string };
+
+const PLATFORM_NAMES: Record<ActionPlatform, string> = {
+	highlevel: 'HighLevel',
+	chatwoot: 'Chatwoot',
+};
+
+/** Store key of one assignee's open-handover count, shared by every node that counts loads. */
+export function assigneeKey(platform: ActionPlatform, scope: string, userId: string): string {
+	return `${platform}:${scope}:${userId}`;
+}
+
+/**
+ * Assigns item `itemIndex`'s contact (HighLevel) or conversation (Chatwoot) to a person: the chosen
+ * user, or the next candidate by round robin or least load. When an assignment fails for reasons
+ * of that person (deleted, removed, refused, rate-limited or failing after retries), the next
+ * candidate is tried and the failure recorded in `tried`.
+ */
+export async function assignItem(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): Promise<IDataObject> {
+	const platform = context.getNodeParameter('platform', itemIndex) as ActionPlatform;
+	const mode = context.getNodeParameter('mode', itemIndex, 'autoAssign') as AssignMode;
+	const access = await platformAccess(context, platform, itemIndex);
+	const target = targetOf(context, access, itemIndex);
+	const store = await storeFromParameters(context, itemIndex);
+	const tried: FailedAttempt[] = [];
+
+	const succeed = async (userId: string, userName: string, strategy: string) => {
+		await store.adjustLoad(assigneeKey(platform, access.scope, userId), 1);
+		return { platform, [target.field]: target.id, userId, userName, strategy, tried };
+	};
+
+	if (mode === 'specificUser') {
+		const userId = requiredString(context, 'userId', 'User', itemIndex);
+		const outcome = await tryAssign(access, target, userId);
+		if (outcome.assigned) {
+			return await succeed(
+				userId,
+				outcome.name ?? (await userNameOf(access, userId)),
+				'specificUser',
+			);
+		}
+		tried.push({ userId, userName: userId, error: outcome.reason });
+		if (!(context.getNodeParameter('fallbackToOthers', itemIndex, true) as boolean)) {
+			throw noOneAssigned(context, access, itemIndex, tried, []);
+		}
+	}
+
+	const strategy = context.getNodeParameter('strategy', itemIndex, 'roundRobin') as Strategy;
+	const { candidates, skipped } = await candidatesInOrder(
+		context,
+		access,
+		store,
+		strategy,
+		itemIndex,
+	);
+	for (const attempt of tried) {
+		// The chosen user failed before the list was read: name them as the list does.
+		attempt.userName =
+			[...candidates, ...skipped.map((s) => s.person)].find(
+				(person) => person.id === attempt.userId,
+			)?.name ?? attempt.userName;
+	}
+	for (const person of candidates) {
+		if (tried.some((attempt) => attempt.userId === person.id)) continue;
+		const outcome = await tryAssign(access, target, person.id);
+		if (outcome.assigned) return await succeed(person.id, person.name, strategy);
+		tried.push({ userId: person.id, userName: person.name, error: outcome.reason });
+	}
+	throw noOneAssigned(
+		context,
+		access,
+		itemIndex,
+		tried,
+		skipped.filter((s) => !tried.some((attempt) => attempt.userId === s.person.id)),
+	);
+}
+
+function targetOf(context: IExecuteFunctions, access: PlatformAccess, itemIndex: number): Target {
+	if (access.platform === 'highlevel') {
+		return {
+			field: 'contactId',
+			id: requiredString(context, 'contactId', 'Contact ID', itemIndex),
+		};
+	}
+	const id = requiredString(context, 'conversationId', 'Conversation ID', itemIndex);
+	// Checked here, not left to the client: its error would read like one assignee's failure.
+	if (!/^\d+$/.test(id)) {
+		throw new NodeOperationError(
+			context.getNode(),
+			'Conversation ID is not a Chatwoot conversation number',
+			{
+				itemIndex,
+				description: `Got "${id}": use the number in the conversation's address, which the Handover Detector event carries as conversationId`,
+			},
+		);
+	}
+	return { field: 'conversationId', id };
+}
+
+/**
+ * Whether someone else might be assigned where this person was not. 401/403 are the credential,
+ * 404 is the contact or conversation, and no status means the platform cannot be reached: the same
+ * for every candidate, so the error is passed on at once instead of being repeated for each.
+ */
+function isCandidateFailure(error: unknown): error is Error {
+	if (error instanceof ChatwootClientError) return true;
+	if (!(error instanceof NodeApiError)) return false;
+	const status = Number(error.httpCode);
+	if (!Number.isInteger(status) || status === 0) return false;
+	return status !== 401 && status !== 403 && status !== 404;
+}
+
+async function tryAssign(access: PlatformAccess, target: Target, userId: string): Promise<Outcome> {
+	let failure: unknown;
+	try {
+		if (access.platform === 'highlevel') {
+			await access.client.assignContact(target.id, userId);
+			return { assigned: true };
+		}
+		const agent = await access.client.assign(target.id, { assigneeId: userId });
+		return { assigned: true, name: personFromAgent(agent).name };
+	} catch (error) {
+		failure = error;
+	}
+	if (!isCandidateFailure(failure)) throw failure;
+	return { assigned: false, reason: failure.message };
+}
+
+/** The chosen HighLevel user's name; assignment answers carry only the id. */
+async function userNameOf(access: PlatformAccess, userId: string): Promise<string> {
+	if (access.platform !== 'highlevel') return userId;
+	try {
+		return (await access.client.getUser(userId)).name || userId;
+	} catch {
+		// The assignment is done; the name is only a label and must not turn it into a failure.
+		return userId;
+	}
+}
+
+/** The pool to choose from, and a descriptor that keeps each pool's round-robin turn apart. */
+async function candidatePool(
+	context: IExecuteFunctions,
+	access: PlatformAccess,
+	itemIndex: number,
+): Promise<{ people: Person[]; descriptor: string }> {
+	const source = context.getNodeParameter('candidates', itemIndex, 'allUsers') as CandidateSource;
+	if (source === 'team') {
+		if (access.platform !== 'chatwoot') {
+			throw new NodeOperationError(context.getNode(), 'Teams are available on Chatwoot only', {
+				itemIndex,
+				description: 'Set Candidates to All Users or Chosen Users for HighLevel',
+			});
+		}
+		const teamId = requiredString(context, 'teamId', 'Team', itemIndex);
+		const members = await access.client.listTeamMembers(teamId);
+		return { people: members.map(personFromAgent), descriptor: `team:${teamId}` };
+	}
+	const everyone = await listPeople(access);
+	if (source !== 'chosenUsers') return { people: everyone, descriptor: 'all' };
+	const chosen = listParameter(context, 'chosenUsers', itemIndex);
+	if (chosen.length === 0) {
+		throw new NodeOperationError(context.getNode(), 'Users is empty', {
+			itemIndex,
+			description: 'Choose the users to assign among, or set Candidates to All Users',
+		});
+	}
+	const byId = new Map(everyone.map((person) => [person.id, person]));
+	return {
+		people: chosen.map((id) => byId.get(id) ?? { id, name: id, missing: true }),
+		descriptor: `users:${[...chosen].sort().join(',')}`,
+	};
+}
+
+/** Candidates in the order to try them, and who was left out and why. */
+async function candidatesInOrder(
+	context: IExecuteFunctions,
+	access: PlatformAccess,
+	store: HandoverStore,
+	strategy: Strategy,
+	itemIndex: number,
+): Promise<{ candidates: Person[]; skipped: Skipped[] }> {
+	const { people, descriptor } = await candidatePool(context, access, itemIndex);
+	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const onlyAvailable = options.onlyAvailable !== false;
+	const byId = new Map(people.map((person) => [person.id, person]));
+	// The turn goes round the whole pool, not only who is available now: someone going offline
+	// must not shift everyone else's turn.
+	const order = await store.nextRoundRobin(`${access.platform}:${access.scope}:${descriptor}`, [
+		...byId.keys(),
+	]);
+	const candidates: Person[] = [];
+	const skipped: Skipped[] = [];
+	for (const id of order) {
+		const person = byId.get(id) as Person;
+		const reason = unavailableBecause(person, onlyAvailable);
+		if (reason) skipped.push({ person, reason });
+		else candidates.push(person);
+	}
+	if (strategy === 'leastBusy' && candidates.length > 1) {
+		const keyOf = (person: Person) => assigneeKey(access.platform, access.scope, person.id);
+		const loads = await store.getLoads(candidates.map(keyOf));
+		// sort is stable: equal loads keep the round-robin order, so ties take turns.
+		candidates.sort((a, b) => (loads[keyOf(a)] ?? 0) - (loads[keyOf(b)] ?? 0));
+	}
+	return { candidates, skipped };
+}
+
+function noOneAssigned(
+	context: IExecuteFunctions,
+	access: PlatformAccess,
+	itemIndex: number,
+	tried: FailedAttempt[],
+	skipped: Skipped[],
+): NodeOperationError {
+	const platformName = PLATFORM_NAMES[access.platform];
+	const skippedText = skipped.map((s) => `${s.person.name} (${s.reason})`).join(', ');
+	let message: string;
+	let description: string;
+	if (tried.length > 0) {
+		message = `No one could be assigned: tried ${tried
+			.map((attempt) => `${attempt.userName} (${attempt.error})`)
+			.join(', ')}`;
+		description =
+			`Check that the users are active in ${platformName} (not deleted or removed from the ` +
+			'account) and may take this conversation, or choose other users.' +
+			(skippedText ? ` Skipped: ${skippedText}.` : '');
+	} else if (skipped.length > 0) {
+		message = `No one could be assigned: no candidate is available (skipped ${skippedText})`;
+		description =
+			'Wait until an agent is online, turn off Only Available Agents, or add active users to the candidates.';
+	} else {
+		message = 'No one could be assigned: there are no candidates';
+		description =
+			access.platform === 'chatwoot'
+				? 'The account or team has no agents: add agents in Chatwoot, or choose other candidates.'
+				: 'The sub-account has no users: add users in HighLevel, or choose other candidates.';
+	}
+	return new NodeOperationError(context.getNode(), message, { itemIndex, description });
+}
