@@ -57,7 +57,8 @@ type Parameters = Pick<IWebhookFunctions, 'getNodeParameter' | 'getCredentials'>
 
 /** The turn settings from the node's parameters and credential (read per call or per activation). */
 export async function turnSettings(context: Parameters): Promise<TurnSettings> {
-	const getParameter = context.getNodeParameter as (name: string, fallback: unknown) => unknown;
+	const getParameter = (name: string, fallback: unknown): unknown =>
+		(context.getNodeParameter as (name: string, fallback: unknown) => unknown).call(context, name, fallback);
 	const authentication = getParameter('authentication', 'none') as WebhookAuthentication;
 	const options = getParameter('options', {}) as TriggerOptions;
 	const secret =
