@@ -20,7 +20,7 @@ const detectionProperties = webhookTrigger.properties.filter(
 const listenerProperties: INodeProperties[] = [
 	{
 		displayName:
-			'Answers each turn on its own port (http://<host>:<port>/<path>), faster than the n8n webhook URL because turns that do not hand over never enter n8n\'s webhook pipeline; only handovers start an execution. Put it behind your reverse proxy / open the port. While the workflow is active it holds the port: deactivate it to test in the editor.',
+			"Answers each turn on its own port (http://<host>:<port>/<path>), faster than the n8n webhook URL because turns that do not hand over never enter n8n's webhook pipeline; only handovers start an execution. Put it behind your reverse proxy / open the port. While the workflow is active it holds the port: deactivate it to test in the editor.",
 		name: 'notice',
 		type: 'notice',
 		default: '',
@@ -32,14 +32,16 @@ const listenerProperties: INodeProperties[] = [
 		typeOptions: { minValue: 1, maxValue: 65535, numberPrecision: 0 },
 		default: DEFAULT_PORT,
 		required: true,
-		description: 'TCP port the turns are sent to; one port per Handover Detector (Dedicated Port) node',
+		description:
+			'TCP port the turns are sent to; one port per Handover Detector (Dedicated Port) node',
 	},
 	{
 		displayName: 'Listen Address',
 		name: 'listenAddress',
 		type: 'string',
 		default: DEFAULT_LISTEN_ADDRESS,
-		description: 'Address to listen on: 0.0.0.0 for every network interface; use 127.0.0.1 behind a reverse proxy on the same host',
+		description:
+			'Address to listen on: 0.0.0.0 for every network interface; use 127.0.0.1 behind a reverse proxy on the same host',
 	},
 	{
 		displayName: 'Path',
@@ -47,7 +49,8 @@ const listenerProperties: INodeProperties[] = [
 		type: 'string',
 		default: 'handover',
 		required: true,
-		description: 'The path turns are POSTed to, e.g. handover for http://host:5679/handover (GET handover/health answers {"ok":true})',
+		description:
+			'The path turns are POSTed to, e.g. handover for http://host:5679/handover (GET handover/health answers {"ok":true})',
 	},
 ];
 

@@ -3,7 +3,6 @@ import {
 	type IDataObject,
 	type ITriggerFunctions,
 	type ITriggerResponse,
-	type IWebhookFunctions,
 } from 'n8n-workflow';
 
 import { turnSettings } from '../HandoverDetectorTrigger/receiveTurn';
@@ -45,17 +44,25 @@ function bindError(
 			manual
 				? `Port ${where.port} is in use (is the workflow active?): deactivate it to test, or send a turn to the active workflow`
 				: `Port ${where.port} on ${where.host} is in use by another program or workflow`,
-			{ description: 'Each Handover Detector (Dedicated Port) needs a port of its own: choose another Port' },
+			{
+				description:
+					'Each Handover Detector (Dedicated Port) needs a port of its own: choose another Port',
+			},
 		);
 	}
 	if (code === 'EACCES') {
-		return new NodeOperationError(context.getNode(), `Not allowed to listen on port ${where.port}`, {
-			description: 'Ports below 1024 need extra rights: choose a Port from 1024 up',
-		});
+		return new NodeOperationError(
+			context.getNode(),
+			`Not allowed to listen on port ${where.port}`,
+			{
+				description: 'Ports below 1024 need extra rights: choose a Port from 1024 up',
+			},
+		);
 	}
 	if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
 		return new NodeOperationError(context.getNode(), `Cannot listen on address ${where.host}`, {
-			description: 'Listen Address must be an address of this host: 0.0.0.0 for all, 127.0.0.1 for this host only',
+			description:
+				'Listen Address must be an address of this host: 0.0.0.0 for all, 127.0.0.1 for this host only',
 		});
 	}
 	return new NodeOperationError(context.getNode(), error as Error, {
@@ -70,9 +77,7 @@ function bindError(
 export async function startListening(context: ITriggerFunctions): Promise<ITriggerResponse> {
 	const where = listenParameters(context);
 	const settings = await turnSettings(context);
-	// storeFromParameters reads only getNodeParameter, getCredentials and getNode, which a trigger
-	// context has with the same signatures as a webhook context.
-	const store = await storeFromParameters(context as unknown as IWebhookFunctions);
+	const store = await storeFromParameters(context);
 
 	let listener: TurnListener;
 	try {

@@ -138,7 +138,13 @@ function requestHandler(options: TurnListenerOptions) {
 		const path = requestPath(req.url);
 		if (path === healthRoute) {
 			if (req.method === 'GET' || req.method === 'HEAD') send(res, 200, { ok: true });
-			else send(res, 405, { error: 'Method not allowed: GET the health check' }, { allow: 'GET, HEAD' });
+			else
+				send(
+					res,
+					405,
+					{ error: 'Method not allowed: GET the health check' },
+					{ allow: 'GET, HEAD' },
+				);
 			return;
 		}
 		if (path !== route) {
@@ -146,7 +152,12 @@ function requestHandler(options: TurnListenerOptions) {
 			return;
 		}
 		if (req.method !== 'POST') {
-			send(res, 405, { error: `Method not allowed: POST each turn to ${route}` }, { allow: 'POST' });
+			send(
+				res,
+				405,
+				{ error: `Method not allowed: POST each turn to ${route}` },
+				{ allow: 'POST' },
+			);
 			return;
 		}
 		const body = await readBody(req, limit);

@@ -2,6 +2,7 @@ import {
 	NodeOperationError,
 	type IExecuteFunctions,
 	type INodeProperties,
+	type ITriggerFunctions,
 	type IWebhookFunctions,
 } from 'n8n-workflow';
 
@@ -116,7 +117,7 @@ export const redisStoreCredential = {
 
 /** The store the node's "State Store" parameter chooses. */
 export async function storeFromParameters(
-	context: IExecuteFunctions | IWebhookFunctions,
+	context: IExecuteFunctions | IWebhookFunctions | ITriggerFunctions,
 	itemIndex = 0,
 ): Promise<HandoverStore> {
 	const getParameter = context.getNodeParameter as (name: string, i: number, fallback: unknown) => unknown;

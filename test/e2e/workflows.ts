@@ -8,23 +8,14 @@ interface NodeOverrides {
 	credentials?: Record<string, { id: string; name: string }>;
 }
 
-/** Handover Detector → No Operation, on `path`. */
-export function detectorWorkflow(name: string, path: string, detector: NodeOverrides = {}): WorkflowJson {
+/** A detector trigger node → No Operation. */
+function triggerThenNoOp(name: string, id: string, trigger: Record<string, unknown>): WorkflowJson {
 	return {
 		name,
 		nodes: [
+			{ id: `${id}-detector`, name: 'Handover Detector', typeVersion: 1, position: [0, 0], ...trigger },
 			{
-				id: `${path}-detector`,
-				name: 'Handover Detector',
-				type: `${PACKAGE_NAME}.handoverDetectorTrigger`,
-				typeVersion: 1,
-				position: [0, 0],
-				webhookId: `${path}-webhook-id`,
-				parameters: { path, ...detector.parameters },
-				...(detector.credentials && { credentials: detector.credentials }),
-			},
-			{
-				id: `${path}-noop`,
+				id: `${id}-noop`,
 				name: 'No Operation',
 				type: 'n8n-nodes-base.noOp',
 				typeVersion: 1,
@@ -37,6 +28,29 @@ export function detectorWorkflow(name: string, path: string, detector: NodeOverr
 		},
 		settings: { executionOrder: 'v1' },
 	};
+}
+
+/** Handover Detector (n8n webhook on `path`) → No Operation. */
+export function detectorWorkflow(name: string, path: string, detector: NodeOverrides = {}): WorkflowJson {
+	return triggerThenNoOp(name, path, {
+		type: `${PACKAGE_NAME}.handoverDetectorTrigger`,
+		webhookId: `${path}-webhook-id`,
+		parameters: { path, ...detector.parameters },
+		...(detector.credentials && { credentials: detector.credentials }),
+	});
+}
+
+/** Handover Detector (Dedicated Port) on 127.0.0.1:`port`/`path` → No Operation. */
+export function listenerWorkflow(
+	name: string,
+	port: number,
+	path: string,
+	parameters: Record<string, unknown> = {},
+): WorkflowJson {
+	return triggerThenNoOp(name, `${path}-listener`, {
+		type: `${PACKAGE_NAME}.handoverDetectorListenerTrigger`,
+		parameters: { port, listenAddress: '127.0.0.1', path, ...parameters },
+	});
 }
 
 export interface JsonResponse {

@@ -48,7 +48,10 @@ afterEach(async () => {
 	rmSync(dir, { recursive: true, force: true });
 });
 
-function triggerContext(parameters: Record<string, unknown>, mode: WorkflowExecuteMode = 'trigger') {
+function triggerContext(
+	parameters: Record<string, unknown>,
+	mode: WorkflowExecuteMode = 'trigger',
+) {
 	const context = mock<ITriggerFunctions>();
 	const values: Record<string, unknown> = {
 		authentication: 'none',
@@ -61,10 +64,12 @@ function triggerContext(parameters: Record<string, unknown>, mode: WorkflowExecu
 		path: 'handover',
 		...parameters,
 	};
-	context.getNodeParameter.mockImplementation(((name: string) => {
+	// n8n's contexts are classes: a method called detached from its context fails there, so here too.
+	context.getNodeParameter.mockImplementation(function (this: unknown, name: string) {
+		if (this !== context) throw new TypeError('getNodeParameter called without its context');
 		if (!(name in values)) throw new Error(`Unexpected parameter ${name}`);
 		return values[name];
-	}) as ITriggerFunctions['getNodeParameter']);
+	} as ITriggerFunctions['getNodeParameter']);
 	context.getMode.mockReturnValue(mode);
 	context.getNode.mockReturnValue(mock<INode>({ name: 'Handover Detector (Dedicated Port)' }));
 	const returnJsonArray = (items: IDataObject | IDataObject[]): INodeExecutionData[] =>
@@ -131,7 +136,11 @@ describe('HandoverDetectorListenerTrigger: trigger()', () => {
 		expect(ask.json).toMatchObject({ handover: true, reason: 'contact_request' });
 		expect(context.emit).toHaveBeenCalledTimes(1);
 		expect(context.emit).toHaveBeenCalledWith([
-			[{ json: expect.objectContaining({ handoverId: ask.json.handoverId, conversationId: 'n-2' }) }],
+			[
+				{
+					json: expect.objectContaining({ handoverId: ask.json.handoverId, conversationId: 'n-2' }),
+				},
+			],
 		]);
 		// Fast path: nothing is read from n8n per turn.
 		expect(context.getNodeParameter.mock.calls.length).toBe(readsAtActivation);
@@ -143,27 +152,40 @@ describe('HandoverDetectorListenerTrigger: trigger()', () => {
 		response = await new HandoverDetectorListenerTrigger().trigger.call(context);
 		const replaced = jest.fn();
 		Object.assign(context, { emit: replaced });
-		await post(`http://${HOST}:${port}/handover`, { conversationId: 'm-1', userMessage: 'I want a human' });
+		await post(`http://${HOST}:${port}/handover`, {
+			conversationId: 'm-1',
+			userMessage: 'I want a human',
+		});
 		expect(replaced).toHaveBeenCalledTimes(1);
 	});
 
 	it('closeFunction frees the port for the next activation', async () => {
 		const port = await freePort();
-		const first = await new HandoverDetectorListenerTrigger().trigger.call(triggerContext({ port }).context);
+		const first = await new HandoverDetectorListenerTrigger().trigger.call(
+			triggerContext({ port }).context,
+		);
 		await first.closeFunction?.();
-		response = await new HandoverDetectorListenerTrigger().trigger.call(triggerContext({ port }).context);
-		const res = await post(`http://${HOST}:${port}/handover`, { conversationId: 'c', userMessage: 'hi' });
+		response = await new HandoverDetectorListenerTrigger().trigger.call(
+			triggerContext({ port }).context,
+		);
+		const res = await post(`http://${HOST}:${port}/handover`, {
+			conversationId: 'c',
+			userMessage: 'hi',
+		});
 		expect(res.status).toBe(200);
 	});
 
-	it('logs a failing request instead of crashing, and answers 500', async () => {
+	it('logs an emit that fails instead of crashing; the caller already has its answer', async () => {
 		const port = await freePort();
 		const { context, logger } = triggerContext({ port });
 		context.emit.mockImplementation(() => {
 			throw new Error('queue unavailable');
 		});
 		response = await new HandoverDetectorListenerTrigger().trigger.call(context);
-		const res = await post(`http://${HOST}:${port}/handover`, { conversationId: 'e', userMessage: 'a human please' });
+		const res = await post(`http://${HOST}:${port}/handover`, {
+			conversationId: 'e',
+			userMessage: 'a human please',
+		});
 		// The answer was already sent when emitting failed: the caller still learns of the handover.
 		expect(res.json.handover).toBe(true);
 		expect(logger.error).toHaveBeenCalledWith(

@@ -125,7 +125,10 @@ async function portIsFree(port: number): Promise<boolean> {
 describe('turn listener: answers', () => {
 	it('answers a turn without handover 200 and starts nothing', async () => {
 		const { url } = await start();
-		const res = await post(url, { conversationId: 'c-1', userMessage: 'What are your office hours?' });
+		const res = await post(url, {
+			conversationId: 'c-1',
+			userMessage: 'What are your office hours?',
+		});
 		expect(res.status).toBe(200);
 		expect(res.headers.get('content-type')).toMatch(/^application\/json/);
 		expect(res.json).toEqual({
@@ -162,13 +165,16 @@ describe('turn listener: answers', () => {
 			{ userMessage: "You're still not answering", botReply: 'Anything else?' },
 		];
 		const answers = [];
-		for (const turn of turns) answers.push((await post(url, { conversationId: 'c-3', ...turn })).json);
+		for (const turn of turns)
+			answers.push((await post(url, { conversationId: 'c-3', ...turn })).json);
 		expect(answers.map((answer) => answer.handover)).toEqual([false, false, true]);
 		expect(answers[2].reason).toBe('failed_to_resolve');
 		expect(onHandover).toHaveBeenCalledTimes(1);
-		expect(await store.getConversation(conversationKey('generic', undefined, 'c-3'))).toMatchObject({
-			failedAttempts: expect.any(Number),
-		});
+		expect(await store.getConversation(conversationKey('generic', undefined, 'c-3'))).toMatchObject(
+			{
+				failedAttempts: expect.any(Number),
+			},
+		);
 	});
 
 	it('serves many turns over one keep-alive connection', async () => {
@@ -253,7 +259,10 @@ describe('turn listener: refusals', () => {
 
 	it('answers 404 to other paths, and takes the path with a trailing slash or query', async () => {
 		const { port, url } = await start();
-		const other = await post(`http://${HOST}:${port}/other`, { conversationId: 'x', userMessage: 'human' });
+		const other = await post(`http://${HOST}:${port}/other`, {
+			conversationId: 'x',
+			userMessage: 'human',
+		});
 		expect(other.status).toBe(404);
 		expect(other.json.error).toMatch(/\/handover/);
 		expect((await post(`http://${HOST}:${port}/`, {})).status).toBe(404);
@@ -316,7 +325,10 @@ describe('turn listener: refusals', () => {
 			throw new Error('emit failed');
 		});
 		const { url } = await start();
-		const res = await post(url, { conversationId: 'c-emit', userMessage: 'Can I talk to a human?' });
+		const res = await post(url, {
+			conversationId: 'c-emit',
+			userMessage: 'Can I talk to a human?',
+		});
 		expect(res.status).toBe(200);
 		expect(res.json.handover).toBe(true);
 		expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: 'emit failed' }));
@@ -361,7 +373,9 @@ describe('turn listener: port', () => {
 
 			// The same port can be bound again, as a reactivated workflow does.
 			const again = await start({ port: first.port });
-			expect((await post(again.url, { conversationId: 'again', userMessage: 'hello' })).status).toBe(200);
+			expect(
+				(await post(again.url, { conversationId: 'again', userMessage: 'hello' })).status,
+			).toBe(200);
 		} finally {
 			agent.destroy();
 		}
