@@ -4,14 +4,16 @@
  *   A. the Handover Detector on turns that do not hand over (answered without an execution),
  *   B. n8n's own Webhook node (respond immediately) → No-Op, as a user would build it without
  *      this package (every call starts an execution),
- *   C. the Handover Detector on turns that all hand over (every call starts an execution).
- * Prints requests/s, p50 and p99 for each and the ratio A / B.
+ *   C. the Handover Detector on turns that all hand over (every call starts an execution),
+ *   D. the Handover Detector (Dedicated Port) on turns that do not hand over: answered on the node's
+ *      own port inside the same n8n process, never entering n8n's webhook pipeline.
+ * Prints requests/s, p50 and p99 for each and the ratios A / B and D / B.
  */
 import autocannon from 'autocannon';
 
-import { startN8n, type N8nInstance, type WorkflowJson } from '../../test/e2e/harness/n8n';
+import { freePort, startN8n, type N8nInstance, type WorkflowJson } from '../../test/e2e/harness/n8n';
 import { REPO_ROOT } from '../../test/e2e/harness/repoRoot';
-import { detectorWorkflow, post } from '../../test/e2e/workflows';
+import { detectorWorkflow, listenerWorkflow, post } from '../../test/e2e/workflows';
 
 const CONNECTIONS = 10;
 const DURATION_S = 10;
@@ -95,9 +97,18 @@ async function main(): Promise<void> {
 	try {
 		const detectorId = await n8n.importWorkflow(detectorWorkflow('bench detector', 'bench-detector'));
 		const plainId = await n8n.importWorkflow(plainWebhookWorkflow('bench-plain'));
+		const listenerPort = await freePort();
+		const listenerId = await n8n.importWorkflow(
+			listenerWorkflow('bench listener', listenerPort, 'bench-listener'),
+		);
+		const listenerUrl = `http://127.0.0.1:${listenerPort}/bench-listener`;
 		const detectorUrl = n8n.webhookUrl('bench-detector');
 		const warm = await post(detectorUrl, { conversationId: 'warm', userMessage: 'hello' });
 		if (warm.status !== 200 || warm.json.handover !== false) throw new Error(`warm-up failed: ${JSON.stringify(warm)}`);
+		const warmListener = await post(listenerUrl, { conversationId: 'warm', userMessage: 'hello' });
+		if (warmListener.status !== 200 || warmListener.json.handover !== false) {
+			throw new Error(`listener warm-up failed: ${JSON.stringify(warmListener)}`);
+		}
 
 		const question = (n: number) => ({
 			conversationId: `quiet-${n % 500}`,
@@ -106,6 +117,8 @@ async function main(): Promise<void> {
 		});
 		const detector = await measure({ name: 'A. detector, turns without handover', url: detectorUrl, body: question });
 		const plain = await measure({ name: 'B. Webhook (respond at once) → No-Op', url: n8n.webhookUrl('bench-plain'), body: question });
+		// Before C: C's executions are still being saved for a while after its load ends.
+		const listener = await measure({ name: 'D. dedicated listener, turns without handover', url: listenerUrl, body: question });
 		const handovers = await measure({
 			name: 'C. detector, every turn hands over',
 			url: detectorUrl,
@@ -113,12 +126,16 @@ async function main(): Promise<void> {
 		});
 
 		console.log(`n8n ${n8n.baseUrl}, ${CONNECTIONS} connections, ${DURATION_S} s each, Node ${process.version}`);
-		for (const outcome of [detector, plain, handovers]) print(outcome);
+		for (const outcome of [detector, plain, handovers, listener]) print(outcome);
 		console.log(`ratio A/B: ${(detector.requestsPerSecond / plain.requestsPerSecond).toFixed(1)}× the requests/s`);
+		console.log(`ratio D/B: ${(listener.requestsPerSecond / plain.requestsPerSecond).toFixed(1)}× the requests/s (D measured before C)`);
 
 		const detectorRuns = await executionCount(n8n, detectorId);
 		const plainRuns = await executionCount(n8n, plainId);
-		console.log(`executions saved: detector ${detectorRuns} (only C's handovers), plain webhook ${plainRuns}`);
+		const listenerRuns = await executionCount(n8n, listenerId);
+		console.log(
+			`executions saved: detector ${detectorRuns} (only C's handovers), plain webhook ${plainRuns}, dedicated listener ${listenerRuns} (expected 0)`,
+		);
 	} finally {
 		await n8n.destroy();
 	}

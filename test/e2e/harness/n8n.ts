@@ -40,7 +40,7 @@ import { REPO_ROOT } from './repoRoot';
 
 export const N8N_VERSION = '2.40.7';
 
-const HOST = '127.0.0.1';
+export const HOST = '127.0.0.1';
 const MARKER_FILE = '.handover-harness-ready.json';
 export const OWNER = {
 	email: 'e2e-owner@example.com',
@@ -60,14 +60,14 @@ const LOCK_TIMEOUT_MS = 20 * 60_000;
 // ---------------------------------------------------------------------------------------------
 // Small utilities
 
-function log(message: string): void {
+export function log(message: string): void {
 	process.stderr.write(`[n8n-harness] ${message}\n`);
 }
 
-const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
+export const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
 /** Resolves `promise`, or `undefined` after `ms`; the timer never keeps the process alive. */
-async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+export async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
 	let timer: NodeJS.Timeout | undefined;
 	const timeout = new Promise<undefined>((done) => {
 		timer = setTimeout(() => done(undefined), ms);
@@ -81,10 +81,10 @@ async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined
 }
 
 /** Thrown by a `waitFor` probe to stop polling at once. */
-class FatalError extends Error {}
+export class FatalError extends Error {}
 
 /** Polls `probe` until it returns a value other than undefined, or throws after `timeoutMs`. */
-async function waitFor<T>(
+export async function waitFor<T>(
 	what: string,
 	timeoutMs: number,
 	probe: () => Promise<T | undefined>,
@@ -108,13 +108,13 @@ async function waitFor<T>(
 	}
 }
 
-function tail(file: string, lines = 80): string {
+export function tail(file: string, lines = 80): string {
 	if (!existsSync(file)) return '(no log file)';
 	const text = readFileSync(file, 'utf8').replace(/\x1b\[[0-9;]*m/g, '');
 	return text.split('\n').slice(-lines).join('\n');
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
 	return await new Promise((done, fail) => {
 		const server = createServer();
 		server.unref();
@@ -125,6 +125,13 @@ async function freePort(): Promise<number> {
 			server.close(() => done(port));
 		});
 	});
+}
+
+/** `count` distinct free ports. */
+export async function freePorts(count: number): Promise<number[]> {
+	const ports = new Set<number>();
+	while (ports.size < count) ports.add(await freePort());
+	return [...ports];
 }
 
 function run(
@@ -448,6 +455,12 @@ export interface NodeRun {
 	error?: unknown;
 }
 
+export interface ExecutionSummary {
+	id: string;
+	/** 'success' | 'error' | 'crashed' | 'canceled' | 'waiting' | 'running' | 'new' */
+	status: string;
+}
+
 export interface Execution {
 	id: string;
 	workflowId: string;
@@ -556,6 +569,8 @@ export interface N8nInstance {
 	importWorkflow(workflow: WorkflowJson): Promise<string>;
 	/** All saved executions of the workflow, oldest first, with parsed run data. */
 	executions(workflowId: string): Promise<Execution[]>;
+	/** id and status of every saved execution of the workflow, oldest first (no run data: cheap). */
+	executionSummaries(workflowId: string): Promise<ExecutionSummary[]>;
 	/** Polls until at least `count` executions of the workflow are saved and none is still running. */
 	waitForExecutions(workflowId: string, count: number, timeoutMs?: number): Promise<Execution[]>;
 	/** Authenticated call to n8n's internal REST API (`/rest${path}`); returns the `data` field. */
@@ -608,7 +623,7 @@ function baseEnv(): NodeJS.ProcessEnv {
 	return env;
 }
 
-function n8nEnv(
+export function n8nEnv(
 	userFolder: string,
 	port: number,
 	brokerPort: number,
@@ -659,25 +674,151 @@ function n8nEnv(
 	};
 }
 
-class N8nProcess implements N8nInstance {
+export interface N8nChildOptions {
+	/** For messages: 'n8n', 'worker-1', … */
+	name: string;
+	/** n8n's bin script (from `ensureN8nInstalled()`). */
+	bin: string;
+	/** The n8n command and its flags: ['start'], ['worker', '--concurrency=10'], ['webhook']. */
+	args: string[];
+	/** The user folder: n8n loads `.env` from its cwd. */
+	cwd: string;
+	env: NodeJS.ProcessEnv;
+	/** stdout + stderr are appended here. */
+	logFile: string;
+}
+
+/**
+ * One n8n process of any command, in its own process group (its JS task runner is a child), with
+ * stdout + stderr appended to a log file. Killed with SIGKILL if this process exits first.
+ */
+export class N8nChild {
+	private child: ChildProcess | undefined;
+	private exited: Promise<void> = Promise.resolve();
+	private exitInfo: string | undefined;
+
+	constructor(readonly options: N8nChildOptions) {}
+
+	get name(): string {
+		return this.options.name;
+	}
+
+	get logFile(): string {
+		return this.options.logFile;
+	}
+
+	/** Why the last spawned process ended, or undefined while it runs (or before any spawn). */
+	get exitReason(): string | undefined {
+		return this.exitInfo;
+	}
+
+	get isRunning(): boolean {
+		return this.child !== undefined && this.exitInfo === undefined;
+	}
+
+	logTail(lines = 80): string {
+		return tail(this.options.logFile, lines);
+	}
+
+	spawn(): void {
+		if (this.isRunning) throw new Error(`${this.name} is already running`);
+		installExitHook();
+		const { bin, args, cwd, env, logFile } = this.options;
+		const fd = openSync(logFile, 'a');
+		writeSync(
+			fd,
+			`\n===== [n8n-harness] starting n8n ${N8N_VERSION} ${args.join(' ')} (${this.name}) at ${new Date().toISOString()} =====\n`,
+		);
+		let child: ChildProcess;
+		try {
+			child = spawn(nodeBinary(), [bin, ...args], {
+				cwd,
+				env,
+				stdio: ['ignore', fd, fd],
+				detached: true,
+			});
+		} finally {
+			closeSync(fd);
+		}
+		this.child = child;
+		this.exitInfo = undefined;
+		running.add(child);
+		this.exited = new Promise<void>((done) => {
+			child.once('exit', (code, signal) => {
+				this.exitInfo = `exit code ${String(code)}, signal ${String(signal)}`;
+				running.delete(child);
+				done();
+			});
+			child.once('error', (error) => {
+				this.exitInfo = `spawn error: ${error.message}`;
+				running.delete(child);
+				done();
+			});
+		});
+	}
+
+	/** Polls `url` until it answers 200; fails at once if the process exits. */
+	async waitUntilReady(url: string, timeoutMs = READY_TIMEOUT_MS): Promise<void> {
+		const exitedDuringStart = () =>
+			new FatalError(`${this.name} exited during start (${this.exitInfo ?? '?'})`);
+		await waitFor(`${this.name} ${url}`, timeoutMs, async () => {
+			if (this.exitInfo) throw exitedDuringStart();
+			const res = await fetch(url, { signal: AbortSignal.timeout(5000) }).catch(() => undefined);
+			if (this.exitInfo) throw exitedDuringStart();
+			await res?.arrayBuffer();
+			return res?.status === 200 ? true : undefined;
+		});
+	}
+
+	/** SIGTERM, wait ≤ STOP_TIMEOUT_MS, then SIGKILL of the whole process group. */
+	async stop(): Promise<void> {
+		const child = this.child;
+		if (!child) return;
+		this.child = undefined;
+		if (running.has(child)) {
+			child.kill('SIGTERM');
+			const stopped = await within(
+				this.exited.then(() => true),
+				STOP_TIMEOUT_MS,
+			);
+			if (!stopped) {
+				log(`${this.name} did not stop within ${STOP_TIMEOUT_MS} ms; killing it`);
+				killGroup(child, 'SIGKILL');
+				await within(this.exited, 5000);
+			}
+		}
+		// The task runner and anything else n8n started live in its process group.
+		killGroup(child, 'SIGKILL');
+	}
+}
+
+/** The main n8n (`n8n start`): editor, REST API, webhooks. */
+export class N8nProcess implements N8nInstance {
 	readonly baseUrl: string;
 	readonly logFile: string;
 	lastStartMs = 0;
-	private child: ChildProcess | undefined;
-	private exited: Promise<void> = Promise.resolve();
+	private readonly child: N8nChild;
 	private cookie = '';
 	private readonly published = new Map<string, string>();
 
 	constructor(
-		private readonly bin: string,
+		bin: string,
 		readonly userFolder: string,
 		readonly port: number,
-		private readonly brokerPort: number,
+		readonly brokerPort: number,
 		private readonly options: StartOptions,
 		private readonly ownsUserFolder: boolean,
 	) {
 		this.baseUrl = `http://${HOST}:${port}`;
 		this.logFile = join(userFolder, 'n8n.log');
+		this.child = new N8nChild({
+			name: 'n8n',
+			bin,
+			args: ['start'],
+			cwd: userFolder,
+			env: n8nEnv(userFolder, port, brokerPort, options.env ?? {}),
+			logFile: this.logFile,
+		});
 	}
 
 	webhookUrl(path: string): string {
@@ -690,49 +831,10 @@ class N8nProcess implements N8nInstance {
 
 	async start(): Promise<void> {
 		if (this.options.packageDir) installPackage(this.options.packageDir, this.userFolder);
-		const fd = openSync(this.logFile, 'a');
-		writeSync(
-			fd,
-			`\n===== [n8n-harness] starting n8n ${N8N_VERSION} at ${new Date().toISOString()} =====\n`,
-		);
 		const started = Date.now();
-		let child: ChildProcess;
+		this.child.spawn();
 		try {
-			child = spawn(nodeBinary(), [this.bin, 'start'], {
-				cwd: this.userFolder,
-				env: n8nEnv(this.userFolder, this.port, this.brokerPort, this.options.env ?? {}),
-				stdio: ['ignore', fd, fd],
-				detached: true,
-			});
-		} finally {
-			closeSync(fd);
-		}
-		this.child = child;
-		running.add(child);
-		let exitInfo: string | undefined;
-		this.exited = new Promise<void>((done) => {
-			child.once('exit', (code, signal) => {
-				exitInfo = `exit code ${String(code)}, signal ${String(signal)}`;
-				running.delete(child);
-				done();
-			});
-			child.once('error', (error) => {
-				exitInfo = `spawn error: ${error.message}`;
-				running.delete(child);
-				done();
-			});
-		});
-
-		try {
-			await waitFor('n8n /healthz/readiness', READY_TIMEOUT_MS, async () => {
-				if (exitInfo) throw new FatalError(`n8n exited during start (${exitInfo})`);
-				const res = await fetch(`${this.baseUrl}/healthz/readiness`, {
-					signal: AbortSignal.timeout(5000),
-				}).catch(() => undefined);
-				if (exitInfo) throw new FatalError(`n8n exited during start (${exitInfo})`);
-				await res?.arrayBuffer();
-				return res?.status === 200 ? true : undefined;
-			});
+			await this.child.waitUntilReady(`${this.baseUrl}/healthz/readiness`);
 			this.lastStartMs = Date.now() - started;
 			await this.authenticate();
 			for (const [workflowId, versionId] of this.published) {
@@ -750,23 +852,7 @@ class N8nProcess implements N8nInstance {
 	}
 
 	async stop(): Promise<void> {
-		const child = this.child;
-		if (!child) return;
-		this.child = undefined;
-		if (running.has(child)) {
-			child.kill('SIGTERM');
-			const stopped = await within(
-				this.exited.then(() => true),
-				STOP_TIMEOUT_MS,
-			);
-			if (!stopped) {
-				log(`n8n did not stop within ${STOP_TIMEOUT_MS} ms; killing it`);
-				killGroup(child, 'SIGKILL');
-				await within(this.exited, 5000);
-			}
-		}
-		// The task runner and anything else n8n started live in its process group.
-		killGroup(child, 'SIGKILL');
+		await this.child.stop();
 		this.cookie = '';
 	}
 
@@ -864,23 +950,32 @@ class N8nProcess implements N8nInstance {
 		});
 	}
 
-	async executions(workflowId: string): Promise<Execution[]> {
-		const summaries: Array<{ id: string }> = [];
+	/** id and status of every saved execution of the workflow (the list endpoint, no run data). */
+	async executionSummaries(workflowId: string): Promise<ExecutionSummary[]> {
+		const summaries: ExecutionSummary[] = [];
 		let lastId: string | undefined;
 		for (;;) {
 			const query = new URLSearchParams({ filter: JSON.stringify({ workflowId }), limit: '100' });
 			if (lastId) query.set('lastId', lastId);
-			const page = await this.rest<{ results: Array<{ id: string }> }>(
+			const page = await this.rest<{ results: Array<{ id: string; status: string }> }>(
 				'GET',
 				`/executions?${query.toString()}`,
 			);
-			summaries.push(...page.results);
+			summaries.push(...page.results.map(({ id, status }) => ({ id: String(id), status })));
 			if (page.results.length < 100) break;
-			lastId = page.results[page.results.length - 1].id;
+			lastId = String(page.results[page.results.length - 1].id);
 		}
-		const ids = [...new Set(summaries.map((s) => s.id))].sort((a, b) => Number(a) - Number(b));
+		const byId = new Map(summaries.map((summary) => [summary.id, summary]));
+		return [...byId.values()].sort((a, b) => Number(a.id) - Number(b.id));
+	}
+
+	async executions(workflowId: string): Promise<Execution[]> {
+		return await this.executionDetails(await this.executionSummaries(workflowId));
+	}
+
+	private async executionDetails(summaries: ExecutionSummary[]): Promise<Execution[]> {
 		const executions: Execution[] = [];
-		for (const id of ids) {
+		for (const { id } of summaries) {
 			executions.push(
 				toExecution(await this.rest<Record<string, unknown>>('GET', `/executions/${id}`)),
 			);
@@ -893,30 +988,37 @@ class N8nProcess implements N8nInstance {
 		count: number,
 		timeoutMs = 30_000,
 	): Promise<Execution[]> {
-		return await waitFor(
+		// Polls the cheap list; reads run data once all are there.
+		const summaries = await waitFor(
 			`${count} finished execution(s) of workflow ${workflowId}`,
 			timeoutMs,
 			async () => {
-				const executions = await this.executions(workflowId);
-				if (executions.length < count) return undefined;
-				if (executions.some((e) => PENDING_STATUSES.has(e.status))) return undefined;
-				return executions;
+				const list = await this.executionSummaries(workflowId);
+				if (list.length < count) return undefined;
+				if (list.some((e) => PENDING_STATUSES.has(e.status))) return undefined;
+				return list;
 			},
 			300,
 		);
+		return await this.executionDetails(summaries);
 	}
+}
+
+/**
+ * Installs n8n if needed and prepares the main process (free ports, user folder) without starting
+ * it. `startN8n` = this + `start()`.
+ */
+export async function createN8n(options: StartOptions = {}): Promise<N8nProcess> {
+	const bin = await ensureN8nInstalled();
+	const userFolder = options.userFolder ?? mkdtempSync(join(tmpdir(), 'n8n-e2e-'));
+	mkdirSync(userFolder, { recursive: true });
+	const [port, brokerPort] = await freePorts(2);
+	return new N8nProcess(bin, userFolder, port, brokerPort, options, !options.userFolder);
 }
 
 /** Installs n8n if needed and starts it. Call `stop()` when done. */
 export async function startN8n(options: StartOptions = {}): Promise<N8nInstance> {
-	const bin = await ensureN8nInstalled();
-	installExitHook();
-	const userFolder = options.userFolder ?? mkdtempSync(join(tmpdir(), 'n8n-e2e-'));
-	mkdirSync(userFolder, { recursive: true });
-	const port = await freePort();
-	let brokerPort = await freePort();
-	while (brokerPort === port) brokerPort = await freePort();
-	const instance = new N8nProcess(bin, userFolder, port, brokerPort, options, !options.userFolder);
+	const instance = await createN8n(options);
 	await instance.start();
 	return instance;
 }
