@@ -110,8 +110,10 @@ async function main(): Promise<void> {
 			throw new Error(`listener warm-up failed: ${JSON.stringify(warmListener)}`);
 		}
 
+		// One turn per conversation: the same question asked again in one conversation would count
+		// as a repeated question (an unsuccessful attempt) and hand over after two.
 		const question = (n: number) => ({
-			conversationId: `quiet-${n % 500}`,
+			conversationId: `quiet-${n}`,
 			userMessage: 'What are your office hours on Saturday?',
 			botReply: 'We are open from 9 to 5.',
 		});
@@ -130,7 +132,12 @@ async function main(): Promise<void> {
 		console.log(`ratio A/B: ${(detector.requestsPerSecond / plain.requestsPerSecond).toFixed(1)}× the requests/s`);
 		console.log(`ratio D/B: ${(listener.requestsPerSecond / plain.requestsPerSecond).toFixed(1)}× the requests/s (D measured before C)`);
 
-		const detectorRuns = await executionCount(n8n, detectorId);
+		// C's executions are still being run and saved when its load ends: wait for them (bounded).
+		let detectorRuns = await executionCount(n8n, detectorId);
+		for (let waited = 0; detectorRuns < handovers.total && waited < 120; waited++) {
+			await new Promise((done) => setTimeout(done, 1000));
+			detectorRuns = await executionCount(n8n, detectorId);
+		}
 		const plainRuns = await executionCount(n8n, plainId);
 		const listenerRuns = await executionCount(n8n, listenerId);
 		console.log(
