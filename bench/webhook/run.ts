@@ -9,14 +9,11 @@
  *      own port inside the same n8n process, never entering n8n's webhook pipeline.
  * Prints requests/s, p50 and p99 for each and the ratios A / B and D / B.
  */
-import autocannon from 'autocannon';
-
 import { freePort, startN8n, type N8nInstance, type WorkflowJson } from '../../test/e2e/harness/n8n';
 import { REPO_ROOT } from '../../test/e2e/harness/repoRoot';
+import { CONNECTIONS, DURATION_S, measure, print, question } from '../load';
 import { detectorWorkflow, listenerWorkflow, post } from '../../test/e2e/workflows';
 
-const CONNECTIONS = 10;
-const DURATION_S = 10;
 
 function plainWebhookWorkflow(path: string): WorkflowJson {
 	return {
@@ -36,54 +33,6 @@ function plainWebhookWorkflow(path: string): WorkflowJson {
 		connections: { Webhook: { main: [[{ node: 'No Operation', type: 'main', index: 0 }]] } },
 		settings: { executionOrder: 'v1' },
 	};
-}
-
-interface Load {
-	name: string;
-	url: string;
-	/** Body of the n-th request. */
-	body: (n: number) => object;
-}
-
-interface Outcome {
-	name: string;
-	requestsPerSecond: number;
-	p50: number;
-	p99: number;
-	non2xx: number;
-	errors: number;
-	total: number;
-}
-
-async function measure(load: Load): Promise<Outcome> {
-	let n = 0;
-	const result = await autocannon({
-		url: load.url,
-		connections: CONNECTIONS,
-		duration: DURATION_S,
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		requests: [
-			{
-				setupRequest: (request) => ({ ...request, body: JSON.stringify(load.body(n++)) }),
-			},
-		],
-	});
-	return {
-		name: load.name,
-		requestsPerSecond: result.requests.average,
-		p50: result.latency.p50,
-		p99: result.latency.p99,
-		non2xx: result.non2xx,
-		errors: result.errors + result.timeouts,
-		total: result.requests.total,
-	};
-}
-
-function print(outcome: Outcome): void {
-	console.log(
-		`${outcome.name.padEnd(46)} ${outcome.requestsPerSecond.toFixed(0).padStart(6)} req/s   p50 ${String(outcome.p50).padStart(4)} ms   p99 ${String(outcome.p99).padStart(5)} ms   (${outcome.total} requests, ${outcome.non2xx} non-2xx, ${outcome.errors} errors)`,
-	);
 }
 
 async function executionCount(n8n: N8nInstance, workflowId: string): Promise<number> {
@@ -110,13 +59,6 @@ async function main(): Promise<void> {
 			throw new Error(`listener warm-up failed: ${JSON.stringify(warmListener)}`);
 		}
 
-		// One turn per conversation: the same question asked again in one conversation would count
-		// as a repeated question (an unsuccessful attempt) and hand over after two.
-		const question = (n: number) => ({
-			conversationId: `quiet-${n}`,
-			userMessage: 'What are your office hours on Saturday?',
-			botReply: 'We are open from 9 to 5.',
-		});
 		const detector = await measure({ name: 'A. detector, turns without handover', url: detectorUrl, body: question });
 		const plain = await measure({ name: 'B. Webhook (respond at once) → No-Op', url: n8n.webhookUrl('bench-plain'), body: question });
 		// Before C: C's executions are still being saved for a while after its load ends.
