@@ -1,7 +1,6 @@
 /**
  * Running an action node's `execute` the way n8n would with the node's own defaults, against the
- * contract fakes and a temp SQLite store. Shared by the action-node tests (it belongs in
- * test/helpers/; it lives here only because of file ownership while the nodes are written).
+ * contract fakes and a temp SQLite store. Shared by the action-node tests.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +10,6 @@ import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	INodeExecutionData,
-	INodeProperties,
 	INodeType,
 } from 'n8n-workflow';
 
@@ -20,44 +18,14 @@ import type { HandoverStore } from '../../nodes/store/HandoverStore';
 import type { ChatwootFake } from '../fakes/chatwoot/ChatwootFake';
 import type { HighLevelFake } from '../fakes/highlevel/HighLevelFake';
 import { handoverEvent, nodeContext, type ParameterValue } from './nodeContext';
+import { defaultParameters as parametersFromDefaults } from './nodeDefaults';
 
-/**
- * A `={{ … }}` default as a function of the item, as n8n evaluates it. The package's defaults are
- * plain JavaScript over `$json`, so evaluating them here proves that the defaults themselves work.
- */
-function expressionOf(value: string): ParameterValue {
-	const match = /^=\{\{([\s\S]*)\}\}$/.exec(value.trim());
-	if (!match) return value.startsWith('=') ? value.slice(1) : value;
-	const evaluate = new Function('$json', `return (${match[1]});`) as (json: IDataObject) => unknown;
-	return (item: IDataObject) => evaluate(item);
-}
-
-function shown(property: INodeProperties, values: Record<string, ParameterValue>): boolean {
-	const show = property.displayOptions?.show;
-	if (!show) return true;
-	return Object.entries(show).every(([name, allowed]) => {
-		const value = values[name];
-		return typeof value !== 'function' && (allowed as unknown[]).includes(value);
-	});
-}
-
-/**
- * The parameters n8n would run the node with: each shown property's default (expressions as
- * functions of the item), with `overrides` on top. Properties come in order, so a selector such as
- * Platform is known before the properties it shows or hides.
- */
+/** The node's parameters as n8n stores them when a user sets only `overrides` (see nodeDefaults). */
 export function defaultParameters(
 	node: INodeType,
 	overrides: Record<string, ParameterValue> = {},
 ): Record<string, ParameterValue> {
-	const values: Record<string, ParameterValue> = { ...overrides };
-	for (const property of node.description.properties) {
-		if (property.type === 'notice' || property.name in values) continue;
-		if (!shown(property, values)) continue;
-		const fallback = property.default;
-		values[property.name] = typeof fallback === 'string' ? expressionOf(fallback) : fallback;
-	}
-	return values;
+	return parametersFromDefaults(node.description, overrides);
 }
 
 export const HIGHLEVEL_LOCATION = 'loc-1';

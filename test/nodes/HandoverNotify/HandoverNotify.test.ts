@@ -12,6 +12,7 @@ import { HandoverNotify } from '../../../nodes/HandoverNotify/HandoverNotify.nod
 import { ChatwootFake } from '../../fakes/chatwoot/ChatwootFake';
 import { HighLevelFake } from '../../fakes/highlevel/HighLevelFake';
 import { handoverEvent, nodeContext, type ParameterValue } from '../../helpers/nodeContext';
+import { chatwootCredentials, highLevelCredentials } from '../../helpers/actionNodes';
 import { defaultParameters } from '../../helpers/nodeDefaults';
 
 const HL_TOKEN = 'pit-notify-token';
@@ -98,16 +99,8 @@ async function run(
 		items,
 		parameters: defaultParameters(node.description, { platform, ...parameters }),
 		credentials: {
-			highLevelPrivateIntegrationApi: {
-				accessToken: options.token ?? HL_TOKEN,
-				locationId: LOCATION,
-				baseUrl: highLevel.baseUrl,
-			},
-			chatwootApi: {
-				baseUrl: chatwoot.baseUrl,
-				accountId: String(ACCOUNT),
-				apiAccessToken: options.token ?? CW_TOKEN,
-			},
+			...highLevelCredentials(highLevel, options.token),
+			...chatwootCredentials(chatwoot, options.token),
 		},
 		continueOnFail: options.continueOnFail,
 	});
