@@ -83,10 +83,26 @@ export class HandoverDetectorTrigger implements INodeType {
 				type: 'options',
 				default: 'auto',
 				options: [
-					{ name: 'Auto', value: 'auto', description: 'Recognise HighLevel, Chatwoot or Generic by its fields' },
-					{ name: 'Chatwoot', value: 'chatwoot', description: 'A message_created webhook or agent bot event' },
-					{ name: 'Generic', value: 'generic', description: 'The documented turn shape, for any bot that POSTs JSON' },
-					{ name: 'HighLevel', value: 'highlevel', description: 'InboundMessage / OutboundMessage, or a workflow Webhook action' },
+					{
+						name: 'Auto',
+						value: 'auto',
+						description: 'Recognise HighLevel, Chatwoot or Generic by its fields',
+					},
+					{
+						name: 'Chatwoot',
+						value: 'chatwoot',
+						description: 'A message_created webhook or agent bot event',
+					},
+					{
+						name: 'Generic',
+						value: 'generic',
+						description: 'The documented turn shape, for any bot that POSTs JSON',
+					},
+					{
+						name: 'HighLevel',
+						value: 'highlevel',
+						description: 'InboundMessage / OutboundMessage, or a workflow Webhook action',
+					},
 				],
 			},
 			{
@@ -95,10 +111,27 @@ export class HandoverDetectorTrigger implements INodeType {
 				type: 'options',
 				default: 'none',
 				options: [
-					{ name: 'Chatwoot Signature', value: 'chatwootSignature', description: 'X-Chatwoot-Signature with the webhook secret' },
-					{ name: 'Header Token', value: 'headerToken', description: 'The secret in a header (x-handover-token by default)' },
-					{ name: 'HighLevel Signature', value: 'highlevelSignature', description: 'x-wh-signature of a HighLevel marketplace app (RSA, no secret needed)' },
-					{ name: 'HMAC-SHA256', value: 'hmacSha256', description: 'Hex HMAC of "{timestamp}.{raw body}" in x-handover-signature, timestamp in x-handover-timestamp' },
+					{
+						name: 'Chatwoot Signature',
+						value: 'chatwootSignature',
+						description: 'X-Chatwoot-Signature with the webhook secret',
+					},
+					{
+						name: 'Header Token',
+						value: 'headerToken',
+						description: 'The secret in a header (x-handover-token by default)',
+					},
+					{
+						name: 'HighLevel Signature',
+						value: 'highlevelSignature',
+						description: 'x-wh-signature of a HighLevel marketplace app (RSA, no secret needed)',
+					},
+					{
+						name: 'HMAC-SHA256',
+						value: 'hmacSha256',
+						description:
+							'Hex HMAC of "{timestamp}.{raw body}" in x-handover-signature, timestamp in x-handover-timestamp',
+					},
 					{ name: 'None', value: 'none' },
 				],
 			},
@@ -109,9 +142,21 @@ export class HandoverDetectorTrigger implements INodeType {
 				default: ['contactRequest', 'lackOfInformation', 'failedToResolve'],
 				description: 'Which situations hand the conversation to a person',
 				options: [
-					{ name: 'Contact Asks for a Human', value: 'contactRequest', description: 'E.g. "Can I talk to a real person?", in seven languages' },
-					{ name: 'Bot Lacks the Information', value: 'lackOfInformation', description: 'The bot says it cannot answer, or its confidence is low' },
-					{ name: 'Bot Failed to Resolve', value: 'failedToResolve', description: 'The contact says the answer did not help, or repeats the question' },
+					{
+						name: 'Contact Asks for a Human',
+						value: 'contactRequest',
+						description: 'E.g. "Can I talk to a real person?", in seven languages',
+					},
+					{
+						name: 'Bot Lacks the Information',
+						value: 'lackOfInformation',
+						description: 'The bot says it cannot answer, or its confidence is low',
+					},
+					{
+						name: 'Bot Failed to Resolve',
+						value: 'failedToResolve',
+						description: 'The contact says the answer did not help, or repeats the question',
+					},
 				],
 			},
 			...stateStoreProperties,
@@ -136,7 +181,17 @@ export class HandoverDetectorTrigger implements INodeType {
 						type: 'number',
 						typeOptions: { minValue: 0 },
 						default: 60,
-						description: 'After a handover, the same conversation does not hand over again for this long',
+						description:
+							'After a handover, the same conversation does not hand over again for this long',
+					},
+					{
+						displayName: 'Detection Threshold',
+						name: 'detectionThreshold',
+						type: 'number',
+						typeOptions: { minValue: 0.05, maxValue: 0.95, numberPrecision: 2 },
+						default: 0.5,
+						description:
+							'How sure (0–1) the detector must be that a message asks for a person, a bot reply has no answer, or a message complains. Lower hands over more often; higher only when sure.',
 					},
 					{
 						displayName: 'Extra Phrases: Asks for a Human',
@@ -144,7 +199,8 @@ export class HandoverDetectorTrigger implements INodeType {
 						type: 'string',
 						default: '',
 						placeholder: 'e.g. escalate, talk to Maria',
-						description: 'Your own phrases, comma-separated, that also count as asking for a person',
+						description:
+							'Your own phrases, comma-separated, that also count as asking for a person',
 					},
 					{
 						displayName: 'Extra Phrases: Bot Cannot Answer',
@@ -158,14 +214,16 @@ export class HandoverDetectorTrigger implements INodeType {
 						name: 'failedToResolvePhrases',
 						type: 'string',
 						default: '',
-						description: 'Comma-separated phrases that, in a contact message, mean the answer did not help',
+						description:
+							'Comma-separated phrases that, in a contact message, mean the answer did not help',
 					},
 					{
 						displayName: 'Extra Phrases: Helped',
 						name: 'successPhrases',
 						type: 'string',
 						default: '',
-						description: 'Comma-separated phrases that mean the answer helped (the failed count goes back to 0)',
+						description:
+							'Comma-separated phrases that mean the answer helped (the failed count goes back to 0)',
 					},
 					{
 						displayName: 'Failed Attempts Before Handover',
@@ -181,7 +239,8 @@ export class HandoverDetectorTrigger implements INodeType {
 						type: 'string',
 						default: '',
 						placeholder: 'x-handover-token',
-						description: 'Header with the token (Header Token) or the signature (HMAC-SHA256); the default when empty',
+						description:
+							'Header with the token (Header Token) or the signature (HMAC-SHA256); the default when empty',
 					},
 					{
 						displayName: 'HighLevel Public Key',
@@ -189,14 +248,16 @@ export class HandoverDetectorTrigger implements INodeType {
 						type: 'string',
 						typeOptions: { rows: 4 },
 						default: '',
-						description: 'PEM key for HighLevel Signature; HighLevel\'s published key when empty. Set it only after HighLevel announces a key rotation.',
+						description:
+							"PEM key for HighLevel Signature; HighLevel's published key when empty. Set it only after HighLevel announces a key rotation.",
 					},
 					{
 						displayName: 'Ignore Open Chatwoot Conversations',
 						name: 'ignoreOpenConversations',
 						type: 'boolean',
 						default: true,
-						description: 'Whether Chatwoot messages in open (agent) conversations are ignored. Turn off when your bot answers open conversations through an account webhook.',
+						description:
+							'Whether Chatwoot messages in open (agent) conversations are ignored. Turn off when your bot answers open conversations through an account webhook.',
 					},
 					{
 						displayName: 'Pause Bot on Handover (Minutes)',
@@ -204,7 +265,8 @@ export class HandoverDetectorTrigger implements INodeType {
 						type: 'number',
 						typeOptions: { minValue: 0 },
 						default: 0,
-						description: 'Answer botPaused for this long right after a handover; 0 leaves pausing to a Handover Pause Bot node',
+						description:
+							'Answer botPaused for this long right after a handover; 0 leaves pausing to a Handover Pause Bot node',
 					},
 					{
 						displayName: 'Signature Max Age (Seconds)',

@@ -14,6 +14,7 @@ import { handleTurn, type TurnSettings } from './turnHandler';
 interface TriggerOptions {
 	confidenceThreshold?: number;
 	coolDownMinutes?: number;
+	detectionThreshold?: number;
 	contactRequestPhrases?: string;
 	lackOfInformationPhrases?: string;
 	failedToResolvePhrases?: string;
@@ -41,8 +42,13 @@ function detectorOptions(triggers: string[], options: TriggerOptions): Partial<D
 			failedToResolve: triggers.includes('failedToResolve'),
 		},
 		...(options.failedAttempts !== undefined && { failedAttempts: options.failedAttempts }),
-		...(options.confidenceThreshold !== undefined && { confidenceThreshold: options.confidenceThreshold }),
+		...(options.confidenceThreshold !== undefined && {
+			confidenceThreshold: options.confidenceThreshold,
+		}),
 		...(options.coolDownMinutes !== undefined && { coolDownMinutes: options.coolDownMinutes }),
+		...(options.detectionThreshold !== undefined && {
+			detectionThreshold: options.detectionThreshold,
+		}),
 		...(options.transcriptLength !== undefined && { transcriptLength: options.transcriptLength }),
 		extraPhrases: {
 			contactRequest: phrases(options.contactRequestPhrases),
@@ -53,12 +59,18 @@ function detectorOptions(triggers: string[], options: TriggerOptions): Partial<D
 	};
 }
 
-type Parameters = Pick<IWebhookFunctions, 'getNodeParameter' | 'getCredentials'> | Pick<ITriggerFunctions, 'getNodeParameter' | 'getCredentials'>;
+type Parameters =
+	| Pick<IWebhookFunctions, 'getNodeParameter' | 'getCredentials'>
+	| Pick<ITriggerFunctions, 'getNodeParameter' | 'getCredentials'>;
 
 /** The turn settings from the node's parameters and credential (read per call or per activation). */
 export async function turnSettings(context: Parameters): Promise<TurnSettings> {
 	const getParameter = (name: string, fallback: unknown): unknown =>
-		(context.getNodeParameter as (name: string, fallback: unknown) => unknown).call(context, name, fallback);
+		(context.getNodeParameter as (name: string, fallback: unknown) => unknown).call(
+			context,
+			name,
+			fallback,
+		);
 	const authentication = getParameter('authentication', 'none') as WebhookAuthentication;
 	const options = getParameter('options', {}) as TriggerOptions;
 	const secret =

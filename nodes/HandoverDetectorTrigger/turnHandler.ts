@@ -3,7 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { detectHandover, isBotPaused } from '../engine/detectHandover';
 import type { DetectionResult, DetectorOptions } from '../engine/types';
 import { parseInbound, type InboundOptions, type PayloadFormat } from '../platforms/inbound';
-import { buildHandoverEvent, type HandoverEvent, type WebhookAnswer } from '../shared/handoverEvent';
+import {
+	buildHandoverEvent,
+	type HandoverEvent,
+	type WebhookAnswer,
+} from '../shared/handoverEvent';
 import { MEMORY_TTL_MS } from '../shared/storeProvider';
 import { verifyWebhook, type WebhookAuthSettings } from '../shared/webhookAuth';
 import { conversationKey } from '../store/conversationKey';
@@ -50,6 +54,7 @@ function answerFor(result: DetectionResult, handoverId: string, now: Date): Webh
 		handover: result.handover,
 		reason: result.reason,
 		handoverId: result.handover ? handoverId : null,
+		confidence: Math.round(result.confidence * 1000) / 1000,
 		botPaused: paused,
 		pausedUntil: paused ? (result.memory.pausedUntil ?? null) : null,
 		...(result.suppressed !== undefined && { suppressed: result.suppressed }),

@@ -63,11 +63,24 @@ function isNegated(clause: Item[], from: number, to: number): boolean {
 	return has(clause, from - WINDOW.negationBefore, to, Tag.negation);
 }
 
-function personRequest(clause: Item[], p: number): number | undefined {
+/** What the grammar read in a message, also when it did not find a request. */
+export interface ContactReading {
+	/** The clause that asks for a person. */
+	request?: string;
+	/** A request was found but negated in its clause ("I don't need a human"). */
+	negated: boolean;
+	/** A person word that is someone's own or the contact themself ("my agent", "I'm an agent"). */
+	owned: boolean;
+}
+
+function personRequest(clause: Item[], p: number, reading: ContactReading): number | undefined {
 	const tags = clause[p].tags;
 	const strong = (tags & Tag.person) !== 0;
 	if (clause[p + 1] && clause[p + 1].tags & Tag.notPerson) return undefined;
-	if (isOwnedOrSelf(clause, p)) return undefined;
+	if (isOwnedOrSelf(clause, p)) {
+		reading.owned = true;
+		return undefined;
+	}
 
 	for (let k = p - 1; k >= Math.max(0, p - WINDOW.reachBefore); k--) {
 		if (clause[k].tags & Tag.reach) return k;
@@ -84,23 +97,29 @@ function personRequest(clause: Item[], p: number): number | undefined {
 	return undefined;
 }
 
-function clauseRequest(clause: Item[]): string | undefined {
+function clauseRequest(clause: Item[], reading: ContactReading): string | undefined {
 	for (let p = 0; p < clause.length; p++) {
 		const tags = clause[p].tags;
-		if (tags & (Tag.person | Tag.someone) && !(tags & Tag.nobody)) {
-			const verb = personRequest(clause, p);
-			if (verb !== undefined && !isNegated(clause, Math.min(p, verb), Math.max(p, verb))) {
-				return clause.map((item) => item.text).join(' ');
+		// Roles and "who" are people only when reached, like "someone".
+		if (tags & (Tag.person | Tag.someone | Tag.role | Tag.who) && !(tags & Tag.nobody)) {
+			const verb = personRequest(clause, p, reading);
+			if (verb !== undefined) {
+				if (!isNegated(clause, Math.min(p, verb), Math.max(p, verb))) {
+					return clause.map((item) => item.text).join(' ');
+				}
+				reading.negated = true;
 			}
 		}
-		if (tags & Tag.callback && !isNegated(clause, p, p - 1)) {
-			return clause.map((item) => item.text).join(' ');
+		if (tags & Tag.callback) {
+			if (!isNegated(clause, p, p - 1)) return clause.map((item) => item.text).join(' ');
+			reading.negated = true;
 		}
 		// "I don't want a bot", "stop the bot": refusing the bot asks for a person.
 		if (tags & Tag.bot && !has(clause, p - 3, p - 1, Tag.self)) {
 			const refused =
 				has(clause, p - 5, p - 1, Tag.refuse) ||
-				(has(clause, p - 7, p - 1, Tag.negation) && has(clause, p - 6, p - 1, Tag.want | Tag.reach));
+				(has(clause, p - 7, p - 1, Tag.negation) &&
+					has(clause, p - 6, p - 1, Tag.want | Tag.reach));
 			if (refused) return clause.map((item) => item.text).join(' ');
 		}
 	}
@@ -114,6 +133,12 @@ function clauseRequest(clause: Item[]): string | undefined {
  * Returns the clause that asked, or undefined.
  */
 export function findContactRequest(tokens: string[]): string | undefined {
+	return analyseContactRequest(tokens).request;
+}
+
+/** findContactRequest, with what the grammar saw when it found no request. */
+export function analyseContactRequest(tokens: string[]): ContactReading {
+	const reading: ContactReading = { negated: false, owned: false };
 	const { requestWords, clauseWords } = getLexicon();
 	let start = 0;
 	let candidate = false;
@@ -121,8 +146,11 @@ export function findContactRequest(tokens: string[]): string | undefined {
 		if (i === tokens.length || clauseWords.has(tokens[i])) {
 			// Only clauses with a word for a person, a call or the bot are parsed: most are not.
 			if (candidate) {
-				const found = clauseRequest(tagTokens(tokens.slice(start, i)));
-				if (found !== undefined) return found;
+				const found = clauseRequest(tagTokens(tokens.slice(start, i)), reading);
+				if (found !== undefined) {
+					reading.request = found;
+					return reading;
+				}
 			}
 			start = i + 1;
 			candidate = false;
@@ -130,5 +158,5 @@ export function findContactRequest(tokens: string[]): string | undefined {
 			candidate = true;
 		}
 	}
-	return undefined;
+	return reading;
 }

@@ -1,6 +1,7 @@
-import { findContactRequest } from './contactRequest';
-import { getLexicon, saysSuccess } from './lexicon';
+import { analyseContactRequest } from './contactRequest';
+import { getModels, scoreText } from './model/scorer';
 import { normaliseText, type NormalisedText } from './normalise';
+import { findUnansweredReask } from './reask';
 import type {
 	ConversationMemory,
 	DetectionResult,
@@ -15,6 +16,7 @@ export const DEFAULT_OPTIONS: DetectorOptions = {
 	triggers: { contactRequest: true, lackOfInformation: true, failedToResolve: true },
 	failedAttempts: 2,
 	confidenceThreshold: 0.5,
+	detectionThreshold: 0.5,
 	extraPhrases: { contactRequest: [], lackOfInformation: [], failedToResolve: [], success: [] },
 	coolDownMinutes: 60,
 	staffReplyPauseMinutes: 24 * 60,
@@ -28,6 +30,7 @@ const MAX_TRANSCRIPT_TEXT = 1000;
 const REPEAT_SIMILARITY = 0.8;
 const REPEAT_MIN_WORDS = 3;
 const MINUTE = 60_000;
+const NO_SCORES = { contactRequest: 0, lackOfInformation: 0, dissatisfaction: 0 };
 
 export function resolveOptions(options: Partial<DetectorOptions> = {}): DetectorOptions {
 	return {
@@ -51,24 +54,40 @@ function findExtraPhrase(text: NormalisedText, phrases: string[]): string | unde
 	return undefined;
 }
 
+interface NoAnswer {
+	evidence: string;
+	probability: number;
+}
+
 function botCannotAnswer(
 	turn: Turn,
 	options: DetectorOptions,
 	extra: ExtraPhrases,
-): string | undefined {
-	if (turn.botUnanswered === true) return 'the bot marked its reply as unanswered';
+): { found?: NoAnswer; probability: number } {
+	if (turn.botUnanswered === true) {
+		return {
+			found: { evidence: 'the bot marked its reply as unanswered', probability: 1 },
+			probability: 1,
+		};
+	}
 	if (turn.botConfidence !== undefined && turn.botConfidence < options.confidenceThreshold) {
-		return `bot confidence ${turn.botConfidence} is below ${options.confidenceThreshold}`;
+		const evidence = `bot confidence ${turn.botConfidence} is below ${options.confidenceThreshold}`;
+		return { found: { evidence, probability: 1 }, probability: 1 };
 	}
-	if (!turn.botReply) return undefined;
+	if (!turn.botReply) return { probability: 0 };
 	const reply = normaliseText(turn.botReply);
-	const own = findExtraPhrase(reply, extra.lackOfInformation);
-	if (own !== undefined) return `bot reply: "${turn.botReply}"`;
-	const { noAnswer, noAnswerExceptions } = getLexicon();
-	if (noAnswer.test(reply.text) && !noAnswerExceptions.test(reply.text)) {
-		return `bot reply: "${turn.botReply}"`;
+	if (findExtraPhrase(reply, extra.lackOfInformation) !== undefined) {
+		return { found: { evidence: `bot reply: "${turn.botReply}"`, probability: 1 }, probability: 1 };
 	}
-	return undefined;
+	const [, noInformation] = scoreText(getModels().bot, 'bot', reply, turn.botReply);
+	if (noInformation.probability >= options.detectionThreshold) {
+		const evidence = `bot reply: "${turn.botReply}"`;
+		return {
+			found: { evidence, probability: noInformation.probability },
+			probability: noInformation.probability,
+		};
+	}
+	return { probability: noInformation.probability };
 }
 
 function wordsOf(text: string): Set<string> {
@@ -90,21 +109,76 @@ function isRepeat(current: NormalisedText, previous: string[]): boolean {
 	});
 }
 
-type Attempt = { kind: 'failed'; evidence: string } | { kind: 'success' } | { kind: 'neutral' };
+type Attempt =
+	| { kind: 'failed'; evidence: string; probability: number }
+	| { kind: 'success' }
+	| { kind: 'neutral' };
+
+/** The learned reading of one contact message: how likely it asks for a person, complains, thanks. */
+interface MessageReading {
+	contactRequest: { probability: number; evidence: string };
+	complaint: { probability: number; evidence: string };
+	success: number;
+}
+
+/**
+ * When the grammar reads a request only in a negated clause ("I don't need a human") the weights
+ * may not overrule it: negation scope is where the grammar is precise and the weights are not.
+ */
+const NEGATED_REQUEST_CAP = 0.3;
+
+function readMessage(message: NormalisedText, raw: string): MessageReading {
+	const [, contact, complaint, success] = scoreText(getModels().user, 'user', message, raw);
+	const grammar = analyseContactRequest(message.tokens);
+	const negatedOnly = grammar.negated && grammar.request === undefined;
+	return {
+		contactRequest: {
+			probability: negatedOnly
+				? Math.min(contact.probability, NEGATED_REQUEST_CAP)
+				: contact.probability,
+			// The grammar's clause says best why; the model's strongest segment when it found none.
+			evidence: grammar.request ?? contact.segment,
+		},
+		complaint: { probability: complaint.probability, evidence: complaint.segment },
+		success: success.probability,
+	};
+}
 
 function judgeUserMessage(
 	message: NormalisedText,
+	reading: MessageReading,
 	memory: ConversationMemory,
-	extra: ExtraPhrases,
+	options: DetectorOptions,
 ): Attempt {
-	const { dissatisfaction } = getLexicon();
+	const extra = options.extraPhrases;
 	const own = findExtraPhrase(message, extra.failedToResolve);
-	if (own !== undefined) return { kind: 'failed', evidence: own };
-	if (dissatisfaction.test(message.text)) return { kind: 'failed', evidence: message.text.trim() };
-	if (isRepeat(message, memory.lastUserMessages)) {
-		return { kind: 'failed', evidence: `repeated question: ${message.text.trim()}` };
+	if (own !== undefined) return { kind: 'failed', evidence: own, probability: 1 };
+	// Saying an answer did not help needs a conversation before it: an opening question is never a
+	// complaint (many bots send only the contact's messages, so earlier bot replies may be unknown).
+	const opening = memory.transcript.length === 0;
+	if (!opening && reading.complaint.probability >= options.detectionThreshold) {
+		return {
+			kind: 'failed',
+			evidence: reading.complaint.evidence,
+			probability: reading.complaint.probability,
+		};
 	}
-	if (findExtraPhrase(message, extra.success) !== undefined || saysSuccess(message.text)) {
+	if (isRepeat(message, memory.lastUserMessages)) {
+		return {
+			kind: 'failed',
+			evidence: `repeated question: ${message.text.trim()}`,
+			probability: 1,
+		};
+	}
+	const reasked = findUnansweredReask(message.tokens, memory.transcript);
+	if (reasked !== undefined) {
+		return {
+			kind: 'failed',
+			evidence: `asked again, still unanswered: ${reasked}`,
+			probability: 1,
+		};
+	}
+	if (findExtraPhrase(message, extra.success) !== undefined || reading.success >= 0.5) {
 		return { kind: 'success' };
 	}
 	return { kind: 'neutral' };
@@ -153,53 +227,85 @@ export function detectHandover(
 			reason: null,
 			evidence: 'a person replied',
 			suppressed: 'bot_paused',
+			confidence: 1,
+			scores: NO_SCORES,
 			failedAttempts: 0,
 			memory: next,
 		};
 	}
 
 	const message = turn.userMessage ? normaliseText(turn.userMessage) : undefined;
+	const reading = message && turn.userMessage ? readMessage(message, turn.userMessage) : undefined;
 	let reason: HandoverReason | null = null;
 	let evidence = '';
+	let confidence = 0;
 
-	if (message && opts.triggers.contactRequest) {
+	if (message && reading && opts.triggers.contactRequest) {
 		const own = findExtraPhrase(message, opts.extraPhrases.contactRequest);
-		const asked = own ?? findContactRequest(message.tokens);
-		if (asked !== undefined) {
+		if (own !== undefined) {
 			reason = 'contact_request';
-			evidence = asked;
+			evidence = own;
+			confidence = 1;
+		} else if (reading.contactRequest.probability >= opts.detectionThreshold) {
+			reason = 'contact_request';
+			evidence = reading.contactRequest.evidence;
+			confidence = reading.contactRequest.probability;
 		}
 	}
 
 	const noAnswer = botCannotAnswer(turn, opts, opts.extraPhrases);
 	let failedAttempts = previous.failedAttempts;
-	let failedEvidence = '';
-	if (message) {
-		const attempt = judgeUserMessage(message, previous, opts.extraPhrases);
+	let failed: { evidence: string; probability: number } | undefined;
+	if (message && reading) {
+		const attempt = judgeUserMessage(message, reading, previous, opts);
 		if (attempt.kind === 'failed') {
 			failedAttempts++;
-			failedEvidence = attempt.evidence;
+			failed = attempt;
 		} else if (attempt.kind === 'success') {
 			failedAttempts = 0;
 		}
-		next.lastUserMessages = [...previous.lastUserMessages, message.text].slice(-REMEMBERED_QUESTIONS);
+		next.lastUserMessages = [...previous.lastUserMessages, message.text].slice(
+			-REMEMBERED_QUESTIONS,
+		);
 	}
 	// Without its own trigger, a bot that cannot answer is one more failed attempt.
-	if (noAnswer !== undefined && !opts.triggers.lackOfInformation) {
+	if (noAnswer.found !== undefined && !opts.triggers.lackOfInformation) {
 		failedAttempts++;
-		failedEvidence = noAnswer;
+		failed = noAnswer.found;
 	}
 	next.failedAttempts = failedAttempts;
+	const scores = {
+		contactRequest: reading?.contactRequest.probability ?? 0,
+		lackOfInformation: noAnswer.probability,
+		dissatisfaction: reading?.complaint.probability ?? 0,
+	};
 
 	if (reason === null && opts.triggers.failedToResolve && failedAttempts >= opts.failedAttempts) {
 		reason = 'failed_to_resolve';
-		evidence = `${failedAttempts} unsuccessful attempts; last: ${failedEvidence}`;
+		evidence = `${failedAttempts} unsuccessful attempts; last: ${failed?.evidence ?? ''}`;
+		confidence = failed?.probability ?? 1;
 	}
-	if (reason === null && opts.triggers.lackOfInformation && noAnswer !== undefined) {
+	if (reason === null && opts.triggers.lackOfInformation && noAnswer.found !== undefined) {
 		reason = 'lack_of_information';
-		evidence = noAnswer;
+		evidence = noAnswer.found.evidence;
+		confidence = noAnswer.found.probability;
 	}
-	if (reason === null) return { handover: false, reason: null, evidence: '', failedAttempts, memory: next };
+	if (reason === null) {
+		// Confidence that no person is needed: the strongest reading that stayed below its threshold.
+		const strongest = Math.max(
+			opts.triggers.contactRequest ? scores.contactRequest : 0,
+			opts.triggers.lackOfInformation ? scores.lackOfInformation : 0,
+		);
+		return {
+			handover: false,
+			reason: null,
+			evidence: '',
+			confidence: 1 - strongest,
+			scores,
+			failedAttempts,
+			memory: next,
+		};
+	}
 
 	const suppressed = suppression(previous, opts, now);
 	if (suppressed !== undefined) {
@@ -210,13 +316,15 @@ export function detectHandover(
 			reason: null,
 			evidence: `${reason}: ${evidence}`,
 			suppressed,
+			confidence,
+			scores,
 			failedAttempts,
 			memory: next,
 		};
 	}
 	next.handedOverAt = at;
 	next.failedAttempts = 0;
-	return { handover: true, reason, evidence, failedAttempts, memory: next };
+	return { handover: true, reason, evidence, confidence, scores, failedAttempts, memory: next };
 }
 
 function suppression(
@@ -235,6 +343,9 @@ function suppression(
 }
 
 /** True while the bot must stay quiet in this conversation. */
-export function isBotPaused(memory: ConversationMemory | undefined, now: Date = new Date()): boolean {
+export function isBotPaused(
+	memory: ConversationMemory | undefined,
+	now: Date = new Date(),
+): boolean {
 	return !!memory?.pausedUntil && Date.parse(memory.pausedUntil) > now.getTime();
 }

@@ -36,6 +36,15 @@ export const Tag = {
 	refuse: 1 << 13,
 	filler: 1 << 14,
 	clause: 1 << 15,
+	role: 1 << 16,
+	who: 1 << 17,
+	phone: 1 << 18,
+	money: 1 << 19,
+	past: 1 << 20,
+	booking: 1 << 21,
+	presence: 1 << 22,
+	count: 1 << 23,
+	name: 1 << 24,
 } as const;
 
 const TAGGED_LISTS: Array<[keyof LanguagePhrases, number]> = [
@@ -55,13 +64,32 @@ const TAGGED_LISTS: Array<[keyof LanguagePhrases, number]> = [
 	['refuse', Tag.refuse],
 	['filler', Tag.filler],
 	['clauseBreak', Tag.clause],
+	['role', Tag.role],
+	['who', Tag.who],
+	['phone', Tag.phone],
+	['money', Tag.money],
+	['past', Tag.past],
+	['booking', Tag.booking],
+	['presence', Tag.presence],
+	['count', Tag.count],
 ];
 
 /** Words whose one-letter typos are mapped back to them ("humna", "reprsentative"). */
 const TYPO_TOLERANT = Tag.person | Tag.reach;
 const TYPO_MIN_LENGTH = 5;
 /** Real words that are one edit from a key word and must keep their own meaning. */
-const NOT_TYPOS = ['stuff', 'stiff', 'humane', 'humor', 'parson', 'persons', 'speck', 'spear', 'chart', 'react'];
+const NOT_TYPOS = [
+	'stuff',
+	'stiff',
+	'humane',
+	'humor',
+	'parson',
+	'persons',
+	'speck',
+	'spear',
+	'chart',
+	'react',
+];
 
 export interface Lexicon {
 	/** Phrase (1 to 4 normalised words) → tag bits. */
@@ -110,7 +138,8 @@ function buildLexicon(): Lexicon {
 	const typos = new Map<string, string>();
 	const blocked = new Set(NOT_TYPOS);
 	for (const [phrase, tags] of phrases) {
-		if (!(tags & TYPO_TOLERANT) || phrase.includes(' ') || phrase.length < TYPO_MIN_LENGTH) continue;
+		if (!(tags & TYPO_TOLERANT) || phrase.includes(' ') || phrase.length < TYPO_MIN_LENGTH)
+			continue;
 		for (const typo of editsOf(phrase)) {
 			if (phrases.has(typo) || blocked.has(typo)) continue;
 			typos.set(typo, phrase);
@@ -125,15 +154,19 @@ function buildLexicon(): Lexicon {
 		}
 	}
 	const clauseWords = new Set<string>([CLAUSE]);
-	for (const [phrase, tags] of phrases) if (tags & Tag.clause && !phrase.includes(' ')) clauseWords.add(phrase);
+	for (const [phrase, tags] of phrases)
+		if (tags & Tag.clause && !phrase.includes(' ')) clauseWords.add(phrase);
 
 	// A clause can only ask for a person if it holds one of these: a single-word person, call-back or
 	// bot word, or the longest (rarest) word of such a phrase.
 	const requestWords = new Set<string>();
 	for (const [phrase, tags] of phrases) {
-		if (!(tags & (Tag.person | Tag.someone | Tag.callback | Tag.bot))) continue;
+		if (!(tags & (Tag.person | Tag.someone | Tag.role | Tag.who | Tag.callback | Tag.bot)))
+			continue;
 		const words = phrase.split(' ');
-		requestWords.add(words.reduce((longest, word) => (word.length > longest.length ? word : longest)));
+		requestWords.add(
+			words.reduce((longest, word) => (word.length > longest.length ? word : longest)),
+		);
 	}
 	for (const [typo, word] of typos) if (requestWords.has(word)) requestWords.add(typo);
 

@@ -64,6 +64,11 @@ export interface DetectorOptions {
 	failedAttempts: number;
 	/** A bot reply with a confidence below this is treated as no answer. */
 	confidenceThreshold: number;
+	/**
+	 * Probability (0–1) the learned scorer must reach to call a message a request for a person, a
+	 * bot reply one without an answer, or a message a complaint. Lower finds more, higher is surer.
+	 */
+	detectionThreshold: number;
 	extraPhrases: ExtraPhrases;
 	/** After a handover, the same conversation does not hand over again within this time. */
 	coolDownMinutes: number;
@@ -73,12 +78,28 @@ export interface DetectorOptions {
 	transcriptLength: number;
 }
 
+export interface DetectionScores {
+	/** The contact's message asks for a person. */
+	contactRequest: number;
+	/** The bot's reply does not give the contact what they asked. */
+	lackOfInformation: number;
+	/** The contact's message says the last answer did not help. */
+	dissatisfaction: number;
+}
+
 export interface DetectionResult {
 	handover: boolean;
 	reason: HandoverReason | null;
 	/** The words (or signal) that made the decision, for people reading the event. */
 	evidence: string;
 	suppressed?: SuppressionReason;
+	/**
+	 * How sure the detector is of its decision, 0–1: of the reason when it hands over, that no
+	 * person is needed when it does not.
+	 */
+	confidence: number;
+	/** The scorer's probability for each trigger on this turn, whether or not it fired. */
+	scores: DetectionScores;
 	/** Unsuccessful attempts counted up to this turn (memory resets to 0 after a handover). */
 	failedAttempts: number;
 	memory: ConversationMemory;

@@ -5,6 +5,8 @@ export interface HandoverEvent {
 	handoverId: string;
 	reason: HandoverReason;
 	evidence: string;
+	/** How sure the detector was of the reason, 0–1. */
+	confidence: number;
 	platform: Turn['platform'];
 	conversationId: string;
 	contactId: string;
@@ -25,6 +27,8 @@ export interface WebhookAnswer {
 	handover: boolean;
 	reason: HandoverReason | null;
 	handoverId: string | null;
+	/** How sure the detector is of this answer, 0–1 (absent when the turn was ignored). */
+	confidence?: number;
 	botPaused: boolean;
 	pausedUntil: string | null;
 	suppressed?: DetectionResult['suppressed'];
@@ -41,6 +45,7 @@ export function buildHandoverEvent(
 		handoverId,
 		reason: result.reason as HandoverReason,
 		evidence: result.evidence,
+		confidence: result.confidence,
 		platform: turn.platform,
 		conversationId: turn.conversationId,
 		// A conversation without a known contact (generic bots) is its own contact.

@@ -9,11 +9,24 @@ import {
 
 const NOW = new Date('2026-11-25T10:00:00.000Z');
 const minutesLater = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
-const turn = (fields: Partial<Turn>): Turn => ({ conversationId: 'c1', platform: 'generic', ...fields });
+const turn = (fields: Partial<Turn>): Turn => ({
+	conversationId: 'c1',
+	platform: 'generic',
+	...fields,
+});
 
-/** Plays user messages in order and returns every result. */
-function play(messages: string[], options: Partial<DetectorOptions> = {}) {
-	let memory: ConversationMemory | undefined;
+/** A conversation that has begun: a complaint needs something before it to complain about. */
+const opened = (): ConversationMemory =>
+	detectHandover(
+		turn({ userMessage: 'Is the flat still available?', botReply: 'Yes, from the first of June.' }),
+		undefined,
+		{},
+		minutesLater(-1),
+	).memory;
+
+/** Plays user messages in order, after an opening question and answer, and returns every result. */
+function play(messages: string[], options: Partial<DetectorOptions> = {}, opening = true) {
+	let memory: ConversationMemory | undefined = opening ? opened() : undefined;
 	return messages.map((userMessage, i) => {
 		const result = detectHandover(turn({ userMessage }), memory, options, minutesLater(i));
 		memory = result.memory;
@@ -24,17 +37,26 @@ function play(messages: string[], options: Partial<DetectorOptions> = {}) {
 describe('detectHandover', () => {
 	describe('contact request', () => {
 		it('fires at once with the asking words as evidence', () => {
-			const result = detectHandover(turn({ userMessage: 'Can I talk to a human?' }), undefined, {}, NOW);
-			expect(result).toMatchObject({ handover: true, reason: 'contact_request', evidence: 'can i talk to a human' });
+			const result = detectHandover(
+				turn({ userMessage: 'Can I talk to a human?' }),
+				undefined,
+				{},
+				NOW,
+			);
+			expect(result).toMatchObject({
+				handover: true,
+				reason: 'contact_request',
+				evidence: 'can i talk to a human',
+			});
 			expect(result.memory.handedOverAt).toBe(NOW.toISOString());
 			expect(result.memory.failedAttempts).toBe(0);
 		});
 
 		it('takes precedence over failed-to-resolve and lack of information in the same turn', () => {
-			const memory = detectHandover(turn({ userMessage: "that didn't help" }), undefined).memory;
+			const [first] = play(["that didn't help"]);
 			const result = detectHandover(
 				turn({ userMessage: "that didn't help, get me a person", botReply: "I don't know." }),
-				memory,
+				first.memory,
 			);
 			expect(result.reason).toBe('contact_request');
 		});
@@ -47,9 +69,20 @@ describe('detectHandover', () => {
 		});
 
 		it('accepts the user own phrases, negation-free, on whole words', () => {
-			const options = { extraPhrases: { contactRequest: ['Escalate!'], lackOfInformation: [], failedToResolve: [], success: [] } };
-			expect(detectHandover(turn({ userMessage: 'please escalate' }), undefined, options).reason).toBe('contact_request');
-			expect(detectHandover(turn({ userMessage: 'escalated' }), undefined, options).handover).toBe(false);
+			const options = {
+				extraPhrases: {
+					contactRequest: ['Code Purple!'],
+					lackOfInformation: [],
+					failedToResolve: [],
+					success: [],
+				},
+			};
+			expect(
+				detectHandover(turn({ userMessage: 'code purple please' }), undefined, options).reason,
+			).toBe('contact_request');
+			expect(
+				detectHandover(turn({ userMessage: 'code purples' }), undefined, options).handover,
+			).toBe(false);
 		});
 	});
 
@@ -62,14 +95,29 @@ describe('detectHandover', () => {
 		});
 
 		it('honours a configured threshold', () => {
-			const results = play(['not what I asked', 'that does not help', 'you are not answering'], { failedAttempts: 3 });
+			const results = play(['not what I asked', 'that does not help', 'you are not answering'], {
+				failedAttempts: 3,
+			});
 			expect(results.map((r) => r.handover)).toEqual([false, false, true]);
 		});
 
 		it('counts a repeated question as an unsuccessful attempt', () => {
-			const results = play(['What is the deposit for the flat?', 'what is the deposit for the flat', 'What is the deposit for the flat??']);
+			const results = play(
+				[
+					'What is the deposit for the flat?',
+					'what is the deposit for the flat',
+					'What is the deposit for the flat??',
+				],
+				{},
+				false,
+			);
 			expect(results.map((r) => r.memory.failedAttempts)).toEqual([0, 1, 0]);
 			expect(results[2].reason).toBe('failed_to_resolve');
+		});
+
+		it('never counts the opening message of a conversation as a complaint', () => {
+			const [first] = play(["that didn't help"], {}, false);
+			expect(first.memory.failedAttempts).toBe(0);
 		});
 
 		it('does not take a short reply for a repeated question', () => {
@@ -82,8 +130,14 @@ describe('detectHandover', () => {
 		});
 
 		it('counts a bot that cannot answer when the lack-of-information trigger is off', () => {
-			const options = { triggers: { contactRequest: true, lackOfInformation: false, failedToResolve: true } };
-			const first = detectHandover(turn({ botReply: "I don't have that information." }), undefined, options);
+			const options = {
+				triggers: { contactRequest: true, lackOfInformation: false, failedToResolve: true },
+			};
+			const first = detectHandover(
+				turn({ botReply: "I don't have that information." }),
+				undefined,
+				options,
+			);
 			expect(first.handover).toBe(false);
 			expect(first.memory.failedAttempts).toBe(1);
 			const second = detectHandover(turn({ botUnanswered: true }), first.memory, options);
@@ -93,18 +147,31 @@ describe('detectHandover', () => {
 
 	describe('lack of information', () => {
 		it('fires on botUnanswered', () => {
-			expect(detectHandover(turn({ botUnanswered: true }), undefined).reason).toBe('lack_of_information');
+			expect(detectHandover(turn({ botUnanswered: true }), undefined).reason).toBe(
+				'lack_of_information',
+			);
 		});
 
 		it('fires below the confidence threshold only', () => {
-			expect(detectHandover(turn({ botReply: 'It is blue.', botConfidence: 0.3 }), undefined).reason).toBe('lack_of_information');
-			expect(detectHandover(turn({ botReply: 'It is blue.', botConfidence: 0.5 }), undefined).handover).toBe(false);
-			expect(detectHandover(turn({ botReply: 'It is blue.', botConfidence: 0.6 }), undefined, { confidenceThreshold: 0.7 }).handover).toBe(true);
+			expect(
+				detectHandover(turn({ botReply: 'It is blue.', botConfidence: 0.3 }), undefined).reason,
+			).toBe('lack_of_information');
+			expect(
+				detectHandover(turn({ botReply: 'It is blue.', botConfidence: 0.5 }), undefined).handover,
+			).toBe(false);
+			expect(
+				detectHandover(turn({ botReply: 'It is blue.', botConfidence: 0.6 }), undefined, {
+					confidenceThreshold: 0.7,
+				}).handover,
+			).toBe(true);
 		});
 
 		it('ranks below failed to resolve', () => {
-			const memory = detectHandover(turn({ userMessage: 'that is not what i asked' }), undefined).memory;
-			const result = detectHandover(turn({ userMessage: 'still no answer', botReply: "I'm not sure." }), memory);
+			const [first] = play(['that is not what i asked']);
+			const result = detectHandover(
+				turn({ userMessage: 'still no answer', botReply: "I'm not sure." }),
+				first.memory,
+			);
 			expect(result.reason).toBe('failed_to_resolve');
 		});
 	});
@@ -112,28 +179,62 @@ describe('detectHandover', () => {
 	describe('after a handover', () => {
 		it('is suppressed within the cool-down and fires again after it', () => {
 			const first = detectHandover(turn({ userMessage: 'agent please' }), undefined, {}, NOW);
-			const again = detectHandover(turn({ userMessage: 'agent please' }), first.memory, {}, minutesLater(30));
-			expect(again).toMatchObject({ handover: false, reason: null, suppressed: 'already_handed_over' });
-			const later = detectHandover(turn({ userMessage: 'agent please' }), again.memory, {}, minutesLater(61));
+			const again = detectHandover(
+				turn({ userMessage: 'agent please' }),
+				first.memory,
+				{},
+				minutesLater(30),
+			);
+			expect(again).toMatchObject({
+				handover: false,
+				reason: null,
+				suppressed: 'already_handed_over',
+			});
+			const later = detectHandover(
+				turn({ userMessage: 'agent please' }),
+				again.memory,
+				{},
+				minutesLater(61),
+			);
 			expect(later.handover).toBe(true);
 		});
 
 		it('is suppressed while the bot is paused, then the bot resumes by itself', () => {
-			const memory: ConversationMemory = { ...emptyMemory(NOW), pausedUntil: minutesLater(120).toISOString() };
+			const memory: ConversationMemory = {
+				...emptyMemory(NOW),
+				pausedUntil: minutesLater(120).toISOString(),
+			};
 			expect(isBotPaused(memory, minutesLater(90))).toBe(true);
-			const during = detectHandover(turn({ userMessage: 'human please' }), memory, { coolDownMinutes: 0 }, minutesLater(90));
+			const during = detectHandover(
+				turn({ userMessage: 'human please' }),
+				memory,
+				{ coolDownMinutes: 0 },
+				minutesLater(90),
+			);
 			expect(during.suppressed).toBe('bot_paused');
 			expect(isBotPaused(during.memory, minutesLater(121))).toBe(false);
-			const after = detectHandover(turn({ userMessage: 'human please' }), during.memory, { coolDownMinutes: 0 }, minutesLater(121));
+			const after = detectHandover(
+				turn({ userMessage: 'human please' }),
+				during.memory,
+				{ coolDownMinutes: 0 },
+				minutesLater(121),
+			);
 			expect(after.handover).toBe(true);
 		});
 
 		it('marks a staff reply as taken over and pauses the bot', () => {
-			const result = detectHandover(turn({ botReply: 'Hi, this is Anna from the office.', staffReply: true }), undefined, {}, NOW);
+			const result = detectHandover(
+				turn({ botReply: 'Hi, this is Anna from the office.', staffReply: true }),
+				undefined,
+				{},
+				NOW,
+			);
 			expect(result).toMatchObject({ handover: false, suppressed: 'bot_paused' });
 			expect(result.memory.handedOverAt).toBe(NOW.toISOString());
 			expect(isBotPaused(result.memory, minutesLater(60))).toBe(true);
-			expect(result.memory.transcript).toEqual([{ role: 'staff', text: 'Hi, this is Anna from the office.', at: NOW.toISOString() }]);
+			expect(result.memory.transcript).toEqual([
+				{ role: 'staff', text: 'Hi, this is Anna from the office.', at: NOW.toISOString() },
+			]);
 		});
 	});
 
@@ -143,15 +244,31 @@ describe('detectHandover', () => {
 			const frozen = JSON.stringify(before);
 			let memory = before;
 			for (let i = 0; i < 30; i++) {
-				memory = detectHandover(turn({ userMessage: `question ${i}`, botReply: `answer ${i}` }), memory, { transcriptLength: 6 }, NOW).memory;
+				memory = detectHandover(
+					turn({ userMessage: `question ${i}`, botReply: `answer ${i}` }),
+					memory,
+					{ transcriptLength: 6 },
+					NOW,
+				).memory;
 			}
 			expect(JSON.stringify(before)).toBe(frozen);
-			expect(memory.transcript.map((e) => e.text)).toEqual(['question 27', 'answer 27', 'question 28', 'answer 28', 'question 29', 'answer 29']);
+			expect(memory.transcript.map((e) => e.text)).toEqual([
+				'question 27',
+				'answer 27',
+				'question 28',
+				'answer 28',
+				'question 29',
+				'answer 29',
+			]);
 			expect(memory.lastUserMessages).toHaveLength(3);
 		});
 
 		it('answers no handover for an empty turn', () => {
-			expect(detectHandover(turn({}), undefined)).toMatchObject({ handover: false, reason: null, evidence: '' });
+			expect(detectHandover(turn({}), undefined)).toMatchObject({
+				handover: false,
+				reason: null,
+				evidence: '',
+			});
 		});
 	});
 });

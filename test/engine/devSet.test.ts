@@ -3,8 +3,16 @@ import * as path from 'path';
 
 import { detectHandover, type ConversationMemory, type Turn } from '../../nodes/engine';
 
-/** The shared dev set lives beside the repository (`../shared/data`); every line is a case. */
+/**
+ * The team's shared dev set lives beside the repository (`../shared/data`), not in it: checked
+ * when present, skipped with a note on a plain clone. It was never used to train the model, so it
+ * is one more set of lines the detector has not seen, scored against floors like the corpus.
+ */
 const DATA = path.resolve(__dirname, '../../../shared/data');
+const present = fs.existsSync(path.join(DATA, 'human_requests.dev.jsonl'));
+if (!present) console.info(`shared dev set not found at ${DATA}: its checks are skipped`);
+
+const FLOORS = { contactRequest: 0.9, lackOfInformation: 0.85, conversations: 0.75 };
 
 function jsonLines<T>(file: string): T[] {
 	return fs
@@ -14,52 +22,58 @@ function jsonLines<T>(file: string): T[] {
 		.map((line) => JSON.parse(line) as T);
 }
 
-const userTurn = (userMessage: string): Turn => ({
+const turn = (fields: Partial<Turn>): Turn => ({
 	conversationId: 'dev',
 	platform: 'generic',
-	userMessage,
+	...fields,
 });
+const share = (hits: boolean[]) => hits.filter(Boolean).length / hits.length;
 
-describe('shared dev set', () => {
-	const humanRequests = jsonLines<{ lang: string; human: boolean; text: string }>(
-		'human_requests.dev.jsonl',
-	);
-	it.each(humanRequests.map((c) => [c.lang, c.text, c.human] as const))(
-		'[%s] "%s" asks for a human: %s',
-		(_lang, text, human) => {
-			const result = detectHandover(userTurn(text), undefined);
-			expect(result.handover).toBe(human);
-			expect(result.reason).toBe(human ? 'contact_request' : null);
-		},
-	);
-
-	const botReplies = jsonLines<{ noInfo: boolean; text: string }>('bot_replies.dev.jsonl');
-	it.each(botReplies.map((c) => [c.text, c.noInfo] as const))(
-		'bot reply "%s" lacks information: %s',
-		(text, noInfo) => {
-			const result = detectHandover({ conversationId: 'dev', platform: 'generic', botReply: text }, undefined);
-			expect(result.reason).toBe(noInfo ? 'lack_of_information' : null);
-		},
-	);
-
-	const conversations = JSON.parse(
-		fs.readFileSync(path.join(DATA, 'conversations.dev.json'), 'utf8'),
-	) as Array<{
-		name: string;
-		fireAt: number | null;
-		reason: string | null;
-		turns: Array<{ userMessage: string; botReply: string }>;
-	}>;
-	it.each(conversations.map((c) => [c.name, c] as const))('conversation: %s', (_name, conversation) => {
-		let memory: ConversationMemory | undefined;
-		const fired: Array<[number, string | null]> = [];
-		conversation.turns.forEach((turn, index) => {
-			const result = detectHandover({ conversationId: 'dev', platform: 'generic', ...turn }, memory);
-			memory = result.memory;
-			if (result.handover) fired.push([index, result.reason]);
-		});
-		expect(fired).toEqual(
-			conversation.fireAt === null ? [] : [[conversation.fireAt, conversation.reason]],
+(present ? describe : describe.skip)('shared dev set', () => {
+	it('tells requests for a person from other messages', () => {
+		const lines = jsonLines<{ lang: string; human: boolean; text: string }>(
+			'human_requests.dev.jsonl',
 		);
+		const right = lines.map(
+			(line) =>
+				(detectHandover(turn({ userMessage: line.text }), undefined).reason ===
+					'contact_request') ===
+				line.human,
+		);
+		expect(share(right)).toBeGreaterThanOrEqual(FLOORS.contactRequest);
+	});
+
+	it('tells bot replies without an answer from answers', () => {
+		const lines = jsonLines<{ noInfo: boolean; text: string }>('bot_replies.dev.jsonl');
+		const right = lines.map(
+			(line) =>
+				(detectHandover(turn({ botReply: line.text }), undefined).reason ===
+					'lack_of_information') ===
+				line.noInfo,
+		);
+		expect(share(right)).toBeGreaterThanOrEqual(FLOORS.lackOfInformation);
+	});
+
+	it('hands scripted conversations over at the expected turn', () => {
+		const conversations = JSON.parse(
+			fs.readFileSync(path.join(DATA, 'conversations.dev.json'), 'utf8'),
+		) as Array<{
+			fireAt: number | null;
+			reason: string | null;
+			turns: Array<{ userMessage: string; botReply: string }>;
+		}>;
+		const right = conversations.map((conversation) => {
+			let memory: ConversationMemory | undefined;
+			const fired: Array<[number, string | null]> = [];
+			conversation.turns.forEach((fields, index) => {
+				const result = detectHandover(turn(fields), memory);
+				memory = result.memory;
+				if (result.handover) fired.push([index, result.reason]);
+			});
+			const expected =
+				conversation.fireAt === null ? [] : [[conversation.fireAt, conversation.reason]];
+			return JSON.stringify(fired) === JSON.stringify(expected);
+		});
+		expect(share(right)).toBeGreaterThanOrEqual(FLOORS.conversations);
 	});
 });

@@ -7,11 +7,23 @@ import {
 	satisfied,
 } from './fixtures/phraseFamilies';
 
-const turn = (fields: Partial<Turn>): Turn => ({ conversationId: 'c1', platform: 'generic', ...fields });
+const turn = (fields: Partial<Turn>): Turn => ({
+	conversationId: 'c1',
+	platform: 'generic',
+	...fields,
+});
+
+/** A conversation that has begun: a complaint needs something before it to complain about. */
+function opened(): ConversationMemory {
+	return detectHandover(
+		turn({ userMessage: 'Is the flat available?', botReply: 'Yes, from June.' }),
+		undefined,
+	).memory;
+}
 
 /** Memory with one failed attempt, so one more dissatisfied message reaches the default threshold. */
 function oneFailure(): ConversationMemory {
-	return detectHandover(turn({ userMessage: 'that does not help' }), undefined).memory;
+	return detectHandover(turn({ userMessage: 'that does not help' }), opened()).memory;
 }
 
 describe('bot replies that cannot answer', () => {
@@ -26,7 +38,7 @@ describe('bot replies that cannot answer', () => {
 
 describe('user messages about the previous answer', () => {
 	it.each(dissatisfied)('[%s] "%s" counts as an unsuccessful attempt', (_lang, userMessage) => {
-		const first = detectHandover(turn({ userMessage }), undefined);
+		const first = detectHandover(turn({ userMessage }), opened());
 		expect(first.memory.failedAttempts).toBe(1);
 		expect(detectHandover(turn({ userMessage }), oneFailure()).reason).toBe('failed_to_resolve');
 	});

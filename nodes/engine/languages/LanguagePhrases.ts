@@ -44,4 +44,20 @@ export interface LanguagePhrases {
 	dissatisfactionPatterns: string[];
 	/** A user message saying the answer helped. */
 	successPatterns: string[];
+	/** Roles and departments of a business (doctor, front desk, billing): a person only when reached. */
+	role: string[];
+	/** Question words for a person ("who do I talk to about …"): a person only when reached. */
+	who: string[];
+	/** Words for a phone number or a line to call: read by the learned scorer, not the grammar. */
+	phone: string[];
+	/** Money and payments, so that "transfer 300 to the agent" reads as a payment, not a handover. */
+	money: string[];
+	/** Past and done: "already", "spoke", "yesterday" — read by the learned scorer. */
+	past: string[];
+	/** Booking words: a booking with a named person is not a request to reach them. */
+	booking: string[];
+	/** Is someone there: "available", "in today", "está". */
+	presence: string[];
+	/** Counts of people in a booking: "people", "adults", "we are". */
+	count: string[];
 }

@@ -135,6 +135,7 @@ describe('turn listener: answers', () => {
 			handover: false,
 			reason: null,
 			handoverId: null,
+			confidence: expect.any(Number),
 			botPaused: false,
 			pausedUntil: null,
 		});

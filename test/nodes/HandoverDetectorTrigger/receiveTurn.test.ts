@@ -133,6 +133,7 @@ describe('receiveTurn: handover', () => {
 			handover: true,
 			reason: 'contact_request',
 			handoverId: expect.stringMatching(UUID),
+			confidence: expect.any(Number),
 			botPaused: false,
 			pausedUntil: null,
 		});
@@ -143,6 +144,7 @@ describe('receiveTurn: handover', () => {
 			handoverId: result.answer.handoverId,
 			reason: 'contact_request',
 			evidence: expect.any(String),
+			confidence: expect.any(Number),
 			platform: 'generic',
 			conversationId: 'conv-1',
 			contactId: 'user-7',
@@ -189,6 +191,7 @@ describe('receiveTurn: handover', () => {
 			handover: false,
 			reason: null,
 			handoverId: null,
+			confidence: expect.any(Number),
 			botPaused: false,
 			pausedUntil: null,
 		});
@@ -196,6 +199,7 @@ describe('receiveTurn: handover', () => {
 	});
 
 	it('remembers failed attempts between calls and hands over on the second', async () => {
+		await call(genericTurn({ userMessage: 'What is the deposit?' }));
 		const first = await call(genericTurn({ userMessage: "That didn't help at all" }));
 		expect(first.answer.handover).toBe(false);
 		expectNoExecution(first);
@@ -207,6 +211,7 @@ describe('receiveTurn: handover', () => {
 		expect(event.reason).toBe('failed_to_resolve');
 		expect(event.handoverId).toBe(second.answer.handoverId);
 		expect(event.transcript.map((entry) => entry.text)).toEqual([
+			'What is the deposit?',
 			"That didn't help at all",
 			'Still not working',
 		]);
@@ -222,6 +227,7 @@ describe('receiveTurn: handover', () => {
 	});
 
 	it('suppresses a further ask within the cool-down', async () => {
+		await call(genericTurn({ userMessage: 'What is the deposit?' }));
 		await call(genericTurn({ userMessage: "That didn't help at all" }));
 		const handover = await call(genericTurn({ userMessage: 'Still not working' }));
 		expect(handover.answer.handover).toBe(true);
@@ -232,6 +238,7 @@ describe('receiveTurn: handover', () => {
 			handover: false,
 			reason: null,
 			handoverId: null,
+			confidence: expect.any(Number),
 			botPaused: false,
 			pausedUntil: null,
 			suppressed: 'already_handed_over',
@@ -378,6 +385,8 @@ describe('receiveTurn: payloads', () => {
 		});
 
 		it('keeps failed attempts apart per location', async () => {
+			await call(inbound('location-A', 'What is the deposit?'));
+			await call(inbound('location-B', 'What is the deposit?'));
 			await call(inbound('location-A', "That didn't help at all"));
 			const elsewhere = await call(inbound('location-B', 'Still not working'));
 			expect(elsewhere.answer.handover).toBe(false);

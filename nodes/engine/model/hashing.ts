@@ -1,0 +1,21 @@
+/**
+ * Feature hashing: every feature name is folded into one of 2^bits weight slots with 32-bit FNV-1a,
+ * so the model needs no vocabulary and unseen words cost nothing. Seeds separate feature families.
+ */
+const FNV_PRIME = 0x01000193;
+export const FNV_OFFSET = 0x811c9dc5;
+
+/** FNV-1a of `text[start, end)`, continuing from `seed`. */
+export function fnv(text: string, seed: number = FNV_OFFSET, start = 0, end = text.length): number {
+	let hash = seed;
+	for (let i = start; i < end; i++) {
+		hash ^= text.charCodeAt(i);
+		hash = Math.imul(hash, FNV_PRIME);
+	}
+	return hash >>> 0;
+}
+
+/** Continues a hash with one separator code, so that "ab"+"c" and "a"+"bc" differ. */
+export function fnvSeparator(seed: number, code = 0x1f): number {
+	return Math.imul(seed ^ code, FNV_PRIME) >>> 0;
+}

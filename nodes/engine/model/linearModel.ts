@@ -1,0 +1,89 @@
+import { deflateSync, inflateSync } from 'zlib';
+
+/**
+ * A multinomial logistic model over hashed features: one weight row per label, a softmax over the
+ * rows' sums. Stored as 16-bit integers with one scale per row, deflated and base64-encoded, so the
+ * shipped file stays small and loading is one inflate.
+ */
+export interface LinearModel {
+	labels: string[];
+	bits: number;
+	/** Row `l` holds label l's weights. */
+	rows: Float32Array[];
+}
+
+export interface StoredLinearModel {
+	labels: string[];
+	bits: number;
+	scales: number[];
+	/** base64 of the deflated little-endian Int16 rows, one after another. */
+	weights: string;
+}
+
+const INT16_MAX = 32767;
+
+export function createModel(labels: string[], bits: number): LinearModel {
+	return { labels, bits, rows: labels.map(() => new Float32Array(1 << bits)) };
+}
+
+export function maskOf(model: LinearModel): number {
+	return (1 << model.bits) - 1;
+}
+
+/** Softmax probabilities of every label for one feature list. */
+export function predict(model: LinearModel, slots: number[], into?: Float64Array): Float64Array {
+	const out = into ?? new Float64Array(model.labels.length);
+	let max = -Infinity;
+	for (let l = 0; l < model.rows.length; l++) {
+		const row = model.rows[l];
+		let sum = 0;
+		for (let i = 0; i < slots.length; i++) sum += row[slots[i]];
+		out[l] = sum;
+		if (sum > max) max = sum;
+	}
+	let total = 0;
+	for (let l = 0; l < out.length; l++) {
+		out[l] = Math.exp(out[l] - max);
+		total += out[l];
+	}
+	for (let l = 0; l < out.length; l++) out[l] /= total;
+	return out;
+}
+
+export function storeModel(model: LinearModel): StoredLinearModel {
+	const size = 1 << model.bits;
+	const packed = new Int16Array(size * model.rows.length);
+	const scales = model.rows.map((row, l) => {
+		let max = 0;
+		for (const w of row) max = Math.max(max, Math.abs(w));
+		const scale = max === 0 ? 1 : max / INT16_MAX;
+		for (let i = 0; i < size; i++) packed[l * size + i] = Math.round(row[i] / scale);
+		return scale;
+	});
+	const bytes = Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength);
+	return {
+		labels: model.labels,
+		bits: model.bits,
+		scales,
+		weights: deflateSync(bytes, { level: 9 }).toString('base64'),
+	};
+}
+
+export function loadStoredModel(stored: StoredLinearModel): LinearModel {
+	const size = 1 << stored.bits;
+	const bytes = inflateSync(Buffer.from(stored.weights, 'base64'));
+	if (bytes.length !== size * stored.labels.length * 2) {
+		throw new Error(
+			`model weights have ${bytes.length} bytes, expected ${size * stored.labels.length * 2}`,
+		);
+	}
+	const aligned = new Int16Array(bytes.length / 2);
+	for (let i = 0; i < aligned.length; i++) aligned[i] = bytes.readInt16LE(i * 2);
+	const rows = stored.labels.map((_, l) => {
+		const row = new Float32Array(size);
+		const scale = stored.scales[l];
+		for (let i = 0; i < size; i++) row[i] = aligned[l * size + i] * scale;
+		return row;
+	});
+	return { labels: stored.labels, bits: stored.bits, rows };
+}

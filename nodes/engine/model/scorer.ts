@@ -1,0 +1,95 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+
+import type { NormalisedText } from '../normalise';
+import { extractFeatures, readRaw, type TextKind } from './features';
+import {
+	loadStoredModel,
+	maskOf,
+	predict,
+	type LinearModel,
+	type StoredLinearModel,
+} from './linearModel';
+import { segmentsOf } from './segments';
+
+/** Labels of the two models, in the order of their weight rows. */
+export const USER_LABELS = ['none', 'contact_request', 'complaint', 'success'] as const;
+export const BOT_LABELS = ['answer', 'no_information'] as const;
+
+export type UserLabel = (typeof USER_LABELS)[number];
+
+export interface HandoverModels {
+	user: LinearModel;
+	bot: LinearModel;
+}
+
+export interface StoredHandoverModels {
+	version: 1;
+	user: StoredLinearModel;
+	bot: StoredLinearModel;
+	/** How the weights were made, for people reading the file. */
+	trainedOn: Record<string, unknown>;
+}
+
+/** The strongest segment of a text for one label. */
+export interface SegmentScore {
+	probability: number;
+	/** The words (normalised) of the segment that scored highest. */
+	segment: string;
+}
+
+export const MODEL_FILE = join(__dirname, 'handoverModel.json');
+
+let loaded: HandoverModels | undefined;
+let loadMilliseconds = 0;
+
+export function parseModels(stored: StoredHandoverModels): HandoverModels {
+	if (stored.version !== 1)
+		throw new Error(`unknown handover model version ${String(stored.version)}`);
+	return { user: loadStoredModel(stored.user), bot: loadStoredModel(stored.bot) };
+}
+
+/** The shipped weights, read once on first use. */
+export function getModels(): HandoverModels {
+	if (loaded === undefined) {
+		const start = process.hrtime.bigint();
+		loaded = parseModels(JSON.parse(readFileSync(MODEL_FILE, 'utf8')) as StoredHandoverModels);
+		loadMilliseconds = Number(process.hrtime.bigint() - start) / 1e6;
+	}
+	return loaded;
+}
+
+/** Replaces the shipped weights, for tools that train or evaluate other weights. */
+export function useModels(models: HandoverModels): void {
+	loaded = models;
+}
+
+/** How long the first getModels() took, in milliseconds (0 before it ran). */
+export function modelLoadMilliseconds(): number {
+	return loadMilliseconds;
+}
+
+/**
+ * Probabilities of every label of `model` for each segment of the text, and the highest of each
+ * label over the segments with the segment that reached it.
+ */
+export function scoreText(
+	model: LinearModel,
+	kind: TextKind,
+	text: NormalisedText,
+	raw: string,
+): SegmentScore[] {
+	const best: SegmentScore[] = model.labels.map(() => ({ probability: 0, segment: '' }));
+	const mask = maskOf(model);
+	const probabilities = new Float64Array(model.labels.length);
+	const reading = readRaw(kind, raw);
+	for (const segment of segmentsOf(text.tokens)) {
+		predict(model, extractFeatures(kind, segment, reading, mask), probabilities);
+		for (let l = 0; l < probabilities.length; l++) {
+			if (probabilities[l] > best[l].probability) {
+				best[l] = { probability: probabilities[l], segment: segment.join(' ') };
+			}
+		}
+	}
+	return best;
+}

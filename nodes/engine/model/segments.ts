@@ -1,0 +1,64 @@
+import { CLAUSE } from '../normalise';
+
+/**
+ * A long message is scored clause group by clause group and the strongest group decides, so that
+ * one request in a 600-character e-mail is not drowned by the rest. Short messages stay whole.
+ * A run without punctuation (voice-to-text) is cut into overlapping windows.
+ */
+const WHOLE_UP_TO = 30;
+const SEGMENT_WORDS = 14;
+const WINDOW = 16;
+const WINDOW_STEP = 10;
+
+function clausesOf(tokens: string[]): string[][] {
+	const clauses: string[][] = [];
+	let current: string[] = [];
+	for (const token of tokens) {
+		if (token === CLAUSE) {
+			if (current.length > 0) clauses.push(current);
+			current = [];
+		} else current.push(token);
+	}
+	if (current.length > 0) clauses.push(current);
+	return clauses;
+}
+
+function windowsOf(clause: string[]): string[][] {
+	if (clause.length <= WINDOW + WINDOW_STEP) return [clause];
+	const windows: string[][] = [];
+	for (let start = 0; start < clause.length; start += WINDOW_STEP) {
+		windows.push(clause.slice(start, start + WINDOW));
+		if (start + WINDOW >= clause.length) break;
+	}
+	return windows;
+}
+
+export function segmentsOf(tokens: string[]): string[][] {
+	if (tokens.length <= WHOLE_UP_TO) return [tokens];
+	const segments: string[][] = [];
+	let current: string[] = [];
+	for (const clause of clausesOf(tokens)) {
+		for (const piece of windowsOf(clause)) {
+			if (piece.length > WINDOW) {
+				if (current.length > 0) segments.push(current);
+				segments.push(piece);
+				current = [];
+				continue;
+			}
+			if (current.length > 0) current.push(CLAUSE);
+			current.push(...piece);
+			if (current.length >= SEGMENT_WORDS) {
+				segments.push(current);
+				current = [];
+			}
+		}
+	}
+	if (current.length > 0) {
+		// A short tail belongs to the group before it.
+		const last = segments[segments.length - 1];
+		if (current.length < SEGMENT_WORDS / 2 && last !== undefined && last.length <= WINDOW) {
+			last.push(CLAUSE, ...current);
+		} else segments.push(current);
+	}
+	return segments;
+}

@@ -1,0 +1,180 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+import { asksForHuman, doesNotAskForHuman } from '../engine/fixtures/contactRequests';
+import {
+	botAnswers,
+	botCannotAnswer,
+	dissatisfied,
+	neutral,
+	satisfied,
+} from '../engine/fixtures/phraseFamilies';
+
+/**
+ * The labelled corpus (see LABELS.md): one set of files per writer in writers/, and split.json
+ * naming the writers whose lines form the test split — used to measure, never to train or tune.
+ */
+export const LANGUAGES = ['en', 'es', 'fr', 'de', 'pt', 'it', 'nl'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export type UserLabel = 'contact_request' | 'complaint' | 'success' | 'none';
+
+export interface UserLine {
+	id: string;
+	writer: string;
+	lang: Language;
+	channel: string;
+	industry: string;
+	text: string;
+	label: UserLabel;
+	hard: boolean;
+}
+
+export interface BotLine {
+	id: string;
+	writer: string;
+	lang: Language;
+	industry: string;
+	question: string;
+	text: string;
+	noInfo: boolean;
+	hard: boolean;
+}
+
+export interface ConversationLine {
+	id: string;
+	writer: string;
+	lang: Language;
+	industry: string;
+	channel: string;
+	turns: Array<{ userMessage: string; botReply: string }>;
+	fireAt: number | null;
+	reason: 'contact_request' | 'lack_of_information' | 'failed_to_resolve' | null;
+}
+
+export interface Corpus {
+	user: UserLine[];
+	bot: BotLine[];
+	conversations: ConversationLine[];
+}
+
+export type Split = 'train' | 'test' | 'all';
+
+const DIR = __dirname.endsWith(path.join('.build', 'test', 'corpus'))
+	? path.resolve(__dirname, '../../../test/corpus')
+	: __dirname;
+const WRITERS_DIR = path.join(DIR, 'writers');
+
+export function testWriters(): string[] {
+	return (JSON.parse(fs.readFileSync(path.join(DIR, 'split.json'), 'utf8')) as { test: string[] })
+		.test;
+}
+
+function readLines<T>(file: string): T[] {
+	return fs
+		.readFileSync(file, 'utf8')
+		.split('\n')
+		.map((line, index) => ({ line, index }))
+		.filter(({ line }) => line.trim() !== '')
+		.map(({ line, index }) => {
+			try {
+				return JSON.parse(line) as T;
+			} catch (error) {
+				throw new Error(`${path.basename(file)} line ${index + 1}: ${(error as Error).message}`);
+			}
+		});
+}
+
+const USER_LABELS = new Set(['contact_request', 'complaint', 'success', 'none']);
+const REASONS = new Set(['contact_request', 'lack_of_information', 'failed_to_resolve', null]);
+
+function check(ok: boolean, id: string, what: string): void {
+	if (!ok) throw new Error(`corpus line ${id}: ${what}`);
+}
+
+function validate(corpus: Corpus): void {
+	const langs = new Set<string>(LANGUAGES);
+	for (const line of corpus.user) {
+		check(typeof line.text === 'string' && line.text.trim() !== '', line.id, 'text is empty');
+		check(langs.has(line.lang), line.id, `unknown lang ${line.lang}`);
+		check(USER_LABELS.has(line.label), line.id, `unknown label ${line.label}`);
+	}
+	for (const line of corpus.bot) {
+		check(typeof line.text === 'string' && line.text.trim() !== '', line.id, 'text is empty');
+		check(typeof line.noInfo === 'boolean', line.id, 'noInfo must be true or false');
+	}
+	for (const line of corpus.conversations) {
+		check(Array.isArray(line.turns) && line.turns.length > 0, line.id, 'no turns');
+		check(REASONS.has(line.reason), line.id, `unknown reason ${String(line.reason)}`);
+		check(
+			(line.fireAt === null) === (line.reason === null) &&
+				(line.fireAt === null || (line.fireAt >= 0 && line.fireAt < line.turns.length)),
+			line.id,
+			'fireAt and reason must agree and fireAt must name a turn',
+		);
+	}
+}
+
+/** Writer of the phrasings in test/engine/fixtures, written with the grammar: training only. */
+export const HOUSE_WRITER = 'w00';
+
+function houseLines(): Corpus {
+	const user = (
+		lines: Array<[string, string]>,
+		label: UserLabel,
+		hard: boolean,
+		name: string,
+	): UserLine[] =>
+		lines.map(([lang, text], i) => ({
+			id: `${HOUSE_WRITER}-${name}-${i}`,
+			writer: HOUSE_WRITER,
+			lang: lang as Language,
+			channel: 'webchat',
+			industry: 'real_estate',
+			text,
+			label,
+			hard,
+		}));
+	const bot = (lines: Array<[string, string]>, noInfo: boolean, name: string): BotLine[] =>
+		lines.map(([lang, text], i) => ({
+			id: `${HOUSE_WRITER}-${name}-${i}`,
+			writer: HOUSE_WRITER,
+			lang: lang as Language,
+			industry: 'real_estate',
+			question: '',
+			text,
+			noInfo,
+			hard: false,
+		}));
+	return {
+		user: [
+			...user(asksForHuman, 'contact_request', false, 'asks'),
+			...user(doesNotAskForHuman, 'none', true, 'not'),
+			...user(dissatisfied, 'complaint', false, 'complaint'),
+			...user(satisfied, 'success', false, 'success'),
+			...user(neutral, 'none', false, 'neutral'),
+		],
+		bot: [...bot(botCannotAnswer, true, 'noinfo'), ...bot(botAnswers, false, 'answer')],
+		conversations: [],
+	};
+}
+
+/** Every writer's lines, or only those of one split. */
+export function loadCorpus(split: Split = 'all'): Corpus {
+	const held = new Set(testWriters());
+	const corpus: Corpus = split === 'test' ? { user: [], bot: [], conversations: [] } : houseLines();
+	const files = fs.readdirSync(WRITERS_DIR).sort();
+	for (const file of files) {
+		const writer = file.split('.')[0];
+		if (split === 'test' && !held.has(writer)) continue;
+		if (split === 'train' && held.has(writer)) continue;
+		const full = path.join(WRITERS_DIR, file);
+		if (file.endsWith('.user.jsonl')) corpus.user.push(...readLines<UserLine>(full));
+		else if (file.endsWith('.bot.jsonl')) corpus.bot.push(...readLines<BotLine>(full));
+		else if (file.endsWith('.conversations.jsonl')) {
+			corpus.conversations.push(...readLines<ConversationLine>(full));
+		}
+	}
+	validate(corpus);
+	return corpus;
+}

@@ -1,0 +1,186 @@
+import { detectHandover, type ConversationMemory, type DetectorOptions } from '../../nodes/engine';
+import { LANGUAGES, type Corpus, type Language } from './corpus';
+
+/**
+ * Scores the whole engine (detectHandover with default options) on corpus lines: each user
+ * message and bot reply as the single turn of a new conversation, each scripted conversation turn
+ * by turn with its memory carried, as the trigger does.
+ */
+export interface Counts {
+	tp: number;
+	fp: number;
+	fn: number;
+	tn: number;
+}
+
+export interface Scores extends Counts {
+	precision: number;
+	recall: number;
+	f1: number;
+	n: number;
+}
+
+export interface Miss {
+	id: string;
+	expected: string;
+	got: string;
+	text: string;
+}
+
+export interface Evaluation {
+	contactRequest: Record<Language | 'all', Scores>;
+	lackOfInformation: Record<Language | 'all', Scores>;
+	dissatisfaction: Record<Language | 'all', Scores>;
+	conversations: Record<Language | 'all', { exact: number; n: number }>;
+	misses: Miss[];
+}
+
+function scores(c: Counts): Scores {
+	const precision = c.tp + c.fp === 0 ? 1 : c.tp / (c.tp + c.fp);
+	const recall = c.tp + c.fn === 0 ? 1 : c.tp / (c.tp + c.fn);
+	const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+	return { ...c, precision, recall, f1, n: c.tp + c.fp + c.fn + c.tn };
+}
+
+class Tally {
+	private counts = new Map<string, Counts>();
+	add(lang: string, predicted: boolean, actual: boolean): void {
+		for (const key of [lang, 'all']) {
+			const c = this.counts.get(key) ?? { tp: 0, fp: 0, fn: 0, tn: 0 };
+			if (predicted && actual) c.tp++;
+			else if (predicted) c.fp++;
+			else if (actual) c.fn++;
+			else c.tn++;
+			this.counts.set(key, c);
+		}
+	}
+	result(): Record<Language | 'all', Scores> {
+		const out = {} as Record<Language | 'all', Scores>;
+		for (const key of [...LANGUAGES, 'all'] as const) {
+			out[key] = scores(this.counts.get(key) ?? { tp: 0, fp: 0, fn: 0, tn: 0 });
+		}
+		return out;
+	}
+}
+
+const turnOf = (fields: { userMessage?: string; botReply?: string }) => ({
+	conversationId: 'corpus',
+	platform: 'generic' as const,
+	...fields,
+});
+
+/** Only the failed-to-resolve trigger, firing at the first unsuccessful attempt: a complaint detector. */
+const COMPLAINT_ONLY: Partial<DetectorOptions> = {
+	triggers: { contactRequest: false, lackOfInformation: false, failedToResolve: true },
+	failedAttempts: 1,
+};
+
+/** A conversation in which the bot has answered once: a complaint needs an answer before it. */
+const AFTER_AN_ANSWER: ConversationMemory = detectHandover(
+	turnOf({ userMessage: 'hello', botReply: 'Hello! How can I help you today?' }),
+	undefined,
+	{ triggers: { contactRequest: false, lackOfInformation: false, failedToResolve: false } },
+).memory;
+
+export function evaluate(corpus: Corpus, options: Partial<DetectorOptions> = {}): Evaluation {
+	const misses: Miss[] = [];
+	const contact = new Tally();
+	const complaint = new Tally();
+	for (const line of corpus.user) {
+		const result = detectHandover(turnOf({ userMessage: line.text }), undefined, options);
+		const asked = result.reason === 'contact_request';
+		const expected = line.label === 'contact_request';
+		contact.add(line.lang, asked, expected);
+		if (asked !== expected) {
+			misses.push({
+				id: line.id,
+				expected: line.label + (line.hard ? ' (hard)' : ''),
+				got: `${result.reason ?? 'none'} ${result.scores.contactRequest.toFixed(2)}`,
+				text: line.text,
+			});
+		}
+		const judged = detectHandover(turnOf({ userMessage: line.text }), AFTER_AN_ANSWER, {
+			...options,
+			...COMPLAINT_ONLY,
+		});
+		complaint.add(line.lang, judged.handover, line.label === 'complaint');
+	}
+
+	const noInfo = new Tally();
+	for (const line of corpus.bot) {
+		const result = detectHandover(turnOf({ botReply: line.text }), undefined, options);
+		const found = result.reason === 'lack_of_information';
+		noInfo.add(line.lang, found, line.noInfo);
+		if (found !== line.noInfo) {
+			misses.push({
+				id: line.id,
+				expected: line.noInfo ? 'no information' : 'answer',
+				got: `${result.reason ?? 'none'} ${result.scores.lackOfInformation.toFixed(2)}`,
+				text: line.text,
+			});
+		}
+	}
+
+	const conversations = {} as Record<Language | 'all', { exact: number; n: number }>;
+	for (const key of [...LANGUAGES, 'all'] as const) conversations[key] = { exact: 0, n: 0 };
+	for (const line of corpus.conversations) {
+		let memory: ConversationMemory | undefined;
+		let firedAt: number | null = null;
+		let reason: string | null = null;
+		const start = Date.parse('2026-01-01T10:00:00Z');
+		for (let i = 0; i < line.turns.length && firedAt === null; i++) {
+			const result = detectHandover(
+				turnOf(line.turns[i]),
+				memory,
+				options,
+				new Date(start + i * 60_000),
+			);
+			memory = result.memory;
+			if (result.handover) {
+				firedAt = i;
+				reason = result.reason;
+			}
+		}
+		const exact = firedAt === line.fireAt && reason === line.reason;
+		for (const key of [line.lang, 'all'] as const) {
+			conversations[key].n++;
+			if (exact) conversations[key].exact++;
+		}
+		if (!exact) {
+			misses.push({
+				id: line.id,
+				expected: `${line.reason ?? 'no handover'} at ${String(line.fireAt)}`,
+				got: `${reason ?? 'no handover'} at ${String(firedAt)}`,
+				text: line.turns.map((t) => `U: ${t.userMessage} | B: ${t.botReply}`).join(' // '),
+			});
+		}
+	}
+
+	return {
+		contactRequest: contact.result(),
+		lackOfInformation: noInfo.result(),
+		dissatisfaction: complaint.result(),
+		conversations,
+		misses,
+	};
+}
+
+const pct = (x: number) => x.toFixed(3);
+
+/** The evaluation as a Markdown table (README shows it). */
+export function formatTable(evaluation: Evaluation): string {
+	const rows = [
+		'| language | contact request P / R / F1 (n) | no information P / R / F1 (n) | dissatisfaction P / R / F1 (n) | conversations exact |',
+		'|---|---|---|---|---|',
+	];
+	for (const key of [...LANGUAGES, 'all'] as const) {
+		const c = evaluation.contactRequest[key];
+		const b = evaluation.lackOfInformation[key];
+		const d = evaluation.dissatisfaction[key];
+		const v = evaluation.conversations[key];
+		rows.push(
+			`| ${key} | ${pct(c.precision)} / ${pct(c.recall)} / ${pct(c.f1)} (${c.n}) | ${pct(b.precision)} / ${pct(b.recall)} / ${pct(b.f1)} (${b.n}) | ${pct(d.precision)} / ${pct(d.recall)} / ${pct(d.f1)} (${d.n}) | ${v.exact}/${v.n} |`,
+		);
+	}
+	return rows.join('\n');
+}

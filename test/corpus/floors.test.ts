@@ -1,0 +1,35 @@
+import { LANGUAGES, loadCorpus } from './corpus';
+import { evaluate } from './evaluate';
+
+/**
+ * The detector on the held-out writers (never trained or tuned on): a change that makes it worse
+ * than this fails CI. `npm run eval` prints the full table and the misses. The floors sit just
+ * under what the shipped model measures; where that is below the goal the team set (contact
+ * request precision 0.97 and recall 0.93 in every language, conversations 95 % exact), README says so.
+ */
+const FLOORS = {
+	contactRequest: { precision: 0.94, recall: 0.91 },
+	lackOfInformationF1: 0.95,
+	conversationsExact: 0.6,
+};
+
+describe('detection on the test split', () => {
+	const evaluation = evaluate(loadCorpus('test'));
+
+	it.each(LANGUAGES)('contact request in %s: precision and recall at their floors', (lang) => {
+		const scores = evaluation.contactRequest[lang];
+		expect(scores.n).toBeGreaterThan(0);
+		expect(scores.precision).toBeGreaterThanOrEqual(FLOORS.contactRequest.precision);
+		expect(scores.recall).toBeGreaterThanOrEqual(FLOORS.contactRequest.recall);
+	});
+
+	it('bot replies without information: F1 at its floor', () => {
+		expect(evaluation.lackOfInformation.all.f1).toBeGreaterThanOrEqual(FLOORS.lackOfInformationF1);
+	});
+
+	it('scripted conversations hand over at the expected turn for the expected reason', () => {
+		const { exact, n } = evaluation.conversations.all;
+		expect(n).toBeGreaterThan(0);
+		expect(exact / n).toBeGreaterThanOrEqual(FLOORS.conversationsExact);
+	});
+});

@@ -1,0 +1,102 @@
+/**
+ * `npm run train`: trains the user-message and bot-reply models on the train split of the corpus
+ * and writes nodes/engine/model/handoverModel.json. `npm run train -- --cv` instead reports how the
+ * recipe does on each training writer when that writer is left out (the test split is never read
+ * here); `--misses` adds the lines it got wrong.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+import { loadStoredModel } from '../../nodes/engine/model/linearModel';
+import type { StoredHandoverModels } from '../../nodes/engine/model/scorer';
+import { loadCorpus, testWriters } from './corpus';
+import {
+	leaveOneWriterOut,
+	softmax,
+	storeModels,
+	trainShippedModels,
+	type HeldOut,
+} from './training';
+
+// Compiled into .build/test/corpus: the weights go to the source tree, from where the build copies them.
+const MODEL_PATH = path.resolve(__dirname, '../../../nodes/engine/model/handoverModel.json');
+
+function scores(held: HeldOut[], label: number, threshold: number): string {
+	let tp = 0;
+	let fp = 0;
+	let fn = 0;
+	for (const h of held) {
+		const predicted = softmax(h.logits)[label] >= threshold;
+		const actual = h.label === label;
+		if (predicted && actual) tp++;
+		else if (predicted) fp++;
+		else if (actual) fn++;
+	}
+	const p = tp / Math.max(1, tp + fp);
+	const r = tp / Math.max(1, tp + fn);
+	return `P ${p.toFixed(3)} R ${r.toFixed(3)} F1 ${((2 * p * r) / Math.max(1e-9, p + r)).toFixed(3)}`;
+}
+
+function crossValidate(): void {
+	const held = leaveOneWriterOut(loadCorpus('train'));
+	for (const threshold of [0.3, 0.4, 0.5, 0.6, 0.7]) {
+		console.log(
+			`threshold ${threshold}: contact ${scores(held.user, 1, threshold)} | complaint ${scores(held.user, 2, threshold)} | no-info ${scores(held.bot, 1, threshold)}`,
+		);
+	}
+	if (!process.argv.includes('--misses')) return;
+	for (const h of [...held.user, ...held.bot]) {
+		const isUser = 'label' in h.line;
+		const label = isUser ? 1 : 1;
+		const p = softmax(h.logits)[label];
+		if (p >= 0.5 !== (h.label === label)) {
+			const line = h.line;
+			const expected =
+				'noInfo' in line ? `noInfo ${line.noInfo}` : `${line.label}${line.hard ? ' hard' : ''}`;
+			console.log(`${line.id}\t[${expected}]\t${p.toFixed(2)}\t${line.text.replace(/\s+/g, ' ')}`);
+		}
+	}
+}
+
+/** Retrains in memory and compares with the shipped file: the weights are reproducible. */
+function check(): void {
+	const corpus = loadCorpus('train');
+	const retrained = storeModels(trainShippedModels(corpus), corpus, testWriters());
+	const shipped = JSON.parse(fs.readFileSync(MODEL_PATH, 'utf8')) as StoredHandoverModels;
+	const same =
+		JSON.stringify(retrained.trainedOn) === JSON.stringify(shipped.trainedOn) &&
+		(['user', 'bot'] as const).every((kind) => {
+			const a = loadStoredModel(retrained[kind]).rows;
+			const b = loadStoredModel(shipped[kind]).rows;
+			return a.every((row, l) => Buffer.from(row.buffer).equals(Buffer.from(b[l].buffer)));
+		});
+	if (!same) {
+		console.error(
+			'the shipped weights are not what `npm run train` makes from the corpus: run it and commit the result',
+		);
+		process.exit(1);
+	}
+	console.log('shipped weights reproduced from the corpus, weight for weight');
+}
+
+function main(): void {
+	if (process.argv.includes('--cv')) {
+		crossValidate();
+		return;
+	}
+	if (process.argv.includes('--check')) {
+		check();
+		return;
+	}
+	const corpus = loadCorpus('train');
+	const start = Date.now();
+	const models = trainShippedModels(corpus);
+	fs.writeFileSync(MODEL_PATH, JSON.stringify(storeModels(models, corpus, testWriters())) + '\n');
+	console.log(
+		`trained on ${corpus.user.length} user messages and ${corpus.bot.length} bot replies in ${Date.now() - start} ms ` +
+			`(temperatures: user ${models.temperatures.user}, bot ${models.temperatures.bot}); ` +
+			`wrote ${path.relative(process.cwd(), MODEL_PATH)} (${fs.statSync(MODEL_PATH).size} bytes)`,
+	);
+}
+
+main();

@@ -1,0 +1,148 @@
+import { createHash } from 'crypto';
+
+import {
+	BOT_LABELS,
+	USER_LABELS,
+	type StoredHandoverModels,
+} from '../../nodes/engine/model/scorer';
+import { storeModel, type LinearModel } from '../../nodes/engine/model/linearModel';
+import type { BotLine, Corpus, UserLine } from './corpus';
+import { DEFAULT_TRAIN, logitsOf, toExample, train, type Example } from './learn';
+
+/**
+ * The recipe behind the shipped weights: both models trained on the train split, then their
+ * probabilities calibrated (one temperature per model) on predictions for writers left out in
+ * turn, so that `confidence` means what it says on language the model has not seen.
+ */
+export interface TrainedModels {
+	user: LinearModel;
+	bot: LinearModel;
+	temperatures: { user: number; bot: number };
+}
+
+export const userExample = (line: UserLine): Example =>
+	toExample('user', line.text, USER_LABELS.indexOf(line.label), DEFAULT_TRAIN.bits);
+export const botExample = (line: BotLine): Example =>
+	toExample('bot', line.text, line.noInfo ? 1 : 0, DEFAULT_TRAIN.bits);
+
+export function fitModels(
+	user: UserLine[],
+	bot: BotLine[],
+): { user: LinearModel; bot: LinearModel } {
+	return {
+		user: train(USER_LABELS, user.map(userExample)),
+		bot: train(BOT_LABELS, bot.map(botExample)),
+	};
+}
+
+/** Raw scores of a held-out example with the label it should have. */
+export interface HeldOut {
+	writer: string;
+	line: UserLine | BotLine;
+	logits: Float64Array;
+	label: number;
+}
+
+/** Predictions for each training writer's lines by models trained without that writer. */
+export function leaveOneWriterOut(corpus: Corpus): { user: HeldOut[]; bot: HeldOut[] } {
+	const writers = [...new Set(corpus.user.map((l) => l.writer))].sort();
+	const held = { user: [] as HeldOut[], bot: [] as HeldOut[] };
+	for (const writer of writers) {
+		const models = fitModels(
+			corpus.user.filter((l) => l.writer !== writer),
+			corpus.bot.filter((l) => l.writer !== writer),
+		);
+		for (const line of corpus.user.filter((l) => l.writer === writer)) {
+			const example = userExample(line);
+			held.user.push({
+				writer,
+				line,
+				label: example.label,
+				logits: logitsOf(models.user, example, 1),
+			});
+		}
+		for (const line of corpus.bot.filter((l) => l.writer === writer)) {
+			const example = botExample(line);
+			held.bot.push({
+				writer,
+				line,
+				label: example.label,
+				logits: logitsOf(models.bot, example, 1),
+			});
+		}
+	}
+	return held;
+}
+
+export function softmax(logits: Float64Array, temperature = 1): Float64Array {
+	const out = new Float64Array(logits.length);
+	let max = -Infinity;
+	for (const z of logits) max = Math.max(max, z / temperature);
+	let total = 0;
+	for (let i = 0; i < logits.length; i++) {
+		out[i] = Math.exp(logits[i] / temperature - max);
+		total += out[i];
+	}
+	for (let i = 0; i < out.length; i++) out[i] /= total;
+	return out;
+}
+
+/** The temperature that makes held-out probabilities most likely (log loss), on a fixed grid. */
+export function fitTemperature(held: HeldOut[]): number {
+	let best = 1;
+	let bestLoss = Infinity;
+	for (let t = 0.5; t <= 8.001; t += 0.25) {
+		let loss = 0;
+		for (const h of held) loss -= Math.log(Math.max(1e-12, softmax(h.logits, t)[h.label]));
+		if (loss < bestLoss) {
+			bestLoss = loss;
+			best = t;
+		}
+	}
+	return best;
+}
+
+function scaled(model: LinearModel, temperature: number): LinearModel {
+	return { ...model, rows: model.rows.map((row) => row.map((w) => w / temperature)) };
+}
+
+export function trainShippedModels(corpus: Corpus): TrainedModels {
+	const held = leaveOneWriterOut(corpus);
+	const temperatures = { user: fitTemperature(held.user), bot: fitTemperature(held.bot) };
+	const models = fitModels(corpus.user, corpus.bot);
+	return {
+		user: scaled(models.user, temperatures.user),
+		bot: scaled(models.bot, temperatures.bot),
+		temperatures,
+	};
+}
+
+/** A fingerprint of the lines and labels a model is trained on. */
+export function corpusDigest(corpus: Corpus): string {
+	const hash = createHash('sha256');
+	for (const line of corpus.user) hash.update(`${line.id}\t${line.label}\t${line.text}\n`);
+	for (const line of corpus.bot) hash.update(`${line.id}\t${line.noInfo}\t${line.text}\n`);
+	return hash.digest('hex');
+}
+
+export function storeModels(
+	models: TrainedModels,
+	corpus: Corpus,
+	heldOutWriters: string[],
+): StoredHandoverModels {
+	return {
+		version: 1,
+		user: storeModel(models.user),
+		bot: storeModel(models.bot),
+		trainedOn: {
+			split: 'train',
+			writers: [...new Set(corpus.user.map((l) => l.writer))].sort(),
+			heldOutWriters,
+			userMessages: corpus.user.length,
+			botReplies: corpus.bot.length,
+			corpusSha256: corpusDigest(corpus),
+			temperatures: models.temperatures,
+			options: DEFAULT_TRAIN,
+		},
+	};
+}

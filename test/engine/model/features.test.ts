@@ -1,0 +1,44 @@
+import { callsMeByName, extractFeatures, readRaw } from '../../../nodes/engine/model/features';
+import { normaliseText } from '../../../nodes/engine/normalise';
+
+const features = (text: string, kind: 'user' | 'bot' = 'user') =>
+	extractFeatures(kind, normaliseText(text).tokens, readRaw(kind, text), (1 << 18) - 1);
+
+describe('extractFeatures', () => {
+	it('is deterministic and stays inside the weight table', () => {
+		const a = features('Can someone from billing call me back?');
+		expect(features('Can someone from billing call me back?')).toEqual(a);
+		expect(a.every((slot) => Number.isInteger(slot) && slot >= 0 && slot < 1 << 18)).toBe(true);
+	});
+
+	it('reads a user message and a bot reply differently', () => {
+		expect(features('I do not know', 'bot')).not.toEqual(features('I do not know', 'user'));
+	});
+
+	it('tells messages apart by their words, not only their length', () => {
+		expect(features('talk to a person')).not.toEqual(features('talk to a parrot'));
+	});
+});
+
+describe('callsMeByName', () => {
+	it.each([
+		'Please call me Margaret, no need for Mrs.',
+		'you can call me Dani',
+		'Llámame Pepe, sin formalidades',
+		'Vous pouvez m’appeler Monsieur Bertin',
+		"Vous pouvez m'appeler Monsieur Bertin",
+		'Nennen Sie mich ruhig Frau Krüger',
+		'Pode me chamar de Tati',
+		'Può chiamarmi semplicemente signora Colombo',
+		'Noem me gewoon Joost',
+	])('"%s" is a name, not a call-back', (text) => {
+		expect(callsMeByName(text)).toBe(true);
+	});
+
+	it.each(['call me back please', 'can you call me tomorrow', 'llámame mañana', 'bel me terug'])(
+		'"%s" is a call-back',
+		(text) => {
+			expect(callsMeByName(text)).toBe(false);
+		},
+	);
+});

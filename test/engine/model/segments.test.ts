@@ -1,0 +1,39 @@
+import { normaliseText } from '../../../nodes/engine/normalise';
+import { segmentsOf } from '../../../nodes/engine/model/segments';
+
+const tokens = (text: string) => normaliseText(text).tokens;
+
+describe('segmentsOf', () => {
+	it('keeps a short message whole', () => {
+		expect(segmentsOf(tokens('Hi, can I talk to someone about my deposit?'))).toEqual([
+			tokens('Hi, can I talk to someone about my deposit?'),
+		]);
+	});
+
+	it('splits a long message at clause breaks, never inside a clause', () => {
+		const text =
+			'Hello, we moved in last week and the heating in the bedroom is not working at all. ' +
+			'The radiator stays cold even when the thermostat is on the highest setting for hours. ' +
+			'Also the kitchen tap is dripping. Could someone from maintenance call me this afternoon?';
+		const segments = segmentsOf(tokens(text));
+		expect(segments.length).toBeGreaterThan(1);
+		const joined = segments.map((s) => s.join(' '));
+		expect(
+			joined.some((s) => s.includes('could someone from maintenance call me this afternoon')),
+		).toBe(true);
+		expect(joined.some((s) => s.includes('the heating in the bedroom is not working at all'))).toBe(
+			true,
+		);
+	});
+
+	it('cuts a long run without punctuation into overlapping windows', () => {
+		const words = Array.from({ length: 60 }, (_, i) => `w${i}`);
+		const segments = segmentsOf(words);
+		expect(segments.length).toBeGreaterThan(3);
+		expect(segments.every((s) => s.length <= 16)).toBe(true);
+		// Every pair of neighbouring words shares a window, so no two-word phrase is cut in half.
+		for (let i = 0; i + 1 < words.length; i++) {
+			expect(segments.some((s) => s.includes(words[i]) && s.includes(words[i + 1]))).toBe(true);
+		}
+	});
+});

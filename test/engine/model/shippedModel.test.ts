@@ -1,0 +1,28 @@
+import { readFileSync } from 'fs';
+
+import { MODEL_FILE, type StoredHandoverModels } from '../../../nodes/engine/model/scorer';
+import { loadCorpus, testWriters } from '../../corpus/corpus';
+import { corpusDigest } from '../../corpus/training';
+
+/**
+ * The shipped weights come from the corpus as it is: trained on exactly the train split's lines
+ * and labels, without the test writers. (`npm run train -- --check`, run by CI, retrains and
+ * compares weight for weight.)
+ */
+describe('shipped handover model', () => {
+	const shipped = JSON.parse(readFileSync(MODEL_FILE, 'utf8')) as StoredHandoverModels;
+	const trainedOn = shipped.trainedOn as {
+		writers: string[];
+		heldOutWriters: string[];
+		corpusSha256: string;
+	};
+
+	it('was trained without the test writers', () => {
+		expect(trainedOn.heldOutWriters).toEqual(testWriters());
+		for (const writer of testWriters()) expect(trainedOn.writers).not.toContain(writer);
+	});
+
+	it('was trained on the train split as it is now (retrain with `npm run train` after editing the corpus)', () => {
+		expect(trainedOn.corpusSha256).toBe(corpusDigest(loadCorpus('train')));
+	});
+});

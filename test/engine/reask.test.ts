@@ -1,0 +1,51 @@
+import { normaliseText } from '../../nodes/engine/normalise';
+import { findUnansweredReask } from '../../nodes/engine/reask';
+import type { TranscriptEntry } from '../../nodes/engine/types';
+
+const at = '2026-01-01T00:00:00Z';
+const transcript = (...lines: Array<[TranscriptEntry['role'], string]>): TranscriptEntry[] =>
+	lines.map(([role, text]) => ({ role, text, at }));
+const reask = (message: string, history: TranscriptEntry[]) =>
+	findUnansweredReask(normaliseText(message).tokens, history);
+
+describe('findUnansweredReask', () => {
+	it('finds a question asked again that no bot reply has answered', () => {
+		const history = transcript(
+			['user', 'is parking included?'],
+			['bot', 'The flat has a south-facing balcony.'],
+		);
+		expect(reask('hello?? parking??', history)).toBe('parki');
+	});
+
+	it('looks back past an unrelated turn', () => {
+		const history = transcript(
+			['user', 'ha il riscaldamento autonomo?'],
+			['bot', 'Il bilocale è al secondo piano.'],
+			['user', 'e la cucina è arredata?'],
+			['bot', 'Sì, cucina arredata.'],
+		);
+		expect(reask('riscaldamento. autonomo o centralizzato?', history)).toBeDefined();
+	});
+
+	it('is not a re-ask once a bot reply used the words', () => {
+		const history = transcript(
+			['user', 'is parking included?'],
+			['bot', 'Parking is included, one space in the garage.'],
+		);
+		expect(reask('and parking for visitors?', history)).toBeUndefined();
+	});
+
+	it('is not a re-ask when the new message is mostly about something else', () => {
+		const history = transcript(
+			['user', 'what is the price of botox?'],
+			['bot', 'We use Allergan products.'],
+		);
+		expect(reask('and what about fillers and peels and lasers?', history)).toBeUndefined();
+	});
+
+	it('needs content words: a bare "ok" or "??" is not a re-ask', () => {
+		const history = transcript(['user', 'ok'], ['bot', 'Great!']);
+		expect(reask('ok', history)).toBeUndefined();
+		expect(reask('??', history)).toBeUndefined();
+	});
+});
