@@ -3,19 +3,53 @@
  * ~500-character messages in seven languages, user messages and bot replies, with memory
  * carried between turns as the trigger does. Run after `npm run build`: `npm run bench`.
  */
+const fs = require('fs');
+const path = require('path');
+
 const { detectHandover } = require('../../dist/index.js');
+const {
+	MODEL_FILE,
+	getModels,
+	modelLoadMilliseconds,
+} = require('../../dist/nodes/engine/model/scorer.js');
 
 const SHORT = {
-	en: ['Can I talk to a human?', 'How many bathrooms does it have?', "That didn't help", 'Is the kitchen renovated?', 'thanks, that helped', 'What is the HOA fee?'],
-	es: ['¿Puedo hablar con una persona real?', '¿Tiene estacionamiento?', 'Eso no me ayuda', 'Gracias'],
-	fr: ['Je voudrais parler à un conseiller', 'Combien de chambres ?', "Ça ne m'aide pas", 'Merci beaucoup'],
-	de: ['Kann ich mit einem Mitarbeiter sprechen?', 'Wann ist die Besichtigung?', 'Das hilft mir nicht', 'Danke!'],
+	en: [
+		'Can I talk to a human?',
+		'How many bathrooms does it have?',
+		"That didn't help",
+		'Is the kitchen renovated?',
+		'thanks, that helped',
+		'What is the HOA fee?',
+	],
+	es: [
+		'¿Puedo hablar con una persona real?',
+		'¿Tiene estacionamiento?',
+		'Eso no me ayuda',
+		'Gracias',
+	],
+	fr: [
+		'Je voudrais parler à un conseiller',
+		'Combien de chambres ?',
+		"Ça ne m'aide pas",
+		'Merci beaucoup',
+	],
+	de: [
+		'Kann ich mit einem Mitarbeiter sprechen?',
+		'Wann ist die Besichtigung?',
+		'Das hilft mir nicht',
+		'Danke!',
+	],
 	pt: ['Posso falar com um atendente?', 'Tem garagem?', 'Isso não ajudou', 'Obrigado'],
 	it: ['Posso parlare con un operatore?', 'Quante camere ci sono?', 'Non mi aiuta', 'Grazie mille'],
 	nl: ['Kan ik iemand spreken?', 'Hoeveel slaapkamers zijn er?', 'Dat helpt niet', 'Bedankt'],
 };
 const BOT = {
-	en: ["I don't have that information right now.", 'The property has a two-car garage.', "I'm not sure if you saw, but there's an open house on Sunday!"],
+	en: [
+		"I don't have that information right now.",
+		'The property has a two-car garage.',
+		"I'm not sure if you saw, but there's an open house on Sunday!",
+	],
 	es: ['No tengo información sobre eso.', 'El apartamento tiene dos baños.'],
 	fr: ["Je n'ai pas cette information.", 'Oui, il y a un parking.'],
 	de: ['Dazu habe ich leider keine Informationen.', 'Die Besichtigung ist am Samstag.'],
@@ -42,10 +76,17 @@ function buildMix() {
 		}
 		for (const text of BOT[lang]) {
 			turns.push({ botReply: text });
-			turns.push({ userMessage: SHORT[lang][seed % SHORT[lang].length], botReply: long(BOT[lang], seed++) });
+			turns.push({
+				userMessage: SHORT[lang][seed % SHORT[lang].length],
+				botReply: long(BOT[lang], seed++),
+			});
 		}
 	}
-	return turns.map((fields, i) => ({ conversationId: `c${i % 50}`, platform: 'generic', ...fields }));
+	return turns.map((fields, i) => ({
+		conversationId: `c${i % 50}`,
+		platform: 'generic',
+		...fields,
+	}));
 }
 
 function percentile(sorted, p) {
@@ -57,7 +98,12 @@ function measure(turns, count) {
 	const now = new Date();
 	let handovers = 0;
 	const run = (turn) => {
-		const result = detectHandover(turn, memories.get(turn.conversationId), { coolDownMinutes: 0 }, now);
+		const result = detectHandover(
+			turn,
+			memories.get(turn.conversationId),
+			{ coolDownMinutes: 0 },
+			now,
+		);
 		// Keep the mix stationary: a conversation starts afresh after its handover.
 		memories.set(turn.conversationId, result.handover ? undefined : result.memory);
 		if (result.handover) handovers++;
@@ -76,7 +122,9 @@ function measure(turns, count) {
 		samples[i] = Number(process.hrtime.bigint() - t0) / 1000;
 	}
 	samples.sort();
-	const chars = turns.reduce((n, t) => n + (t.userMessage ?? '').length + (t.botReply ?? '').length, 0) / turns.length;
+	const chars =
+		turns.reduce((n, t) => n + (t.userMessage ?? '').length + (t.botReply ?? '').length, 0) /
+		turns.length;
 	return {
 		perSecond: Math.round(count / seconds),
 		p50: percentile(samples, 50),
@@ -86,7 +134,23 @@ function measure(turns, count) {
 	};
 }
 
+/** Size on disk, load time and heap taken by the detector's weights (loaded once per process). */
+function modelFigures() {
+	global.gc?.();
+	const before = process.memoryUsage();
+	getModels();
+	global.gc?.();
+	const after = process.memoryUsage();
+	const heap = after.heapUsed + after.arrayBuffers - (before.heapUsed + before.arrayBuffers);
+	const file = fs.statSync(MODEL_FILE).size;
+	console.log(
+		`model: ${path.basename(MODEL_FILE)} ${(file / 1e6).toFixed(2)} MB on disk, loaded in ${modelLoadMilliseconds().toFixed(0)} ms, ` +
+			`${(heap / 1e6).toFixed(1)} MB in memory${global.gc ? '' : ' (run node --expose-gc for an exact figure)'}`,
+	);
+}
+
 function main() {
+	modelFigures();
 	const mix = buildMix();
 	const isLong = (t) => (t.userMessage ?? '').length + (t.botReply ?? '').length > 300;
 	const classes = [
@@ -94,7 +158,9 @@ function main() {
 		['short turns only', mix.filter((t) => !isLong(t))],
 		['~500-character turns only', mix.filter(isLong)],
 	];
-	console.log(`detectHandover on one core, ${process.version}; ${mix.length} distinct turns in 7 languages, user messages and bot replies`);
+	console.log(
+		`detectHandover on one core, ${process.version}; ${mix.length} distinct turns in 7 languages, user messages and bot replies`,
+	);
 	for (const [name, turns] of classes) {
 		const r = measure(turns, 400000);
 		console.log(

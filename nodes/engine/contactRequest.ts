@@ -136,8 +136,21 @@ export function findContactRequest(tokens: string[]): string | undefined {
 	return analyseContactRequest(tokens).request;
 }
 
-/** findContactRequest, with what the grammar saw when it found no request. */
+let lastTokens: string[] | undefined;
+let lastReading: ContactReading | undefined;
+
+/**
+ * findContactRequest, with what the grammar saw when it found no request. The detector reads a
+ * short message twice (as a whole and as its only segment): the last reading is kept.
+ */
 export function analyseContactRequest(tokens: string[]): ContactReading {
+	if (tokens === lastTokens && lastReading !== undefined) return { ...lastReading };
+	lastReading = readContactRequest(tokens);
+	lastTokens = tokens;
+	return { ...lastReading };
+}
+
+function readContactRequest(tokens: string[]): ContactReading {
 	const reading: ContactReading = { negated: false, owned: false };
 	const { requestWords, clauseWords } = getLexicon();
 	let start = 0;

@@ -3,8 +3,8 @@ import type { TranscriptEntry } from './types';
 
 /**
  * Asking again what the bot has not answered: "is parking included?" → (the bot talks about the
- * view) → "hello?? parking??". Most of the new message's content words were in one of the
- * contact's recent questions, and none of them came back in any bot reply since that question.
+ * view) → "hello?? parking??". Half or more of the new message's content words were in one of the
+ * contact's recent questions, and few of them came back in any bot reply since that question.
  */
 
 /** Frequent words of the seven languages that carry no topic; words under four letters never count. */
@@ -25,7 +25,10 @@ const FUNCTION_WORDS = new Set(
 	).split(' '),
 );
 
-const SHARE = 0.6;
+/** Half the new message's content words were in the earlier question … */
+const SHARE = 0.5;
+/** … and at most a third of those came back in a bot reply since (measured on the training conversations). */
+const ANSWERED = 1 / 3;
 const LOOK_BACK = 3;
 
 function contentWords(tokens: string[]): Set<string> {
@@ -42,29 +45,40 @@ function stem(word: string): string {
 	return word.length > 5 ? word.slice(0, 5) : word;
 }
 
-/** The content words the contact asks again without an answer, or undefined. */
+/**
+ * The content words the contact asks again without an answer, or undefined. `questions` are the
+ * contact's recent messages, normalised, oldest first (the memory keeps them); `transcript` is the
+ * conversation before this message, read for the bot's replies only when a question shares enough.
+ */
 export function findUnansweredReask(
 	message: string[],
+	questions: string[],
 	transcript: TranscriptEntry[],
 ): string | undefined {
 	const asked = contentWords(message);
 	if (asked.size === 0) return undefined;
-	const recent = transcript.slice(-LOOK_BACK * 2);
-	let answered = new Set<string>();
-	let questions = 0;
-	// Newest first: what the bot said after each earlier question counts against it.
-	for (let i = recent.length - 1; i >= 0 && questions < LOOK_BACK; i--) {
-		const entry = recent[i];
-		const words = contentWords(normaliseText(entry.text).tokens);
-		if (entry.role !== 'user') {
-			answered = new Set([...answered, ...words]);
-			continue;
-		}
-		questions++;
+	for (let back = 1; back <= Math.min(LOOK_BACK, questions.length); back++) {
+		const words = contentWords(questions[questions.length - back].split(' '));
 		const shared = [...asked].filter((word) => words.has(word));
-		if (shared.length / asked.size >= SHARE && shared.every((word) => !answered.has(word))) {
-			return shared.join(' ');
+		if (shared.length === 0 || shared.length / asked.size < SHARE) continue;
+		// What the bot said after that question counts against it.
+		const answered = new Set<string>();
+		for (const entry of repliesSince(transcript, back)) {
+			for (const word of contentWords(normaliseText(entry.text).tokens)) answered.add(word);
 		}
+		if (shared.filter((word) => answered.has(word)).length / shared.length <= ANSWERED)
+			return shared.join(' ');
 	}
 	return undefined;
+}
+
+/** The bot's (and staff's) replies after the contact's `back`-th last message. */
+function repliesSince(transcript: TranscriptEntry[], back: number): TranscriptEntry[] {
+	let seen = 0;
+	for (let i = transcript.length - 1; i >= 0; i--) {
+		if (transcript[i].role === 'user' && ++seen === back) {
+			return transcript.slice(i + 1).filter((entry) => entry.role !== 'user');
+		}
+	}
+	return transcript.filter((entry) => entry.role !== 'user');
 }

@@ -8,9 +8,9 @@ import { evaluate } from './evaluate';
  * request precision 0.97 and recall 0.93 in every language, conversations 95 % exact), README says so.
  */
 const FLOORS = {
-	contactRequest: { precision: 0.94, recall: 0.91 },
-	lackOfInformationF1: 0.95,
-	conversationsExact: 0.6,
+	contactRequest: { precision: 0.95, recall: 0.9 },
+	lackOfInformationF1: 0.93,
+	conversationsExact: 0.65,
 };
 
 describe('detection on the test split', () => {

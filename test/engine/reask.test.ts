@@ -6,7 +6,11 @@ const at = '2026-01-01T00:00:00Z';
 const transcript = (...lines: Array<[TranscriptEntry['role'], string]>): TranscriptEntry[] =>
 	lines.map(([role, text]) => ({ role, text, at }));
 const reask = (message: string, history: TranscriptEntry[]) =>
-	findUnansweredReask(normaliseText(message).tokens, history);
+	findUnansweredReask(
+		normaliseText(message).tokens,
+		history.filter((entry) => entry.role === 'user').map((entry) => normaliseText(entry.text).text),
+		history,
+	);
 
 describe('findUnansweredReask', () => {
 	it('finds a question asked again that no bot reply has answered', () => {

@@ -10,6 +10,23 @@ export interface LinearModel {
 	bits: number;
 	/** Row `l` holds label l's weights. */
 	rows: Float32Array[];
+	/**
+	 * The same weights slot by slot (all labels of a slot side by side), built at load for
+	 * scoring: one memory access per feature instead of one per label.
+	 */
+	interleaved?: Float32Array;
+}
+
+/** Builds the slot-major copy of the weights that predict() reads (after training, or at load). */
+export function interleave(model: LinearModel): LinearModel {
+	const labels = model.rows.length;
+	const size = 1 << model.bits;
+	const interleaved = new Float32Array(size * labels);
+	for (let l = 0; l < labels; l++) {
+		const row = model.rows[l];
+		for (let i = 0; i < size; i++) interleaved[i * labels + l] = row[i];
+	}
+	return { ...model, interleaved };
 }
 
 export interface StoredLinearModel {
@@ -32,15 +49,25 @@ export function maskOf(model: LinearModel): number {
 
 /** Softmax probabilities of every label for one feature list. */
 export function predict(model: LinearModel, slots: number[], into?: Float64Array): Float64Array {
-	const out = into ?? new Float64Array(model.labels.length);
-	let max = -Infinity;
-	for (let l = 0; l < model.rows.length; l++) {
-		const row = model.rows[l];
-		let sum = 0;
-		for (let i = 0; i < slots.length; i++) sum += row[slots[i]];
-		out[l] = sum;
-		if (sum > max) max = sum;
+	const labels = model.labels.length;
+	const out = into ?? new Float64Array(labels);
+	const weights = model.interleaved;
+	if (weights !== undefined) {
+		out.fill(0);
+		for (let i = 0; i < slots.length; i++) {
+			const base = slots[i] * labels;
+			for (let l = 0; l < labels; l++) out[l] += weights[base + l];
+		}
+	} else {
+		for (let l = 0; l < labels; l++) {
+			const row = model.rows[l];
+			let sum = 0;
+			for (let i = 0; i < slots.length; i++) sum += row[slots[i]];
+			out[l] = sum;
+		}
 	}
+	let max = -Infinity;
+	for (let l = 0; l < labels; l++) if (out[l] > max) max = out[l];
 	let total = 0;
 	for (let l = 0; l < out.length; l++) {
 		out[l] = Math.exp(out[l] - max);
@@ -85,5 +112,5 @@ export function loadStoredModel(stored: StoredLinearModel): LinearModel {
 		for (let i = 0; i < size; i++) row[i] = aligned[l * size + i] * scale;
 		return row;
 	});
-	return { labels: stored.labels, bits: stored.bits, rows };
+	return interleave({ labels: stored.labels, bits: stored.bits, rows });
 }

@@ -46,7 +46,12 @@ let loadMilliseconds = 0;
 export function parseModels(stored: StoredHandoverModels): HandoverModels {
 	if (stored.version !== 1)
 		throw new Error(`unknown handover model version ${String(stored.version)}`);
-	return { user: loadStoredModel(stored.user), bot: loadStoredModel(stored.bot) };
+	// Scoring reads the slot-major copy only: the label rows are dropped to halve the memory.
+	const forScoring = (model: LinearModel): LinearModel => ({ ...model, rows: [] });
+	return {
+		user: forScoring(loadStoredModel(stored.user)),
+		bot: forScoring(loadStoredModel(stored.bot)),
+	};
 }
 
 /** The shipped weights, read once on first use. */
