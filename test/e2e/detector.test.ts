@@ -38,9 +38,13 @@ describe('Handover Detector Trigger in n8n', () => {
 	});
 
 	test('the node is in n8n’s node list under the package name', async () => {
-		const types = await n8n.rest<Array<{ name: string; displayName: string }>>('POST', '/node-types', {
-			nodeInfos: [{ name: `${PACKAGE_NAME}.handoverDetectorTrigger`, version: 1 }],
-		});
+		const types = await n8n.rest<Array<{ name: string; displayName: string }>>(
+			'POST',
+			'/node-types',
+			{
+				nodeInfos: [{ name: `${PACKAGE_NAME}.handoverDetectorTrigger`, version: 1 }],
+			},
+		);
 		// n8n answers with the description of each type it knows, named without the package prefix.
 		expect(types).toEqual([
 			expect.objectContaining({
@@ -51,7 +55,9 @@ describe('Handover Detector Trigger in n8n', () => {
 		]);
 		// The same call for a type n8n did not load is refused.
 		await expect(
-			n8n.rest('POST', '/node-types', { nodeInfos: [{ name: `${PACKAGE_NAME}.noSuchNode`, version: 1 }] }),
+			n8n.rest('POST', '/node-types', {
+				nodeInfos: [{ name: `${PACKAGE_NAME}.noSuchNode`, version: 1 }],
+			}),
 		).rejects.toThrow(/Unrecognized node type/);
 	});
 
@@ -61,7 +67,12 @@ describe('Handover Detector Trigger in n8n', () => {
 			userMessage: 'Can I talk to a human?',
 		});
 		expect(ask.status).toBe(200);
-		expect(ask.json).toMatchObject({ handover: true, reason: 'contact_request', botPaused: false, pausedUntil: null });
+		expect(ask.json).toMatchObject({
+			handover: true,
+			reason: 'contact_request',
+			botPaused: false,
+			pausedUntil: null,
+		});
 		expect(ask.json.handoverId).toMatch(/^[0-9a-f-]{36}$/);
 
 		const [execution] = await n8n.waitForExecutions(openId, 1);
@@ -90,13 +101,21 @@ describe('Handover Detector Trigger in n8n', () => {
 	test('failed to resolve fires on the third call, after two unhelpful answers', async () => {
 		const before = (await n8n.executions(openId)).length;
 		const turns = [
-			{ userMessage: 'What is the deposit for the apartment?', botReply: 'The apartment is on the third floor.' },
-			{ userMessage: "That doesn't answer my question", botReply: 'It has a lovely view of the park.' },
+			{
+				userMessage: 'What is the deposit for the apartment?',
+				botReply: 'The apartment is on the third floor.',
+			},
+			{
+				userMessage: "That doesn't answer my question",
+				botReply: 'It has a lovely view of the park.',
+			},
 			{ userMessage: "You're still not answering", botReply: 'Is there anything else?' },
 		];
 		const answers = [];
 		for (const turn of turns) {
-			answers.push((await post(n8n.webhookUrl('handover'), { conversationId: 'conv-failed', ...turn })).json);
+			answers.push(
+				(await post(n8n.webhookUrl('handover'), { conversationId: 'conv-failed', ...turn })).json,
+			);
 		}
 		expect(answers.map((a) => a.handover)).toEqual([false, false, true]);
 		expect(answers[2].reason).toBe('failed_to_resolve');
@@ -112,6 +131,11 @@ describe('Handover Detector Trigger in n8n', () => {
 
 	test('conversation memory survives an n8n restart', async () => {
 		const before = (await n8n.executions(openId)).length;
+		// The opening question: a complaint needs a conversation before it.
+		await post(n8n.webhookUrl('handover'), {
+			conversationId: 'conv-restart',
+			userMessage: 'What is the deposit for the apartment?',
+		});
 		const first = await post(n8n.webhookUrl('handover'), {
 			conversationId: 'conv-restart',
 			userMessage: "that didn't help",
@@ -141,12 +165,16 @@ describe('Handover Detector Trigger in n8n', () => {
 		const body = { conversationId: 'conv-secure', userMessage: 'get me a real person' };
 		const missing = await post(n8n.webhookUrl('handover-secure'), body);
 		expect(missing.status).toBe(401);
-		const wrong = await post(n8n.webhookUrl('handover-secure'), body, { 'x-handover-token': 'nope' });
+		const wrong = await post(n8n.webhookUrl('handover-secure'), body, {
+			'x-handover-token': 'nope',
+		});
 		expect(wrong.status).toBe(403);
 		await sleep(1500);
 		expect(await n8n.executions(secureId)).toHaveLength(0);
 
-		const right = await post(n8n.webhookUrl('handover-secure'), body, { 'x-handover-token': SECRET });
+		const right = await post(n8n.webhookUrl('handover-secure'), body, {
+			'x-handover-token': SECRET,
+		});
 		expect(right.status).toBe(200);
 		expect(right.json.handover).toBe(true);
 		expect(await n8n.waitForExecutions(secureId, 1)).toHaveLength(1);

@@ -93,6 +93,11 @@ describe('Handover Detector (Dedicated Port) Trigger in n8n', () => {
 	test('after an n8n restart the listener answers again, with the conversation memory kept', async () => {
 		await listening();
 		const before = (await n8n.executionSummaries(workflowId)).length;
+		// The opening question: a complaint needs a conversation before it.
+		await post(url, {
+			conversationId: 'conv-restart',
+			userMessage: 'What is the deposit for the apartment?',
+		});
 		const first = await post(url, {
 			conversationId: 'conv-restart',
 			userMessage: "that didn't help",
