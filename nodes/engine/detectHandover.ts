@@ -40,7 +40,7 @@ const MINUTE = 60_000;
  */
 const BASE_THRESHOLDS = {
 	contactRequest: 0.5,
-	lackOfInformation: 0.75,
+	lackOfInformation: 0.7,
 	dissatisfaction: 0.25,
 };
 

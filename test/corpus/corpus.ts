@@ -28,6 +28,8 @@ export interface UserLine {
 	text: string;
 	label: UserLabel;
 	hard: boolean;
+	/** Derived from a scripted conversation: only known not to ask for a person (label is then 'none'). */
+	notContactOnly?: boolean;
 }
 
 export interface BotLine {
@@ -177,4 +179,60 @@ export function loadCorpus(split: Split = 'all'): Corpus {
 	}
 	validate(corpus);
 	return corpus;
+}
+
+/**
+ * Bot replies of the scripted conversations, labelled by the conversation's own script: every reply
+ * before the handover turn answers (writers were asked for replies that answer something, even the
+ * wrong thing), and the reply of a lack-of-information handover does not. Replies at or after
+ * another handover are left out. Training material only: the evaluation scores conversations whole.
+ */
+export function repliesOfConversations(conversations: ConversationLine[]): BotLine[] {
+	const replies: BotLine[] = [];
+	for (const conversation of conversations) {
+		conversation.turns.forEach((turn, index) => {
+			const fired = conversation.fireAt !== null && index >= conversation.fireAt;
+			const noInfo = index === conversation.fireAt && conversation.reason === 'lack_of_information';
+			if (!turn.botReply || (fired && !noInfo)) return;
+			replies.push({
+				id: `${conversation.id}-t${index}`,
+				writer: conversation.writer,
+				lang: conversation.lang,
+				industry: conversation.industry,
+				question: turn.userMessage,
+				text: turn.botReply,
+				noInfo,
+				hard: false,
+			});
+		});
+	}
+	return replies;
+}
+
+/**
+ * Contact turns of the scripted conversations, for training: the turn of a contact-request handover
+ * asks for a person; every turn before a handover (or in a conversation without one) does not —
+ * whether it complains is not known, so those are partial labels.
+ */
+export function messagesOfConversations(conversations: ConversationLine[]): UserLine[] {
+	const messages: UserLine[] = [];
+	for (const conversation of conversations) {
+		conversation.turns.forEach((turn, index) => {
+			const before = conversation.fireAt === null || index < conversation.fireAt;
+			const asks = index === conversation.fireAt && conversation.reason === 'contact_request';
+			if (!turn.userMessage || (!before && !asks)) return;
+			messages.push({
+				id: `${conversation.id}-t${index}`,
+				writer: conversation.writer,
+				lang: conversation.lang,
+				channel: conversation.channel,
+				industry: conversation.industry,
+				text: turn.userMessage,
+				label: asks ? 'contact_request' : 'none',
+				hard: false,
+				...(!asks && { notContactOnly: true }),
+			});
+		});
+	}
+	return messages;
 }

@@ -13,8 +13,16 @@ import { segmentsOf } from '../../nodes/engine/model/segments';
 export interface Example {
 	/** Hashed features of each segment. */
 	segments: number[][];
+	/**
+	 * The label's index, or NOT_LABEL - i for "anything but label i" (a partial label: a contact
+	 * turn of a scripted conversation known not to ask for a person, complaint or not).
+	 */
 	label: number;
 }
+
+/** Partial labels are written NOT_LABEL - i: "not label i". */
+export const NOT_LABEL = -1;
+const excludedOf = (label: number) => NOT_LABEL - label;
 
 export interface TrainOptions {
 	bits: number;
@@ -68,7 +76,7 @@ function instancesOf(model: LinearModel, examples: Example[], round: number): In
 	const out: Instance[] = [];
 	const probabilities = new Float64Array(model.labels.length);
 	for (const example of examples) {
-		if (example.segments.length === 1 || example.label === 0) {
+		if (example.segments.length === 1 || example.label <= 0) {
 			for (const slots of example.segments) out.push({ slots, label: example.label });
 			continue;
 		}
@@ -108,9 +116,20 @@ export function train(
 			}
 			for (const { slots, label } of instances) {
 				predict(model, slots, probabilities);
-				const weight = weights[label];
+				const partial = label < 0;
+				const excluded = partial ? excludedOf(label) : -1;
+				const weight = partial ? 1 : weights[label];
+				// A partial label's target spreads the excluded label's share over the others.
+				const rest = partial ? Math.max(1e-9, 1 - probabilities[excluded]) : 1;
 				for (let l = 0; l < labels.length; l++) {
-					const gradient = (probabilities[l] - (l === label ? 1 : 0)) * weight;
+					const target = partial
+						? l === excluded
+							? 0
+							: probabilities[l] / rest
+						: l === label
+							? 1
+							: 0;
+					const gradient = (probabilities[l] - target) * weight;
 					const row = model.rows[l];
 					const sq = squared[l];
 					for (const slot of slots) {

@@ -39,17 +39,20 @@ function scores(held: HeldOut[], label: number, threshold: number): string {
 
 function crossValidate(): void {
 	const held = leaveOneWriterOut(loadCorpus('train'));
+	const { exact, n } = held.conversations;
+	console.log(
+		`conversations exact (each writer's with weights trained without it, default settings): ${exact}/${n}`,
+	);
 	for (const threshold of [0.3, 0.4, 0.5, 0.6, 0.7]) {
 		console.log(
 			`threshold ${threshold}: contact ${scores(held.user, 1, threshold)} | complaint ${scores(held.user, 2, threshold)} | no-info ${scores(held.bot, 1, threshold)}`,
 		);
 	}
 	if (!process.argv.includes('--misses')) return;
+	// Label 1 is "contact request" for messages and "no information" for replies.
 	for (const h of [...held.user, ...held.bot]) {
-		const isUser = 'label' in h.line;
-		const label = isUser ? 1 : 1;
-		const p = softmax(h.logits)[label];
-		if (p >= 0.5 !== (h.label === label)) {
+		const p = softmax(h.logits)[1];
+		if (p >= 0.5 !== (h.label === 1)) {
 			const line = h.line;
 			const expected =
 				'noInfo' in line ? `noInfo ${line.noInfo}` : `${line.label}${line.hard ? ' hard' : ''}`;
@@ -93,7 +96,8 @@ function main(): void {
 	const models = trainShippedModels(corpus);
 	fs.writeFileSync(MODEL_PATH, JSON.stringify(storeModels(models, corpus, testWriters())) + '\n');
 	console.log(
-		`trained on ${corpus.user.length} user messages and ${corpus.bot.length} bot replies in ${Date.now() - start} ms ` +
+		`trained on ${corpus.user.length} contact messages and ${corpus.bot.length} bot replies, plus the turns of ` +
+			`${corpus.conversations.length} conversations, in ${Date.now() - start} ms ` +
 			`(temperatures: user ${models.temperatures.user}, bot ${models.temperatures.bot}); ` +
 			`wrote ${path.relative(process.cwd(), MODEL_PATH)} (${fs.statSync(MODEL_PATH).size} bytes)`,
 	);

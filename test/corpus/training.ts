@@ -5,9 +5,17 @@ import {
 	USER_LABELS,
 	type StoredHandoverModels,
 } from '../../nodes/engine/model/scorer';
-import { storeModel, type LinearModel } from '../../nodes/engine/model/linearModel';
-import type { BotLine, Corpus, UserLine } from './corpus';
-import { DEFAULT_TRAIN, logitsOf, toExample, train, type Example } from './learn';
+import { interleave, storeModel, type LinearModel } from '../../nodes/engine/model/linearModel';
+import { useModels } from '../../nodes/engine/model/scorer';
+import { evaluate } from './evaluate';
+import {
+	messagesOfConversations,
+	repliesOfConversations,
+	type BotLine,
+	type Corpus,
+	type UserLine,
+} from './corpus';
+import { DEFAULT_TRAIN, logitsOf, NOT_LABEL, toExample, train, type Example } from './learn';
 
 /**
  * The recipe behind the shipped weights: both models trained on the train split, then their
@@ -20,8 +28,15 @@ export interface TrainedModels {
 	temperatures: { user: number; bot: number };
 }
 
+const CONTACT = USER_LABELS.indexOf('contact_request');
+
 export const userExample = (line: UserLine): Example =>
-	toExample('user', line.text, USER_LABELS.indexOf(line.label), DEFAULT_TRAIN.bits);
+	toExample(
+		'user',
+		line.text,
+		line.notContactOnly ? NOT_LABEL - CONTACT : USER_LABELS.indexOf(line.label),
+		DEFAULT_TRAIN.bits,
+	);
 export const botExample = (line: BotLine): Example =>
 	toExample('bot', line.text, line.noInfo ? 1 : 0, DEFAULT_TRAIN.bits);
 
@@ -35,6 +50,18 @@ export function fitModels(
 	};
 }
 
+/**
+ * The corpus as the models learn from it: the scripted conversations' turns join the written lines
+ * (their replies as answers or not, their contact turns as asking for a person or not).
+ */
+export function forTraining(corpus: Corpus): Corpus {
+	return {
+		...corpus,
+		user: [...corpus.user, ...messagesOfConversations(corpus.conversations)],
+		bot: [...corpus.bot, ...repliesOfConversations(corpus.conversations)],
+	};
+}
+
 /** Raw scores of a held-out example with the label it should have. */
 export interface HeldOut {
 	writer: string;
@@ -43,15 +70,34 @@ export interface HeldOut {
 	label: number;
 }
 
-/** Predictions for each training writer's lines by models trained without that writer. */
-export function leaveOneWriterOut(corpus: Corpus): { user: HeldOut[]; bot: HeldOut[] } {
+/**
+ * Predictions for each training writer's lines by models trained without that writer (the models
+ * also learn from the other writers' conversations; the predictions are for the written lines only).
+ */
+export function leaveOneWriterOut(original: Corpus): {
+	user: HeldOut[];
+	bot: HeldOut[];
+	conversations: { exact: number; n: number };
+} {
+	const training = forTraining(original);
+	const corpus = original;
 	const writers = [...new Set(corpus.user.map((l) => l.writer))].sort();
-	const held = { user: [] as HeldOut[], bot: [] as HeldOut[] };
+	const held = { user: [] as HeldOut[], bot: [] as HeldOut[], conversations: { exact: 0, n: 0 } };
 	for (const writer of writers) {
 		const models = fitModels(
-			corpus.user.filter((l) => l.writer !== writer),
-			corpus.bot.filter((l) => l.writer !== writer),
+			training.user.filter((l) => l.writer !== writer),
+			training.bot.filter((l) => l.writer !== writer),
 		);
+		// The writer's scripted conversations, played through the whole engine with the fold's weights.
+		useModels({ user: interleave(models.user), bot: interleave(models.bot) });
+		const played = evaluate({
+			user: [],
+			bot: [],
+			conversations: corpus.conversations.filter((l) => l.writer === writer),
+		}).conversations.all;
+		useModels(undefined);
+		held.conversations.exact += played.exact;
+		held.conversations.n += played.n;
 		for (const line of corpus.user.filter((l) => l.writer === writer)) {
 			const example = userExample(line);
 			held.user.push({
@@ -109,7 +155,8 @@ function scaled(model: LinearModel, temperature: number): LinearModel {
 export function trainShippedModels(corpus: Corpus): TrainedModels {
 	const held = leaveOneWriterOut(corpus);
 	const temperatures = { user: fitTemperature(held.user), bot: fitTemperature(held.bot) };
-	const models = fitModels(corpus.user, corpus.bot);
+	const training = forTraining(corpus);
+	const models = fitModels(training.user, training.bot);
 	return {
 		user: scaled(models.user, temperatures.user),
 		bot: scaled(models.bot, temperatures.bot),
@@ -121,7 +168,8 @@ export function trainShippedModels(corpus: Corpus): TrainedModels {
 export function corpusDigest(corpus: Corpus): string {
 	const hash = createHash('sha256');
 	for (const line of corpus.user) hash.update(`${line.id}\t${line.label}\t${line.text}\n`);
-	for (const line of corpus.bot) hash.update(`${line.id}\t${line.noInfo}\t${line.text}\n`);
+	for (const line of forTraining(corpus).bot)
+		hash.update(`${line.id}\t${line.noInfo}\t${line.text}\n`);
 	return hash.digest('hex');
 }
 
@@ -138,8 +186,8 @@ export function storeModels(
 			split: 'train',
 			writers: [...new Set(corpus.user.map((l) => l.writer))].sort(),
 			heldOutWriters,
-			userMessages: corpus.user.length,
-			botReplies: corpus.bot.length,
+			userMessages: forTraining(corpus).user.length,
+			botReplies: forTraining(corpus).bot.length,
 			corpusSha256: corpusDigest(corpus),
 			temperatures: models.temperatures,
 			options: DEFAULT_TRAIN,

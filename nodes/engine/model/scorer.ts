@@ -64,8 +64,8 @@ export function getModels(): HandoverModels {
 	return loaded;
 }
 
-/** Replaces the shipped weights, for tools that train or evaluate other weights. */
-export function useModels(models: HandoverModels): void {
+/** Replaces the shipped weights, for tools that train or evaluate other weights (undefined: back to the shipped ones). */
+export function useModels(models: HandoverModels | undefined): void {
 	loaded = models;
 }
 
