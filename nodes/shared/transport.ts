@@ -112,11 +112,17 @@ function platformMessage(body: unknown): string | undefined {
 	return undefined;
 }
 
-function explain(status: number, request: ApiRequest, settings: PlatformSettings, body: unknown): string {
+function explain(
+	status: number,
+	request: ApiRequest,
+	settings: PlatformSettings,
+	body: unknown,
+): string {
 	const says = platformMessage(body);
 	const detail = says ? ` (${settings.platformName}: ${says})` : '';
 	const name = settings.platformName;
-	if (status === 401) return `${name} rejected the credentials: check ${settings.credentialHint}${detail}`;
+	if (status === 401)
+		return `${name} rejected the credentials: check ${settings.credentialHint}${detail}`;
 	if (status === 403) {
 		return `${name} refused access to ${request.method} ${request.path}: the token lacks a scope or permission${detail}`;
 	}
@@ -124,8 +130,10 @@ function explain(status: number, request: ApiRequest, settings: PlatformSettings
 		return `${name} says ${request.notFound ?? `${request.path} does not exist`}${detail}`;
 	}
 	if (status === 400 || status === 422) return `${name} refused the request as invalid${detail}`;
-	if (status === 429) return `${name} rate limit still exceeded after retries: try again later${detail}`;
-	if (status >= 500) return `${name} had a server error (${status}) and retries did not help${detail}`;
+	if (status === 429)
+		return `${name} rate limit still exceeded after retries: try again later${detail}`;
+	if (status >= 500)
+		return `${name} had a server error (${status}) and retries did not help${detail}`;
 	return `${name} answered ${status} to ${request.method} ${request.path}${detail}`;
 }
 

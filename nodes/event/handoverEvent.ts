@@ -22,19 +22,6 @@ export interface HandoverEvent {
 	actions: Record<string, unknown>;
 }
 
-/** The detector's answer to the caller, sent before any action runs. */
-export interface WebhookAnswer {
-	handover: boolean;
-	reason: HandoverReason | null;
-	handoverId: string | null;
-	/** How sure the detector is of this answer, 0–1 (absent when the turn was ignored). */
-	confidence?: number;
-	botPaused: boolean;
-	pausedUntil: string | null;
-	suppressed?: DetectionResult['suppressed'];
-	ignored?: string;
-}
-
 export function buildHandoverEvent(
 	turn: Turn,
 	result: DetectionResult,
