@@ -5,6 +5,7 @@ import {
 	type IExecuteFunctions,
 } from 'n8n-workflow';
 
+import type { AssignResult, FailedAttempt } from '../event/actionResults';
 import { ChatwootClientError } from '../platforms/chatwoot/client';
 import { listParameter, requiredString } from '../shared/parameters';
 import { platformAccess, type ActionPlatform, type PlatformAccess } from '../shared/platformAccess';
@@ -15,9 +16,6 @@ import { listPeople, personFromAgent, unavailableBecause, type Person } from '..
 export type AssignMode = 'autoAssign' | 'specificUser';
 export type Strategy = 'roundRobin' | 'leastBusy';
 export type CandidateSource = 'allUsers' | 'chosenUsers' | 'team';
-
-/** One assignee who could not be assigned, and what the platform said. */
-export type FailedAttempt = { userId: string; userName: string; error: string };
 
 interface Skipped {
 	person: Person;
@@ -51,7 +49,7 @@ export function assigneeKey(platform: ActionPlatform, scope: string, userId: str
 export async function assignItem(
 	context: IExecuteFunctions,
 	itemIndex: number,
-): Promise<IDataObject> {
+): Promise<AssignResult> {
 	const platform = context.getNodeParameter('platform', itemIndex) as ActionPlatform;
 	const mode = context.getNodeParameter('mode', itemIndex, 'autoAssign') as AssignMode;
 	const access = await platformAccess(context, platform, itemIndex);
@@ -59,7 +57,11 @@ export async function assignItem(
 	const store = await storeFromParameters(context, itemIndex);
 	const tried: FailedAttempt[] = [];
 
-	const succeed = async (userId: string, userName: string, strategy: string) => {
+	const succeed = async (
+		userId: string,
+		userName: string,
+		strategy: string,
+	): Promise<AssignResult> => {
 		await store.adjustLoad(assigneeKey(platform, access.scope, userId), 1);
 		return { platform, [target.field]: target.id, userId, userName, strategy, tried };
 	};

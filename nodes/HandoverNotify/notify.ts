@@ -6,6 +6,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { actionResult, type NotifyResult } from '../event/actionResults';
 import { listPeople } from '../shared/directory';
 import { listParameter, requiredString } from '../shared/parameters';
 import { platformAccess, type ActionPlatform, type PlatformAccess } from '../shared/platformAccess';
@@ -52,7 +53,7 @@ export async function notify(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	item: IDataObject,
-): Promise<IDataObject> {
+): Promise<NotifyResult> {
 	const platform = context.getNodeParameter('platform', itemIndex) as ActionPlatform;
 	const channel = context.getNodeParameter('channel', itemIndex, 'platform') as NotifyChannel;
 	const recipientIds = listParameter(context, 'recipientId', itemIndex);
@@ -140,7 +141,7 @@ async function recipientsOf(
 	ids: string[],
 ): Promise<Recipient[]> {
 	const names = new Map<string, string>();
-	const assigned = (item.actions as IDataObject | undefined)?.assign as IDataObject | undefined;
+	const assigned = actionResult(item, 'assign');
 	if (
 		assigned?.userId !== undefined &&
 		typeof assigned.userName === 'string' &&
@@ -171,7 +172,7 @@ async function deliverOnPlatform(
 	access: PlatformAccess,
 	targetId: string,
 	notification: Notification,
-): Promise<IDataObject> {
+): Promise<Pick<NotifyResult, 'delivered' | 'messageId' | 'noteId' | 'followersAdded'>> {
 	const recipientIds = notification.recipients.map((recipient) => recipient.id);
 	if (access.platform === 'chatwoot') {
 		const mentions = notification.recipients.map((recipient) => access.client.mention(recipient));

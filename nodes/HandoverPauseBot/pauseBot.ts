@@ -1,5 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
+import type { PauseResult } from '../event/actionResults';
 import { conversationKeyForItem } from '../conversation/conversationKey';
 import { pauseConversation } from '../conversation/conversationState';
 import { listParameter, requiredString } from '../shared/parameters';
@@ -51,7 +52,7 @@ export async function pauseBot(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	item: IDataObject,
-): Promise<IDataObject> {
+): Promise<PauseResult> {
 	const platform = context.getNodeParameter('platform', itemIndex) as ActionPlatform;
 	const conversationId = requiredString(context, 'conversationId', 'Conversation ID', itemIndex);
 	const now = new Date();
@@ -77,7 +78,7 @@ export async function pauseBot(
 		now,
 	);
 
-	let platformResult: IDataObject;
+	let platformResult: Pick<PauseResult, 'contactId' | 'tagged' | 'status'>;
 	if (access.platform === 'highlevel') {
 		// HighLevel's API cannot pause its Conversation AI for one contact; a tag lets the user's
 		// HighLevel workflows and bot rules leave the contact alone.

@@ -5,7 +5,9 @@ import { ChatwootClient } from '../platforms/chatwoot/client';
 import { HighLevelClient } from '../platforms/highlevel/client';
 import { createTransport } from './transport';
 
-export type ActionPlatform = 'highlevel' | 'chatwoot';
+import type { ActionPlatform } from '../event/actionResults';
+
+export type { ActionPlatform };
 
 export interface HighLevelAccess {
 	platform: 'highlevel';

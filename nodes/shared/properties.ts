@@ -1,5 +1,7 @@
 import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 
+import { eventFieldExpression } from '../event/handoverEvent';
+
 /** Platform selector of every action node; the credential shown follows it. */
 export const platformProperty: INodeProperties = {
 	displayName: 'Platform',
@@ -26,7 +28,7 @@ export const conversationIdProperty: INodeProperties = {
 	displayName: 'Conversation ID',
 	name: 'conversationId',
 	type: 'string',
-	default: '={{ $json.conversationId }}',
+	default: eventFieldExpression('conversationId'),
 	required: true,
 	description: 'The conversation handed over; taken from the Handover Detector event by default',
 };
@@ -35,7 +37,7 @@ export const contactIdProperty: INodeProperties = {
 	displayName: 'Contact ID',
 	name: 'contactId',
 	type: 'string',
-	default: '={{ $json.contactId }}',
+	default: eventFieldExpression('contactId'),
 	required: true,
 	displayOptions: { show: { platform: ['highlevel'] } },
 	description: 'The HighLevel contact; taken from the Handover Detector event by default',
