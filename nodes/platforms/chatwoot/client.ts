@@ -13,7 +13,7 @@
  * - Agent-bot tokens may only show/toggle/update conversations, create messages, assign and (since
  *   mid-2026) read/write labels; listing agents or teams needs a user's token.
  */
-import type { ApiSend } from '../../shared/transport';
+import type { ApiSend } from '../apiRequest';
 
 export type ChatwootAvailability = 'online' | 'busy' | 'offline';
 
