@@ -1,7 +1,7 @@
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
 import type { TagResult } from '../event/actionResults';
-import { platformAccess, type ActionPlatform } from '../shared/platformAccess';
+import { platformAccess, type ActionPlatform } from '../platforms/platformList';
 import { listParameter, requiredString } from '../shared/parameters';
 
 /** Adds the tags without dropping existing ones: HighLevel adds; Chatwoot labels are merged. */

@@ -6,12 +6,18 @@ import {
 } from 'n8n-workflow';
 
 import type { AssignResult, FailedAttempt } from '../event/actionResults';
-import { ChatwootClientError } from '../platforms/chatwoot/client';
 import { listParameter, requiredString } from '../shared/parameters';
-import { platformAccess, type ActionPlatform, type PlatformAccess } from '../shared/platformAccess';
+import {
+	platformAccess,
+	platformEntry,
+	type ActionPlatform,
+	type PlatformAccess,
+} from '../platforms/platformList';
 import { storeFromParameters } from '../shared/storeProvider';
 import type { HandoverStore } from '../store/HandoverStore';
-import { listPeople, personFromAgent, unavailableBecause, type Person } from '../shared/directory';
+import { personFromAgent } from '../platforms/chatwoot/adapter';
+import { unavailableBecause, type Person } from '../platforms/person';
+import { PlatformRefusal } from '../platforms/platformRefusal';
 
 export type AssignMode = 'autoAssign' | 'specificUser';
 export type Strategy = 'roundRobin' | 'leastBusy';
@@ -29,11 +35,6 @@ interface Target {
 }
 
 type Outcome = { assigned: true; name?: string } | { assigned: false; reason: string };
-
-const PLATFORM_NAMES: Record<ActionPlatform, string> = {
-	highlevel: 'HighLevel',
-	chatwoot: 'Chatwoot',
-};
 
 /** Store key of one assignee's open-handover count, shared by every node that counts loads. */
 export function assigneeKey(platform: ActionPlatform, scope: string, userId: string): string {
@@ -140,7 +141,7 @@ function targetOf(context: IExecuteFunctions, access: PlatformAccess, itemIndex:
  * for every candidate, so the error is passed on at once instead of being repeated for each.
  */
 function isCandidateFailure(error: unknown): error is Error {
-	if (error instanceof ChatwootClientError) return true;
+	if (error instanceof PlatformRefusal) return true;
 	if (!(error instanceof NodeApiError)) return false;
 	const status = Number(error.httpCode);
 	if (!Number.isInteger(status) || status === 0) return false;
@@ -192,7 +193,7 @@ async function candidatePool(
 		const members = await access.client.listTeamMembers(teamId);
 		return { people: members.map(personFromAgent), descriptor: `team:${teamId}` };
 	}
-	const everyone = await listPeople(access);
+	const everyone = await access.listPeople();
 	if (source !== 'chosenUsers') return { people: everyone, descriptor: 'all' };
 	const chosen = listParameter(context, 'chosenUsers', itemIndex);
 	if (chosen.length === 0) {
@@ -249,7 +250,7 @@ function noOneAssigned(
 	tried: FailedAttempt[],
 	skipped: Skipped[],
 ): NodeOperationError {
-	const platformName = PLATFORM_NAMES[access.platform];
+	const platformName = platformEntry(access.platform).name;
 	const skippedText = skipped.map((s) => `${s.person.name} (${s.reason})`).join(', ');
 	let message: string;
 	let description: string;

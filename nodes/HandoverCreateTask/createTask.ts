@@ -2,7 +2,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8
 
 import type { TaskResult } from '../event/actionResults';
 import { requiredString } from '../shared/parameters';
-import { platformAccess, type ActionPlatform } from '../shared/platformAccess';
+import { platformAccess, type ActionPlatform } from '../platforms/platformList';
 import { readableDate, taskBody } from './taskBody';
 
 const HOUR_MS = 60 * 60 * 1000;

@@ -1,9 +1,12 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { actionResult, type NotifyResult } from '../event/actionResults';
-import { listPeople } from '../shared/directory';
 import { listParameter, requiredString } from '../shared/parameters';
-import { platformAccess, type ActionPlatform, type PlatformAccess } from '../shared/platformAccess';
+import {
+	platformAccess,
+	type ActionPlatform,
+	type PlatformAccess,
+} from '../platforms/platformList';
 import { createApiCall } from '../shared/transport';
 import {
 	buildNotification,
@@ -133,7 +136,7 @@ async function recipientsOf(
 	}
 	if (ids.some((id) => !names.has(id))) {
 		try {
-			for (const person of await listPeople(access)) {
+			for (const person of await access.listPeople()) {
 				if (!names.has(person.id)) names.set(person.id, person.name);
 			}
 		} catch {

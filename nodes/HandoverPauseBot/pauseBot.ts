@@ -4,7 +4,7 @@ import type { PauseResult } from '../event/actionResults';
 import { conversationKeyForItem } from '../conversation/conversationKey';
 import { pauseConversation } from '../conversation/conversationState';
 import { listParameter, requiredString } from '../shared/parameters';
-import { platformAccess, type ActionPlatform } from '../shared/platformAccess';
+import { platformAccess, type ActionPlatform } from '../platforms/platformList';
 import { storeFromParameters } from '../shared/storeProvider';
 import { durationEnd, parseDateTime, type PauseUnit } from './pauseEnd';
 

@@ -8,7 +8,11 @@ import {
 import type { MessageResult } from '../event/actionResults';
 import type { HighLevelMessageType } from '../platforms/highlevel/client';
 import { requiredString } from '../shared/parameters';
-import { platformAccess, type ActionPlatform, type PlatformAccess } from '../shared/platformAccess';
+import {
+	platformAccess,
+	type ActionPlatform,
+	type PlatformAccess,
+} from '../platforms/platformList';
 import { storeFromParameters } from '../shared/storeProvider';
 import { typeForChannel, typeOfOption } from './messageTypes';
 

@@ -4,8 +4,9 @@
  * assignee) are checked against it. No n8n import.
  */
 
-/** The platforms the action nodes work on. */
-export type ActionPlatform = 'highlevel' | 'chatwoot';
+import type { ActionPlatform } from '../platforms/platformList';
+
+export type { ActionPlatform };
 
 /** Where each action records its result in the HandoverEvent: `actions.<key>`. */
 export type ActionKey = keyof HandoverActions;
