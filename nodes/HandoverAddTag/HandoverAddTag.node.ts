@@ -23,7 +23,8 @@ export class HandoverAddTag implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{"Tag " + $parameter["tags"]}}',
-		description: 'Tags the handed-over contact (HighLevel) or conversation (Chatwoot label), keeping existing tags',
+		description:
+			'Tags the handed-over contact (HighLevel) or conversation (Chatwoot label), keeping existing tags',
 		defaults: { name: 'Add Tag' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],

@@ -1,10 +1,11 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
-import { platformAccess, type ActionPlatform } from '../shared/platformAccess';
+import type { TagResult } from '../event/actionResults';
+import { platformAccess, type ActionPlatform } from '../platforms/platformList';
 import { listParameter, requiredString } from '../shared/parameters';
 
 /** Adds the tags without dropping existing ones: HighLevel adds; Chatwoot labels are merged. */
-export async function addTags(context: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function addTags(context: IExecuteFunctions, itemIndex: number): Promise<TagResult> {
 	const platform = context.getNodeParameter('platform', itemIndex) as ActionPlatform;
 	const tags = listParameter(context, 'tags', itemIndex);
 	if (tags.length === 0) {

@@ -14,7 +14,7 @@ import {
 	platformCredentials,
 	platformProperty,
 } from '../shared/properties';
-import { redisStoreCredential, stateStoreProperties } from '../shared/storeProvider';
+import { redisStoreCredential, stateStoreProperties } from '../shared/storeProperties';
 import { assignItem } from './assign';
 import { getTeams, getUsers } from './loadOptions';
 

@@ -5,19 +5,23 @@ import {
 	type IExecuteFunctions,
 } from 'n8n-workflow';
 
-import { ChatwootClientError } from '../platforms/chatwoot/client';
+import type { AssignResult, FailedAttempt } from '../event/actionResults';
 import { listParameter, requiredString } from '../shared/parameters';
-import { platformAccess, type ActionPlatform, type PlatformAccess } from '../shared/platformAccess';
+import {
+	platformAccess,
+	platformEntry,
+	type ActionPlatform,
+	type PlatformAccess,
+} from '../platforms/platformList';
 import { storeFromParameters } from '../shared/storeProvider';
 import type { HandoverStore } from '../store/HandoverStore';
-import { listPeople, personFromAgent, unavailableBecause, type Person } from '../shared/directory';
+import { personFromAgent } from '../platforms/chatwoot/adapter';
+import { unavailableBecause, type Person } from '../platforms/person';
+import { PlatformRefusal } from '../platforms/platformRefusal';
 
 export type AssignMode = 'autoAssign' | 'specificUser';
 export type Strategy = 'roundRobin' | 'leastBusy';
 export type CandidateSource = 'allUsers' | 'chosenUsers' | 'team';
-
-/** One assignee who could not be assigned, and what the platform said. */
-export type FailedAttempt = { userId: string; userName: string; error: string };
 
 interface Skipped {
 	person: Person;
@@ -31,11 +35,6 @@ interface Target {
 }
 
 type Outcome = { assigned: true; name?: string } | { assigned: false; reason: string };
-
-const PLATFORM_NAMES: Record<ActionPlatform, string> = {
-	highlevel: 'HighLevel',
-	chatwoot: 'Chatwoot',
-};
 
 /** Store key of one assignee's open-handover count, shared by every node that counts loads. */
 export function assigneeKey(platform: ActionPlatform, scope: string, userId: string): string {
@@ -51,7 +50,7 @@ export function assigneeKey(platform: ActionPlatform, scope: string, userId: str
 export async function assignItem(
 	context: IExecuteFunctions,
 	itemIndex: number,
-): Promise<IDataObject> {
+): Promise<AssignResult> {
 	const platform = context.getNodeParameter('platform', itemIndex) as ActionPlatform;
 	const mode = context.getNodeParameter('mode', itemIndex, 'autoAssign') as AssignMode;
 	const access = await platformAccess(context, platform, itemIndex);
@@ -59,7 +58,11 @@ export async function assignItem(
 	const store = await storeFromParameters(context, itemIndex);
 	const tried: FailedAttempt[] = [];
 
-	const succeed = async (userId: string, userName: string, strategy: string) => {
+	const succeed = async (
+		userId: string,
+		userName: string,
+		strategy: string,
+	): Promise<AssignResult> => {
 		await store.adjustLoad(assigneeKey(platform, access.scope, userId), 1);
 		return { platform, [target.field]: target.id, userId, userName, strategy, tried };
 	};
@@ -138,7 +141,7 @@ function targetOf(context: IExecuteFunctions, access: PlatformAccess, itemIndex:
  * for every candidate, so the error is passed on at once instead of being repeated for each.
  */
 function isCandidateFailure(error: unknown): error is Error {
-	if (error instanceof ChatwootClientError) return true;
+	if (error instanceof PlatformRefusal) return true;
 	if (!(error instanceof NodeApiError)) return false;
 	const status = Number(error.httpCode);
 	if (!Number.isInteger(status) || status === 0) return false;
@@ -190,7 +193,7 @@ async function candidatePool(
 		const members = await access.client.listTeamMembers(teamId);
 		return { people: members.map(personFromAgent), descriptor: `team:${teamId}` };
 	}
-	const everyone = await listPeople(access);
+	const everyone = await access.listPeople();
 	if (source !== 'chosenUsers') return { people: everyone, descriptor: 'all' };
 	const chosen = listParameter(context, 'chosenUsers', itemIndex);
 	if (chosen.length === 0) {
@@ -247,7 +250,7 @@ function noOneAssigned(
 	tried: FailedAttempt[],
 	skipped: Skipped[],
 ): NodeOperationError {
-	const platformName = PLATFORM_NAMES[access.platform];
+	const platformName = platformEntry(access.platform).name;
 	const skippedText = skipped.map((s) => `${s.person.name} (${s.reason})`).join(', ');
 	let message: string;
 	let description: string;

@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { platformAccess, type ActionPlatform } from '../shared/platformAccess';
-import { listPeople, type Person } from '../shared/directory';
+import { platformAccess, type ActionPlatform } from '../platforms/platformList';
+import type { Person } from '../platforms/person';
 
 function currentPlatform(context: ILoadOptionsFunctions): ActionPlatform {
 	return (context.getCurrentNodeParameter('platform') as ActionPlatform | undefined) ?? 'highlevel';
@@ -20,7 +20,7 @@ function describe(person: Person): string {
  */
 export async function getUsers(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const access = await platformAccess(this, currentPlatform(this));
-	const people = await listPeople(access);
+	const people = await access.listPeople();
 	return people
 		.filter((person) => !person.deleted)
 		.map((person) => ({ name: person.name, value: person.id, description: describe(person) }))

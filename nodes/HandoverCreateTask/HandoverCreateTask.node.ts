@@ -6,6 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { actionFieldExpression } from '../event/actionResults';
 import { runForEachItem } from '../shared/actionRunner';
 import {
 	contactIdProperty,
@@ -82,7 +83,7 @@ export class HandoverCreateTask implements INodeType {
 				displayName: 'Assignee ID',
 				name: 'assigneeId',
 				type: 'string',
-				default: '={{ $json.actions?.assign?.userId }}',
+				default: actionFieldExpression('assign', 'userId'),
 				description:
 					'User (HighLevel) or agent number (Chatwoot) who should do the task; by default the person Handover Assign chose. Empty leaves it unassigned.',
 			},
@@ -90,7 +91,7 @@ export class HandoverCreateTask implements INodeType {
 				displayName: 'Assignee Name',
 				name: 'assigneeName',
 				type: 'string',
-				default: '={{ $json.actions?.assign?.userName }}',
+				default: actionFieldExpression('assign', 'userName'),
 				displayOptions: { show: { platform: ['chatwoot'] } },
 				description:
 					'Shown in the mention of the note; Chatwoot notifies by the ID, so this is only the text people see',

@@ -1,7 +1,8 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
+import type { TaskResult } from '../event/actionResults';
 import { requiredString } from '../shared/parameters';
-import { platformAccess, type ActionPlatform } from '../shared/platformAccess';
+import { platformAccess, type ActionPlatform } from '../platforms/platformList';
 import { readableDate, taskBody } from './taskBody';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -36,7 +37,7 @@ export async function createTask(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	item: IDataObject,
-): Promise<IDataObject> {
+): Promise<TaskResult> {
 	const platform = context.getNodeParameter('platform', itemIndex) as ActionPlatform;
 	const title = requiredString(context, 'title', 'Title', itemIndex);
 	const description = optionalString(context, 'description', itemIndex);

@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { summariseEvent, type EventSummary } from '../event/eventSummary';
+
 /**
  * The default Description, as HighLevel's own Conversation AI handover shows it. Left as is, the
  * node writes a one-line summary of the handover in its place: a task that literally says
@@ -7,50 +9,30 @@ import type { IDataObject } from 'n8n-workflow';
  */
 export const GENERATED_DESCRIPTION = 'Will be created by AI';
 
-const REASONS: Record<string, string> = {
-	contact_request: 'asked to talk to a person',
-	lack_of_information: 'asked something the bot could not answer',
-	failed_to_resolve: 'was not helped by the bot',
-};
-
-const ROLES: Record<string, string> = { user: 'Contact', bot: 'Bot', staff: 'Staff' };
-
-const text = (value: unknown): string =>
-	typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
-
-/** Who the handover is about, in words: the contact's name, else the contact ID. */
-export function contactLabel(item: IDataObject): string {
-	const contact = (item.contact ?? {}) as IDataObject;
-	return text(contact.name) || text(contact.email) || text(contact.phone) || text(item.contactId);
-}
-
-function summary(item: IDataObject): string {
-	const who = contactLabel(item) || 'The contact';
-	const reason = REASONS[text(item.reason)] ?? 'needs a person from the team';
-	const attempts = Number(item.failedAttempts);
+/** One line on who and why: "Ana Lima asked to talk to a person (2 unsuccessful attempts)." */
+function summaryLine(summary: EventSummary): string {
+	const who = summary.who ?? summary.contactId ?? 'The contact';
+	const did = summary.reasonWords?.contactDid ?? 'needs a person from the team';
 	const tries =
-		item.reason === 'failed_to_resolve' && attempts > 0
-			? ` (${attempts} unsuccessful attempts)`
+		summary.reason === 'failed_to_resolve' && summary.failedAttempts > 0
+			? ` (${summary.failedAttempts} unsuccessful attempts)`
 			: '';
-	return `${who} ${reason}${tries}.`;
+	return `${who} ${did}${tries}.`;
 }
 
-function reasonLine(item: IDataObject): string | undefined {
-	const reason = text(item.reason);
-	if (!reason) return undefined;
-	const evidence = text(item.evidence);
-	return evidence ? `Reason: ${reason} (${JSON.stringify(evidence)})` : `Reason: ${reason}`;
+function reasonLine(summary: EventSummary): string | undefined {
+	if (!summary.reason) return undefined;
+	return summary.evidence
+		? `Reason: ${summary.reason} (${JSON.stringify(summary.evidence)})`
+		: `Reason: ${summary.reason}`;
 }
 
 /** The last `count` turns of the event's transcript, one line each, oldest first. */
-function lastMessages(item: IDataObject, count: number): string[] {
+function lastMessages(summary: EventSummary, count: number): string[] {
 	if (count <= 0) return [];
-	const transcript = Array.isArray(item.transcript) ? (item.transcript as IDataObject[]) : [];
-	const lines = transcript
-		.filter((entry) => text(entry?.text) !== '')
-		.map((entry) => `- ${ROLES[text(entry.role)] ?? 'Message'}: ${text(entry.text)}`);
+	const lines = summary.transcript.map((line) => `- ${line.role}: ${line.text}`);
 	// An event without a transcript (a hand-made item) still carries the contact's message.
-	if (lines.length === 0 && text(item.message)) lines.push(`- Contact: ${text(item.message)}`);
+	if (lines.length === 0 && summary.message) lines.push(`- Contact: ${summary.message}`);
 	return lines.slice(-count);
 }
 
@@ -59,9 +41,11 @@ function lastMessages(item: IDataObject, count: number): string[] {
  * default), why the bot handed over, and the last messages.
  */
 export function taskBody(item: IDataObject, description: string, messageCount: number): string {
-	const top = description.trim() === GENERATED_DESCRIPTION ? summary(item) : description.trim();
-	const reason = reasonLine(item);
-	const messages = lastMessages(item, messageCount);
+	const summary = summariseEvent(item);
+	const top =
+		description.trim() === GENERATED_DESCRIPTION ? summaryLine(summary) : description.trim();
+	const reason = reasonLine(summary);
+	const messages = lastMessages(summary, messageCount);
 	const parts = [
 		top,
 		reason,

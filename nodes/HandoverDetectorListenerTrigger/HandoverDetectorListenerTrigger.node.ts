@@ -7,15 +7,8 @@ import {
 	type ITriggerResponse,
 } from 'n8n-workflow';
 
-import { HandoverDetectorTrigger } from '../HandoverDetectorTrigger/HandoverDetectorTrigger.node';
+import { detectionProperties, detectorCredentials } from '../detector/properties';
 import { DEFAULT_LISTEN_ADDRESS, DEFAULT_PORT, startListening } from './startListening';
-
-const webhookTrigger = new HandoverDetectorTrigger().description;
-
-/** The detection settings of the webhook trigger; its Path and notice are about n8n's webhook URL. */
-const detectionProperties = webhookTrigger.properties.filter(
-	(property) => property.name !== 'path' && property.type !== 'notice',
-);
 
 const listenerProperties: INodeProperties[] = [
 	{
@@ -67,7 +60,7 @@ export class HandoverDetectorListenerTrigger implements INodeType {
 		defaults: { name: 'Handover Detector (Dedicated Port)' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: webhookTrigger.credentials,
+		credentials: detectorCredentials,
 		properties: [...listenerProperties, ...detectionProperties],
 	};
 

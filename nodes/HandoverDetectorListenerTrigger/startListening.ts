@@ -5,7 +5,7 @@ import {
 	type ITriggerResponse,
 } from 'n8n-workflow';
 
-import { turnSettings } from '../HandoverDetectorTrigger/receiveTurn';
+import { turnSettings } from '../detector/turnSettings';
 import { storeFromParameters } from '../shared/storeProvider';
 import { startTurnListener, type TurnListener } from './turnListener';
 

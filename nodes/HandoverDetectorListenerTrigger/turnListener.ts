@@ -6,8 +6,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { handleTurn, type TurnSettings } from '../HandoverDetectorTrigger/turnHandler';
-import type { HandoverEvent } from '../shared/handoverEvent';
+import { handleTurn, type TurnSettings } from '../detector/turnHandler';
+import type { HandoverEvent } from '../event/handoverEvent';
 import type { HandoverStore } from '../store/HandoverStore';
 
 /** Largest turn body accepted; larger ones are answered 413. */

@@ -6,6 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { actionFieldExpression } from '../event/actionResults';
 import { runForEachItem } from '../shared/actionRunner';
 import {
 	contactIdProperty,
@@ -75,7 +76,7 @@ export class HandoverNotify implements INodeType {
 				displayName: 'Recipient',
 				name: 'recipientId',
 				type: 'string',
-				default: '={{ $json.actions?.assign?.userId }}',
+				default: actionFieldExpression('assign', 'userId'),
 				displayOptions: { show: { channel: ['platform'] } },
 				required: true,
 				description:
@@ -85,7 +86,7 @@ export class HandoverNotify implements INodeType {
 				displayName: 'Recipient',
 				name: 'recipientId',
 				type: 'string',
-				default: '={{ $json.actions?.assign?.userId }}',
+				default: actionFieldExpression('assign', 'userId'),
 				displayOptions: { show: { channel: webhookChannels } },
 				description:
 					'Who the notification names as assignee; by default the person Handover Assign chose. Empty leaves the name out.',

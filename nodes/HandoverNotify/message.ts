@@ -1,25 +1,23 @@
 /**
  * The notification a person gets about a handover, built from the HandoverEvent alone: who, why,
  * the last messages, the task and the link. Plain TypeScript (STYLE.md #9): the node decides where
- * it goes, the formatters below only shape it for each service.
+ * it goes, the formatters below only shape it for each service. What it says of the event comes
+ * from the one event summary, as the task body's does.
  */
+import {
+	summariseEvent,
+	type EventSummary,
+	type SummaryContact,
+	type SummaryLine,
+} from '../event/eventSummary';
 
 export interface Recipient {
 	id: string;
 	name: string;
 }
 
-export interface NotificationContact {
-	name?: string;
-	phone?: string;
-	email?: string;
-}
-
-export interface NotificationLine {
-	role: string;
-	text: string;
-	at?: string;
-}
+export type NotificationContact = SummaryContact;
+export type NotificationLine = SummaryLine;
 
 export interface Notification {
 	title: string;
@@ -47,72 +45,34 @@ export interface NotificationOptions {
 	override?: string;
 }
 
-const REASONS: Record<string, string> = {
-	contact_request: 'The contact asked to talk to a person',
-	lack_of_information: 'The bot did not have the information to answer',
-	failed_to_resolve: 'The bot could not resolve the issue',
-};
-
-const ROLES: Record<string, string> = { user: 'Contact', bot: 'Bot', staff: 'Staff' };
-
 /** A transcript entry longer than this is cut: a notification is a pointer, not the record. */
 const MAX_MESSAGE_LENGTH = 500;
-
-type EventLike = Record<string, unknown>;
-
-const text = (value: unknown): string | undefined =>
-	typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 
 function shorten(value: string, max: number): string {
 	return value.length <= max ? value : `${value.slice(0, max - 1).trimEnd()}…`;
 }
 
-function contactOf(event: EventLike): NotificationContact {
-	const contact = (event.contact ?? {}) as Record<string, unknown>;
-	const name = text(contact.name);
-	const phone = text(contact.phone);
-	const email = text(contact.email);
-	return { ...(name ? { name } : {}), ...(phone ? { phone } : {}), ...(email ? { email } : {}) };
-}
-
-function transcriptOf(event: EventLike, count: number): NotificationLine[] {
-	const entries = Array.isArray(event.transcript) ? (event.transcript as unknown[]) : [];
-	const lines = entries.flatMap((entry): NotificationLine[] => {
-		const record = (entry ?? {}) as Record<string, unknown>;
-		const said = text(record.text);
-		if (!said) return [];
-		const role = ROLES[String(record.role)] ?? (text(record.role) || 'Message');
-		const at = text(record.at);
-		return [{ role, text: shorten(said, MAX_MESSAGE_LENGTH), ...(at ? { at } : {}) }];
-	});
-	return count > 0 ? lines.slice(-Math.floor(count)) : [];
-}
-
-function taskOf(event: EventLike): Notification['task'] {
-	const actions = (event.actions ?? {}) as Record<string, unknown>;
-	const task = actions.task as Record<string, unknown> | undefined;
-	if (!task || typeof task !== 'object' || task.error !== undefined) return undefined;
-	const title = text(task.title);
-	if (!title) return undefined;
-	const dueDate = text(task.dueDate);
-	const id = task.id === undefined || task.id === null ? undefined : String(task.id);
-	return { title, ...(dueDate ? { dueDate } : {}), ...(id ? { id } : {}) };
-}
-
 /** Who the contact is, in a few words: name, else phone, else email. */
-export function contactLabel(contact: NotificationContact): string {
-	return contact.name ?? contact.phone ?? contact.email ?? 'a contact';
+export function contactLabel(summary: EventSummary): string {
+	return summary.who ?? 'a contact';
 }
 
-export function buildNotification(event: EventLike, options: NotificationOptions): Notification {
-	const contact = contactOf(event);
-	const reason = text(event.reason);
-	const reasonText = (reason && REASONS[reason]) || 'The bot handed the conversation over';
-	const evidence = text(event.evidence);
-	const transcript = transcriptOf(event, options.transcriptMessages);
-	const task = taskOf(event);
+export function buildNotification(
+	event: Record<string, unknown>,
+	options: NotificationOptions,
+): Notification {
+	const summary = summariseEvent(event);
+	const { contact, reason, evidence, task, handoverId } = summary;
+	const reasonText = summary.reasonWords?.why ?? 'The bot handed the conversation over';
+	const count = options.transcriptMessages;
+	const transcript =
+		count > 0
+			? summary.transcript
+					.slice(-Math.floor(count))
+					.map((line) => ({ ...line, text: shorten(line.text, MAX_MESSAGE_LENGTH) }))
+			: [];
 	const names = options.recipients.map((recipient) => recipient.name).join(', ');
-	const who = contactLabel(contact);
+	const who = contactLabel(summary);
 	const title = names
 		? `Conversation with ${who} assigned to ${names}`
 		: `Conversation with ${who} needs a person`;
@@ -137,7 +97,6 @@ export function buildNotification(event: EventLike, options: NotificationOptions
 	}
 	if (options.link) lines.push('', `Open the conversation: ${options.link}`);
 
-	const handoverId = text(event.handoverId);
 	return {
 		title,
 		text: lines.join('\n'),

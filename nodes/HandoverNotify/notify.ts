@@ -1,14 +1,13 @@
-import {
-	NodeApiError,
-	NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type JsonObject,
-} from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { listPeople } from '../shared/directory';
+import { actionResult, type NotifyResult } from '../event/actionResults';
 import { listParameter, requiredString } from '../shared/parameters';
-import { platformAccess, type ActionPlatform, type PlatformAccess } from '../shared/platformAccess';
+import {
+	platformAccess,
+	type ActionPlatform,
+	type PlatformAccess,
+} from '../platforms/platformList';
+import { createApiCall } from '../shared/transport';
 import {
 	buildNotification,
 	webhookBody,
@@ -26,19 +25,6 @@ const SERVICE_NAMES: Record<WebhookService, string> = {
 	webhook: 'The webhook',
 };
 
-/** 429 and 503 mean the message was not taken: sent again at most this often. */
-const WEBHOOK_RETRIES = 2;
-/** A service asking to wait longer than this gets an error now rather than a stalled workflow. */
-const MAX_WEBHOOK_WAIT_MS = 10_000;
-
-interface FullResponse {
-	statusCode: number;
-	headers: Record<string, string | string[] | undefined>;
-	body: unknown;
-}
-
-const sleep = async (ms: number) => await new Promise<void>((done) => setTimeout(done, ms));
-
 function optionalString(context: IExecuteFunctions, name: string, itemIndex: number): string {
 	const value = context.getNodeParameter(name, itemIndex, '') as unknown;
 	return value === undefined || value === null ? '' : String(value).trim();
@@ -52,7 +38,7 @@ export async function notify(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	item: IDataObject,
-): Promise<IDataObject> {
+): Promise<NotifyResult> {
 	const platform = context.getNodeParameter('platform', itemIndex) as ActionPlatform;
 	const channel = context.getNodeParameter('channel', itemIndex, 'platform') as NotifyChannel;
 	const recipientIds = listParameter(context, 'recipientId', itemIndex);
@@ -140,7 +126,7 @@ async function recipientsOf(
 	ids: string[],
 ): Promise<Recipient[]> {
 	const names = new Map<string, string>();
-	const assigned = (item.actions as IDataObject | undefined)?.assign as IDataObject | undefined;
+	const assigned = actionResult(item, 'assign');
 	if (
 		assigned?.userId !== undefined &&
 		typeof assigned.userName === 'string' &&
@@ -150,7 +136,7 @@ async function recipientsOf(
 	}
 	if (ids.some((id) => !names.has(id))) {
 		try {
-			for (const person of await listPeople(access)) {
+			for (const person of await access.listPeople()) {
 				if (!names.has(person.id)) names.set(person.id, person.name);
 			}
 		} catch {
@@ -171,7 +157,7 @@ async function deliverOnPlatform(
 	access: PlatformAccess,
 	targetId: string,
 	notification: Notification,
-): Promise<IDataObject> {
+): Promise<Pick<NotifyResult, 'delivered' | 'messageId' | 'noteId' | 'followersAdded'>> {
 	const recipientIds = notification.recipients.map((recipient) => recipient.id);
 	if (access.platform === 'chatwoot') {
 		const mentions = notification.recipients.map((recipient) => access.client.mention(recipient));
@@ -213,12 +199,6 @@ function webhookUrl(
 	return url;
 }
 
-function retryAfterMs(headers: FullResponse['headers']): number {
-	const header = headers['retry-after'];
-	const seconds = Number(Array.isArray(header) ? header[0] : header);
-	return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 1000;
-}
-
 function answerText(body: unknown): string {
 	if (typeof body === 'string') return body.slice(0, 300);
 	return body === undefined || body === null ? '' : JSON.stringify(body).slice(0, 300);
@@ -238,8 +218,9 @@ function refusal(name: string, status: number): string {
 }
 
 /**
- * POSTs the notification to an incoming webhook. 429 and 503 mean it was not taken and are
- * retried; anything else is not, because the service may already have posted it.
+ * POSTs the notification to an incoming webhook through the package transport, with its retry
+ * rules: a POST is sent again only after 429 or 503, which mean it was not taken; anything else is
+ * not, because the service may already have posted it. The URL carries the secret: no credential.
  */
 async function postToWebhook(
 	context: IExecuteFunctions,
@@ -249,42 +230,21 @@ async function postToWebhook(
 	body: object,
 ): Promise<number> {
 	const name = SERVICE_NAMES[service];
-	for (let attempt = 0; ; attempt++) {
-		let response: FullResponse;
-		try {
-			response = (await context.helpers.httpRequest({
-				method: 'POST',
-				url,
-				body: body as IDataObject,
-				json: true,
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-				timeout: 30_000,
-			})) as FullResponse;
-		} catch (error) {
-			const cause = (error instanceof NodeApiError ? (error.cause ?? error) : error) as Error;
-			// Only the text: with an error `code` n8n would replace this message with its stock one.
-			throw new NodeApiError(context.getNode(), { message: cause.message } as JsonObject, {
-				message: `Could not reach ${name === 'The webhook' ? 'the webhook' : name}: check the webhook URL and the network`,
-				description: cause.message,
-				itemIndex,
-			});
-		}
-		const status = response.statusCode;
-		if (status < 300) return status;
-		if ((status === 429 || status === 503) && attempt < WEBHOOK_RETRIES) {
-			const wait = retryAfterMs(response.headers);
-			if (wait <= MAX_WEBHOOK_WAIT_MS) {
-				await sleep(wait);
-				continue;
-			}
-		}
-		const said = answerText(response.body);
-		throw new NodeApiError(context.getNode(), { message: said } as JsonObject, {
-			message: refusal(name, status),
-			...(said ? { description: `${name} answered: ${said}` } : {}),
-			httpCode: String(status),
-			itemIndex,
-		});
-	}
+	const call = createApiCall(context, {
+		platformName: name,
+		baseUrl: url,
+		credentialHint: 'the webhook URL',
+		itemIndex,
+		unreachableMessage: `Could not reach ${name === 'The webhook' ? 'the webhook' : name}: check the webhook URL and the network`,
+		explainFailure: (status, answer) => {
+			const said = answerText(answer);
+			return {
+				message: refusal(name, status),
+				...(said ? { description: `${name} answered: ${said}` } : {}),
+				errorBody: { message: said },
+			};
+		},
+	});
+	const response = await call({ method: 'POST', path: '', body: body as IDataObject });
+	return response.status;
 }

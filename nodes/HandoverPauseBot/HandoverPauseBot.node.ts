@@ -13,7 +13,7 @@ import {
 	platformCredentials,
 	platformProperty,
 } from '../shared/properties';
-import { redisStoreCredential, stateStoreProperties } from '../shared/storeProvider';
+import { redisStoreCredential, stateStoreProperties } from '../shared/storeProperties';
 import { DEFAULT_PAUSE_TAG, pauseBot } from './pauseBot';
 
 export class HandoverPauseBot implements INodeType {

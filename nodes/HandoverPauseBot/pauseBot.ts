@@ -1,12 +1,12 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { emptyMemory } from '../engine/detectHandover';
-import { listParameter, requiredString, storeKeyFor } from '../shared/parameters';
-import { platformAccess, type ActionPlatform } from '../shared/platformAccess';
-import { MEMORY_TTL_MS, storeFromParameters } from '../shared/storeProvider';
+import type { PauseResult } from '../event/actionResults';
+import { conversationKeyForItem } from '../conversation/conversationKey';
+import { pauseConversation } from '../conversation/conversationState';
+import { listParameter, requiredString } from '../shared/parameters';
+import { platformAccess, type ActionPlatform } from '../platforms/platformList';
+import { storeFromParameters } from '../shared/storeProvider';
 import { durationEnd, parseDateTime, type PauseUnit } from './pauseEnd';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const DEFAULT_PAUSE_TAG = 'ai_paused';
 
@@ -52,7 +52,7 @@ export async function pauseBot(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	item: IDataObject,
-): Promise<IDataObject> {
+): Promise<PauseResult> {
 	const platform = context.getNodeParameter('platform', itemIndex) as ActionPlatform;
 	const conversationId = requiredString(context, 'conversationId', 'Conversation ID', itemIndex);
 	const now = new Date();
@@ -70,19 +70,15 @@ export async function pauseBot(
 
 	// The store first: it is what keeps the user's bot quiet (the detector answers botPaused), so a
 	// failing platform call below must not leave the bot talking.
-	const untilIso = until.toISOString();
 	const store = await storeFromParameters(context, itemIndex);
-	await store.updateConversation(
-		storeKeyFor(item, platform, access.scope, conversationId),
-		(memory) => ({
-			memory: { ...(memory ?? emptyMemory(now)), pausedUntil: untilIso },
-			result: null,
-		}),
-		// The memory must outlive the pause, or the detector would forget it early.
-		Math.max(MEMORY_TTL_MS, until.getTime() - now.getTime() + DAY_MS),
+	await pauseConversation(
+		store,
+		conversationKeyForItem(item, platform, access.scope, conversationId),
+		until,
+		now,
 	);
 
-	let platformResult: IDataObject;
+	let platformResult: Pick<PauseResult, 'contactId' | 'tagged' | 'status'>;
 	if (access.platform === 'highlevel') {
 		// HighLevel's API cannot pause its Conversation AI for one contact; a tag lets the user's
 		// HighLevel workflows and bot rules leave the contact alone.
@@ -99,5 +95,5 @@ export async function pauseBot(
 		platformResult = { status: change.current_status ?? status };
 	}
 
-	return { platform, conversationId, until: untilIso, ...platformResult };
+	return { platform, conversationId, until: until.toISOString(), ...platformResult };
 }

@@ -13,7 +13,7 @@ import {
 	platformCredentials,
 	platformProperty,
 } from '../shared/properties';
-import { redisStoreCredential, stateStoreProperties } from '../shared/storeProvider';
+import { redisStoreCredential, stateStoreProperties } from '../shared/storeProperties';
 import { MESSAGE_TYPE_OPTIONS } from './messageTypes';
 import { DEFAULT_EMAIL_SUBJECT, DEFAULT_MESSAGE, sendMessage } from './sendMessage';
 

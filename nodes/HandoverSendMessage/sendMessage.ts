@@ -5,9 +5,14 @@ import {
 	type IExecuteFunctions,
 } from 'n8n-workflow';
 
+import type { MessageResult } from '../event/actionResults';
 import type { HighLevelMessageType } from '../platforms/highlevel/client';
 import { requiredString } from '../shared/parameters';
-import { platformAccess, type ActionPlatform, type PlatformAccess } from '../shared/platformAccess';
+import {
+	platformAccess,
+	type ActionPlatform,
+	type PlatformAccess,
+} from '../platforms/platformList';
 import { storeFromParameters } from '../shared/storeProvider';
 import { typeForChannel, typeOfOption } from './messageTypes';
 
@@ -46,8 +51,11 @@ function surelyNotSent(error: unknown): boolean {
 	return status < 500 || status === 503;
 }
 
+/** What a delivery adds to the result: where the message went and its id. */
+type Delivered = Omit<MessageResult, 'platform' | 'sent' | 'skipped' | 'idempotencyKey'>;
+
 interface Delivery {
-	send: () => Promise<IDataObject>;
+	send: () => Promise<Delivered>;
 }
 
 function highLevelDelivery(
@@ -147,7 +155,7 @@ export async function sendMessage(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	item: IDataObject,
-): Promise<IDataObject> {
+): Promise<MessageResult> {
 	const platform = context.getNodeParameter('platform', itemIndex) as ActionPlatform;
 	const message = requiredString(context, 'message', 'Message', itemIndex);
 	const access = await platformAccess(context, platform, itemIndex);

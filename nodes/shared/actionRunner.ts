@@ -6,13 +6,19 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
-/** Where each action records its result in the HandoverEvent: `actions.<key>`. */
-export type ActionKey = 'assign' | 'task' | 'message' | 'pause' | 'tag' | 'notify';
+import type { ActionKey, ActionResultOf, HandoverActions } from '../event/actionResults';
 
 /** Turns item `itemIndex` (a HandoverEvent or any item) into this action's result. */
-export type ItemAction = (itemIndex: number, item: IDataObject) => Promise<IDataObject>;
+export type ItemAction<K extends ActionKey> = (
+	itemIndex: number,
+	item: IDataObject,
+) => Promise<ActionResultOf<K>>;
 
-function withResult(item: IDataObject, key: ActionKey, result: IDataObject): IDataObject {
+function withResult<K extends ActionKey>(
+	item: IDataObject,
+	key: K,
+	result: HandoverActions[K],
+): IDataObject {
 	const actions = (item.actions as IDataObject | undefined) ?? {};
 	return { ...item, actions: { ...actions, [key]: result } };
 }
@@ -22,10 +28,10 @@ function withResult(item: IDataObject, key: ActionKey, result: IDataObject): IDa
  * event is passed on with the result under `actions.<key>`, every output item is paired with its
  * input, and with "Continue On Fail" a failed item is passed on with its error instead of stopping.
  */
-export async function runForEachItem(
+export async function runForEachItem<K extends ActionKey>(
 	context: IExecuteFunctions,
-	key: ActionKey,
-	action: ItemAction,
+	key: K,
+	action: ItemAction<K>,
 ): Promise<INodeExecutionData[][]> {
 	const items = context.getInputData();
 	const output: INodeExecutionData[] = [];

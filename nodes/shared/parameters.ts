@@ -1,7 +1,4 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
-
-import { conversationKey } from '../store/conversationKey';
-import type { ActionPlatform } from './platformAccess';
+import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
 /** A string parameter that must not be empty, with an error naming the field and the item. */
 export function requiredString(
@@ -30,21 +27,4 @@ export function listParameter(
 	const value = context.getNodeParameter(name, itemIndex, '') as unknown;
 	const parts = Array.isArray(value) ? value.map(String) : String(value ?? '').split(/[,\n]/);
 	return [...new Set(parts.map((part) => part.trim()).filter((part) => part !== ''))];
-}
-
-/**
- * The store key the Handover Detector uses for this conversation: the event's own platform and
- * scope when the item is the event of that conversation, else the node's platform and account.
- */
-export function storeKeyFor(
-	item: IDataObject,
-	platform: ActionPlatform,
-	scope: string,
-	conversationId: string,
-): string {
-	if (item.conversationId === conversationId && typeof item.platform === 'string') {
-		const eventScope = (item.locationId ?? item.accountId) as string | undefined;
-		return conversationKey(item.platform as ActionPlatform, eventScope, conversationId);
-	}
-	return conversationKey(platform, scope, conversationId);
 }

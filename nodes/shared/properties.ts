@@ -1,32 +1,32 @@
 import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 
-/** Platform selector of every action node; the credential shown follows it. */
+import { eventFieldExpression } from '../event/handoverEvent';
+import { PLATFORMS } from '../platforms/platformList';
+
+/** Platform selector of every action node, one option per platform; the credential shown follows it. */
 export const platformProperty: INodeProperties = {
 	displayName: 'Platform',
 	name: 'platform',
 	type: 'options',
-	default: 'highlevel',
-	options: [
-		{ name: 'HighLevel', value: 'highlevel' },
-		{ name: 'Chatwoot', value: 'chatwoot' },
-	],
+	default: PLATFORMS[0].id,
+	options: PLATFORMS.map((platform) => ({ name: platform.name, value: platform.id })),
 	description: 'Where the conversation lives; use the same as the Handover Detector received',
 };
 
-export const platformCredentials: INodeTypeDescription['credentials'] = [
-	{
-		name: 'highLevelPrivateIntegrationApi',
+/** Each platform's credential, shown when it is the chosen platform. */
+export const platformCredentials: INodeTypeDescription['credentials'] = PLATFORMS.map(
+	(platform) => ({
+		name: platform.credentialType,
 		required: true,
-		displayOptions: { show: { platform: ['highlevel'] } },
-	},
-	{ name: 'chatwootApi', required: true, displayOptions: { show: { platform: ['chatwoot'] } } },
-];
+		displayOptions: { show: { platform: [platform.id] } },
+	}),
+);
 
 export const conversationIdProperty: INodeProperties = {
 	displayName: 'Conversation ID',
 	name: 'conversationId',
 	type: 'string',
-	default: '={{ $json.conversationId }}',
+	default: eventFieldExpression('conversationId'),
 	required: true,
 	description: 'The conversation handed over; taken from the Handover Detector event by default',
 };
@@ -35,7 +35,7 @@ export const contactIdProperty: INodeProperties = {
 	displayName: 'Contact ID',
 	name: 'contactId',
 	type: 'string',
-	default: '={{ $json.contactId }}',
+	default: eventFieldExpression('contactId'),
 	required: true,
 	displayOptions: { show: { platform: ['highlevel'] } },
 	description: 'The HighLevel contact; taken from the Handover Detector event by default',

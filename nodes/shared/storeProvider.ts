@@ -1,7 +1,6 @@
 import {
 	NodeOperationError,
 	type IExecuteFunctions,
-	type INodeProperties,
 	type ITriggerFunctions,
 	type IWebhookFunctions,
 } from 'n8n-workflow';
@@ -48,9 +47,6 @@ export async function getStore(settings: StoreSettings): Promise<HandoverStore> 
 	return await store;
 }
 
-/** Conversation memory is kept this long after its last turn. */
-export const MEMORY_TTL_MS = 30 * 24 * 60 * 60 * 1000;
-
 /** n8n in queue mode keeps its queue in Redis: with Auto the nodes share state there too. */
 export function isQueueMode(env: NodeJS.ProcessEnv = process.env): boolean {
 	return env.EXECUTIONS_MODE === 'queue';
@@ -69,58 +65,16 @@ export function queueRedisSettings(env: NodeJS.ProcessEnv = process.env): StoreS
 	};
 }
 
-/** The "State Store" parameter of every node that keeps state, and its options. */
-export const stateStoreProperties: INodeProperties[] = [
-	{
-		displayName: 'State Store',
-		name: 'stateStore',
-		type: 'options',
-		default: 'embedded',
-		options: [
-			{
-				name: 'Auto',
-				value: 'auto',
-				description: "Redis when n8n runs in queue mode (n8n's own queue Redis), else Embedded",
-			},
-			{
-				name: 'Embedded',
-				value: 'embedded',
-				description: 'A SQLite file in the n8n user folder; for one n8n, or several on one host',
-			},
-			{
-				name: 'Redis',
-				value: 'redis',
-				description: 'A Redis server, for n8n queue mode or n8n on several hosts',
-			},
-		],
-		description:
-			'Where conversation memory, pauses, assignee loads and sent-once keys are kept. Use the same store in the Handover Detector and every action node.',
-	},
-	{
-		displayName: 'State Store File',
-		name: 'storeFile',
-		type: 'string',
-		default: '',
-		placeholder: '~/.n8n/handover-store.sqlite',
-		displayOptions: { show: { stateStore: ['embedded'] } },
-		description:
-			'SQLite file of the embedded store; handover-store.sqlite in the n8n user folder when empty',
-	},
-];
-
-/** Credential entry for the Redis store: n8n's built-in Redis credential, shown for Redis only. */
-export const redisStoreCredential = {
-	name: 'redis',
-	required: true,
-	displayOptions: { show: { stateStore: ['redis'] } },
-};
-
 /** The store the node's "State Store" parameter chooses. */
 export async function storeFromParameters(
 	context: IExecuteFunctions | IWebhookFunctions | ITriggerFunctions,
 	itemIndex = 0,
 ): Promise<HandoverStore> {
-	const getParameter = context.getNodeParameter as (name: string, i: number, fallback: unknown) => unknown;
+	const getParameter = context.getNodeParameter as (
+		name: string,
+		i: number,
+		fallback: unknown,
+	) => unknown;
 	const choice = getParameter.call(context, 'stateStore', itemIndex, 'embedded') as StoreChoice;
 	if (choice === 'embedded' || (choice === 'auto' && !isQueueMode())) {
 		const filePath = getParameter.call(context, 'storeFile', itemIndex, '') as string;

@@ -1,32 +1,14 @@
 import {
 	NodeApiError,
-	type IDataObject,
 	type IExecuteFunctions,
-	type IHttpRequestMethods,
 	type IHttpRequestOptions,
 	type ILoadOptionsFunctions,
 	type JsonObject,
 } from 'n8n-workflow';
 
-/** One call of a platform API, as a client describes it. */
-export interface ApiRequest {
-	method: IHttpRequestMethods;
-	/** Path under the credential's base URL, e.g. `/contacts/abc/tags`. */
-	path: string;
-	body?: IDataObject;
-	qs?: IDataObject;
-	headers?: Record<string, string>;
-	/**
-	 * Safe to send twice. Network errors are retried only then: a retried POST could send the
-	 * contact the same message twice. GET, PUT and DELETE are idempotent unless said otherwise.
-	 */
-	idempotent?: boolean;
-	/** What a 404 means to the user, e.g. "the contact does not exist: check Contact ID". */
-	notFound?: string;
-}
+import type { ApiRequest, ApiSend } from '../platforms/apiRequest';
 
-/** Sends requests of one platform; clients get one and know nothing else of n8n. */
-export type ApiSend = <T = unknown>(request: ApiRequest) => Promise<T>;
+export type { ApiRequest, ApiSend };
 
 export interface RetryPolicy {
 	/** Retries after the first attempt. */
@@ -39,14 +21,29 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 500, maxDelayMs: 30_000 };
 
-export interface PlatformSettings {
+/** What a refused call means to the user, when the platform wording below does not fit. */
+export interface FailureExplanation {
+	message: string;
+	description?: string;
+	/** The error body kept on the NodeApiError; the response body when not given. */
+	errorBody?: JsonObject;
+}
+
+export interface TransportSettings {
 	/** Shown in errors: "HighLevel says …". */
 	platformName: string;
-	/** n8n credential type that authenticates every call. */
-	credentialType: string;
+	/**
+	 * n8n credential type that authenticates every call. None for addresses that carry their own
+	 * secret, such as the incoming webhooks Notify posts to.
+	 */
+	credentialType?: string;
 	baseUrl: string;
 	/** Where to fix a 401/403, e.g. "the Private Integration token in the HighLevel credential". */
 	credentialHint: string;
+	/** Says what a refused call (after retries) means, in place of the platform wording. */
+	explainFailure?: (status: number, body: unknown) => FailureExplanation;
+	/** The error when nothing answers at the address; says to check the base URL by default. */
+	unreachableMessage?: string;
 	retry?: RetryPolicy;
 	/** Waits between retries; tests pass a recorder. */
 	sleep?: (ms: number) => Promise<void>;
@@ -58,6 +55,15 @@ interface FullResponse {
 	headers: Record<string, string | string[] | undefined>;
 	body: unknown;
 }
+
+/** An answered call: its HTTP status and body. */
+export interface ApiResponse {
+	status: number;
+	body: unknown;
+}
+
+/** Sends one call and gives its status too (Notify reports the webhook's status). */
+export type ApiCall = (request: ApiRequest) => Promise<ApiResponse>;
 
 const sleepFor = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
@@ -112,11 +118,17 @@ function platformMessage(body: unknown): string | undefined {
 	return undefined;
 }
 
-function explain(status: number, request: ApiRequest, settings: PlatformSettings, body: unknown): string {
+function explain(
+	status: number,
+	request: ApiRequest,
+	settings: TransportSettings,
+	body: unknown,
+): string {
 	const says = platformMessage(body);
 	const detail = says ? ` (${settings.platformName}: ${says})` : '';
 	const name = settings.platformName;
-	if (status === 401) return `${name} rejected the credentials: check ${settings.credentialHint}${detail}`;
+	if (status === 401)
+		return `${name} rejected the credentials: check ${settings.credentialHint}${detail}`;
 	if (status === 403) {
 		return `${name} refused access to ${request.method} ${request.path}: the token lacks a scope or permission${detail}`;
 	}
@@ -124,8 +136,10 @@ function explain(status: number, request: ApiRequest, settings: PlatformSettings
 		return `${name} says ${request.notFound ?? `${request.path} does not exist`}${detail}`;
 	}
 	if (status === 400 || status === 422) return `${name} refused the request as invalid${detail}`;
-	if (status === 429) return `${name} rate limit still exceeded after retries: try again later${detail}`;
-	if (status >= 500) return `${name} had a server error (${status}) and retries did not help${detail}`;
+	if (status === 429)
+		return `${name} rate limit still exceeded after retries: try again later${detail}`;
+	if (status >= 500)
+		return `${name} had a server error (${status}) and retries did not help${detail}`;
 	return `${name} answered ${status} to ${request.method} ${request.path}${detail}`;
 }
 
@@ -134,23 +148,46 @@ function isIdempotent(request: ApiRequest): boolean {
 }
 
 /**
- * The one transport of the package (STYLE.md #3): every platform call goes through n8n's
- * `httpRequestWithAuthentication` with the credential, is retried with back-off on 429/5xx
- * (honouring Retry-After and HighLevel's rate-limit headers), retries network errors only when the
- * call is idempotent, and fails as a NodeApiError that says what to fix.
+ * The one transport of the package (STYLE.md #3): every outgoing call goes through n8n's
+ * `httpRequestWithAuthentication` with the credential (plain `httpRequest` for an address without
+ * one), is retried with back-off on 429/5xx (honouring Retry-After and HighLevel's rate-limit
+ * headers), retries network errors only when the call is idempotent, and fails as a NodeApiError
+ * that says what to fix.
  */
 export function createTransport(
 	context: IExecuteFunctions | ILoadOptionsFunctions,
-	settings: PlatformSettings,
+	settings: TransportSettings,
 ): ApiSend {
+	const call = createApiCall(context, settings);
+	return async <T>(request: ApiRequest): Promise<T> => (await call(request)).body as T;
+}
+
+/** The transport's calls with their HTTP status (see createTransport). */
+export function createApiCall(
+	context: IExecuteFunctions | ILoadOptionsFunctions,
+	settings: TransportSettings,
+): ApiCall {
 	const policy = settings.retry ?? DEFAULT_RETRY;
 	const sleep = settings.sleep ?? sleepFor;
 	const node = context.getNode();
 
-	return async <T>(request: ApiRequest): Promise<T> => {
+	const send = async (options: IHttpRequestOptions) =>
+		(settings.credentialType === undefined
+			? await context.helpers.httpRequest(options)
+			: await context.helpers.httpRequestWithAuthentication.call(
+					context,
+					settings.credentialType,
+					options,
+				)) as FullResponse;
+
+	return async (request: ApiRequest): Promise<ApiResponse> => {
 		const options: IHttpRequestOptions = {
 			method: request.method,
-			url: `${settings.baseUrl.replace(/\/+$/, '')}${request.path}`,
+			// An empty path is the base URL as given (an incoming webhook's address).
+			url:
+				request.path === ''
+					? settings.baseUrl
+					: `${settings.baseUrl.replace(/\/+$/, '')}${request.path}`,
 			headers: { Accept: 'application/json', ...request.headers },
 			qs: request.qs,
 			body: request.body,
@@ -162,11 +199,7 @@ export function createTransport(
 		for (let attempt = 0; ; attempt++) {
 			let response: FullResponse;
 			try {
-				response = (await context.helpers.httpRequestWithAuthentication.call(
-					context,
-					settings.credentialType,
-					options,
-				)) as FullResponse;
+				response = await send(options);
 			} catch (error) {
 				// HTTP statuses come back as responses (ignoreHttpStatusErrors), so what is thrown here
 				// is the network: refused, reset, timed out. n8n wraps it in a NodeApiError already.
@@ -177,13 +210,15 @@ export function createTransport(
 				const cause = (error instanceof NodeApiError ? (error.cause ?? error) : error) as Error;
 				// Only the text: with an error `code` n8n would replace our message with its stock one.
 				throw new NodeApiError(node, { message: cause.message } as JsonObject, {
-					message: `Could not reach ${settings.platformName} at ${settings.baseUrl}: check the base URL and the network`,
+					message:
+						settings.unreachableMessage ??
+						`Could not reach ${settings.platformName} at ${settings.baseUrl}: check the base URL and the network`,
 					description: cause.message,
 					itemIndex: settings.itemIndex,
 				});
 			}
 			const status = response.statusCode;
-			if (status < 400) return response.body as T;
+			if (status < 400) return { status, body: response.body };
 			if (isRetryable(status, request) && attempt < policy.retries) {
 				const wait = retryDelayMs(response, attempt, policy);
 				// A platform asking for a longer pause than we may wait gets an error now, not a
@@ -193,8 +228,10 @@ export function createTransport(
 					continue;
 				}
 			}
-			throw new NodeApiError(node, (response.body ?? {}) as JsonObject, {
-				message: explain(status, request, settings, response.body),
+			const explained = settings.explainFailure?.(status, response.body);
+			throw new NodeApiError(node, explained?.errorBody ?? ((response.body ?? {}) as JsonObject), {
+				message: explained?.message ?? explain(status, request, settings, response.body),
+				...(explained?.description !== undefined && { description: explained.description }),
 				httpCode: String(status),
 				itemIndex: settings.itemIndex,
 			});

@@ -3,7 +3,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
-import { EmbeddedStore, conversationKey, defaultStorePath } from '../../nodes/store';
+import { EmbeddedStore, defaultStorePath } from '../../nodes/store';
 import { describeHandoverStoreContract, increment, sleep } from './storeContract';
 
 const HOUR = 3_600_000;
@@ -147,21 +147,5 @@ describe('defaultStorePath', () => {
 		expect(defaultStorePath()).toBe(join(homedir(), '.n8n', 'handover-store.sqlite'));
 		process.env.N8N_USER_FOLDER = '';
 		expect(defaultStorePath()).toBe(join(homedir(), '.n8n', 'handover-store.sqlite'));
-	});
-});
-
-describe('conversationKey', () => {
-	it('joins platform, scope and conversation id', () => {
-		expect(conversationKey('highlevel', 'loc1', 'conv9')).toBe('highlevel:loc1:conv9');
-		expect(conversationKey('chatwoot', '3', '42')).toBe('chatwoot:3:42');
-	});
-
-	it("uses '-' when the scope is unknown", () => {
-		expect(conversationKey('generic', undefined, 'c')).toBe('generic:-:c');
-		expect(conversationKey('generic', '', 'c')).toBe('generic:-:c');
-	});
-
-	it('cannot be confused by a colon in the scope', () => {
-		expect(conversationKey('generic', 'a:b', 'c')).not.toBe(conversationKey('generic', 'a', 'b:c'));
 	});
 });

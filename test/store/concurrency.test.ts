@@ -19,7 +19,7 @@ import type {
 	HandoverReason,
 	Turn,
 } from '../../nodes/engine/types';
-import { conversationKey } from '../../nodes/store/conversationKey';
+import { conversationKey } from '../../nodes/conversation/conversationKey';
 import { EmbeddedStore } from '../../nodes/store/EmbeddedStore';
 import type { HandoverStore } from '../../nodes/store/HandoverStore';
 import { RedisStore } from '../../nodes/store/RedisStore';
@@ -108,7 +108,7 @@ function shuffle<T>(items: T[]): T[] {
 	return out;
 }
 
-/** Transpiles the engine and the stores to CommonJS, which the worker processes can require (weights copied). */
+/** Transpiles the engine, the stores and the conversation module to CommonJS, which the worker processes can require (weights copied). */
 function compileSources(outDir: string): void {
 	const walk = (dir: string): string[] =>
 		readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
@@ -123,6 +123,7 @@ function compileSources(outDir: string): void {
 	for (const file of [
 		...walk(join(ROOT, 'nodes', 'engine')),
 		...walk(join(ROOT, 'nodes', 'store')),
+		...walk(join(ROOT, 'nodes', 'conversation')),
 	]) {
 		if (file.endsWith('.json')) {
 			// The detector's weights are read from beside the compiled scorer.

@@ -13,7 +13,8 @@
  * - Agent-bot tokens may only show/toggle/update conversations, create messages, assign and (since
  *   mid-2026) read/write labels; listing agents or teams needs a user's token.
  */
-import type { ApiSend } from '../../shared/transport';
+import type { ApiSend } from '../apiRequest';
+import { PlatformRefusal } from '../platformRefusal';
 
 export type ChatwootAvailability = 'online' | 'busy' | 'offline';
 
@@ -110,7 +111,7 @@ export interface ChatwootLabelUpdate {
  * A call the client refuses to make, or an answer that means the action did not happen although
  * the HTTP status says success. Callers turn it into a NodeOperationError for the item.
  */
-export class ChatwootClientError extends Error {
+export class ChatwootClientError extends PlatformRefusal {
 	constructor(message: string) {
 		super(message);
 		this.name = 'ChatwootClientError';

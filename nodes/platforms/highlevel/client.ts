@@ -4,7 +4,7 @@
  * (contacts.json, conversations.json, users.json). The client knows nothing of n8n: it gets an
  * `ApiSend` (auth, retries and errors live in the shared transport) and the sub-account's location.
  */
-import type { ApiSend } from '../../shared/transport';
+import type { ApiSend } from '../apiRequest';
 
 /** `Version` header of the contacts and users APIs (the only value their OpenAPI enum allows). */
 export const HIGHLEVEL_CONTACTS_VERSION = '2021-07-28';

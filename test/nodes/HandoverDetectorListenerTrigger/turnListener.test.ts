@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import type { TurnSettings } from '../../../nodes/HandoverDetectorTrigger/turnHandler';
+import type { TurnSettings } from '../../../nodes/detector/turnHandler';
 import {
 	MAX_BODY_BYTES,
 	routeOf,
@@ -13,8 +13,8 @@ import {
 	type TurnListener,
 	type TurnListenerOptions,
 } from '../../../nodes/HandoverDetectorListenerTrigger/turnListener';
-import type { HandoverEvent } from '../../../nodes/shared/handoverEvent';
-import { conversationKey } from '../../../nodes/store/conversationKey';
+import type { HandoverEvent } from '../../../nodes/event/handoverEvent';
+import { conversationKey } from '../../../nodes/conversation/conversationKey';
 import { EmbeddedStore } from '../../../nodes/store/EmbeddedStore';
 import type { HandoverStore } from '../../../nodes/store/HandoverStore';
 

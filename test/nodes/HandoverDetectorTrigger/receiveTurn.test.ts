@@ -7,9 +7,10 @@ import { mock } from 'jest-mock-extended';
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { receiveTurn } from '../../../nodes/HandoverDetectorTrigger/receiveTurn';
-import type { HandoverEvent, WebhookAnswer } from '../../../nodes/shared/handoverEvent';
+import type { WebhookAnswer } from '../../../nodes/detector/answer';
+import type { HandoverEvent } from '../../../nodes/event/handoverEvent';
 import { getStore } from '../../../nodes/shared/storeProvider';
-import { conversationKey } from '../../../nodes/store/conversationKey';
+import { conversationKey } from '../../../nodes/conversation/conversationKey';
 import { chatwootIncoming, highLevelInboundSms } from '../../platforms/fixtures/payloads';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

@@ -14,8 +14,8 @@ import {
 import { HandoverPauseBot } from '../../../nodes/HandoverPauseBot/HandoverPauseBot.node';
 import { parseDateTime } from '../../../nodes/HandoverPauseBot/pauseEnd';
 import { receiveTurn } from '../../../nodes/HandoverDetectorTrigger/receiveTurn';
-import type { WebhookAnswer } from '../../../nodes/shared/handoverEvent';
-import { conversationKey } from '../../../nodes/store/conversationKey';
+import type { WebhookAnswer } from '../../../nodes/detector/answer';
+import { conversationKey } from '../../../nodes/conversation/conversationKey';
 import { ChatwootFake } from '../../fakes/chatwoot/ChatwootFake';
 import { HighLevelFake } from '../../fakes/highlevel/HighLevelFake';
 import type { ParameterValue } from '../../helpers/nodeContext';

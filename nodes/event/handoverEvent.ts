@@ -1,4 +1,5 @@
 import type { DetectionResult, HandoverReason, TranscriptEntry, Turn } from '../engine/types';
+import type { HandoverActions } from './actionResults';
 
 /** One output item of the detector; every action passes it on and adds under `actions` (DESIGN.md §3). */
 export interface HandoverEvent {
@@ -19,20 +20,8 @@ export interface HandoverEvent {
 	transcript: TranscriptEntry[];
 	failedAttempts: number;
 	detectedAt: string;
-	actions: Record<string, unknown>;
-}
-
-/** The detector's answer to the caller, sent before any action runs. */
-export interface WebhookAnswer {
-	handover: boolean;
-	reason: HandoverReason | null;
-	handoverId: string | null;
-	/** How sure the detector is of this answer, 0–1 (absent when the turn was ignored). */
-	confidence?: number;
-	botPaused: boolean;
-	pausedUntil: string | null;
-	suppressed?: DetectionResult['suppressed'];
-	ignored?: string;
+	/** Each action's result, added by the action nodes as the event passes through them. */
+	actions: HandoverActions;
 }
 
 export function buildHandoverEvent(
@@ -61,4 +50,9 @@ export function buildHandoverEvent(
 		detectedAt: now.toISOString(),
 		actions: {},
 	};
+}
+
+/** An n8n expression for a field of the event, e.g. the default of Conversation ID. */
+export function eventFieldExpression(field: keyof HandoverEvent): string {
+	return `={{ $json.${field} }}`;
 }

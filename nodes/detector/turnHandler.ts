@@ -1,17 +1,14 @@
 import { randomUUID } from 'node:crypto';
 
-import { detectHandover, isBotPaused } from '../engine/detectHandover';
-import type { DetectionResult, DetectorOptions } from '../engine/types';
+import { conversationKeyOfTurn } from '../conversation/conversationKey';
+import { recordTurn } from '../conversation/conversationState';
+import { detectHandover } from '../engine/detectHandover';
+import type { DetectorOptions } from '../engine/types';
+import { buildHandoverEvent, type HandoverEvent } from '../event/handoverEvent';
 import { parseInbound, type InboundOptions, type PayloadFormat } from '../platforms/inbound';
-import {
-	buildHandoverEvent,
-	type HandoverEvent,
-	type WebhookAnswer,
-} from '../shared/handoverEvent';
-import { MEMORY_TTL_MS } from '../shared/storeProvider';
 import { verifyWebhook, type WebhookAuthSettings } from '../shared/webhookAuth';
-import { conversationKey } from '../store/conversationKey';
 import type { HandoverStore } from '../store/HandoverStore';
+import { answerFor, ignoredAnswer, type WebhookAnswer } from './answer';
 
 /** Everything a turn needs, read from the node's parameters and credential. */
 export interface TurnSettings {
@@ -39,28 +36,6 @@ export interface IncomingTurn {
 	body: () => unknown;
 }
 
-const ignoredAnswer = (reason: string): WebhookAnswer => ({
-	handover: false,
-	reason: null,
-	handoverId: null,
-	botPaused: false,
-	pausedUntil: null,
-	ignored: reason,
-});
-
-function answerFor(result: DetectionResult, handoverId: string, now: Date): WebhookAnswer {
-	const paused = isBotPaused(result.memory, now);
-	return {
-		handover: result.handover,
-		reason: result.reason,
-		handoverId: result.handover ? handoverId : null,
-		confidence: Math.round(result.confidence * 1000) / 1000,
-		botPaused: paused,
-		pausedUntil: paused ? (result.memory.pausedUntil ?? null) : null,
-		...(result.suppressed !== undefined && { suppressed: result.suppressed }),
-	};
-}
-
 /**
  * One turn, however it arrived: verify, parse, detect in one atomic store update, and say what
  * to answer and whether a workflow execution starts. No n8n import: the n8n webhook and the
@@ -81,23 +56,16 @@ export async function handleTurn(
 
 	const turn = parsed.turn;
 	const handoverId = randomUUID();
-	const result = await store.updateConversation(
-		conversationKey(turn.platform, turn.locationId ?? turn.accountId, turn.conversationId),
-		(memory) => {
-			const detection = detectHandover(turn, memory, settings.detector, now);
-			if (detection.handover) {
-				detection.memory.lastHandoverId = handoverId;
-				if (settings.pauseOnHandoverMs > 0) {
-					detection.memory.pausedUntil = new Date(
-						now.getTime() + settings.pauseOnHandoverMs,
-					).toISOString();
-				}
-			}
-			return { memory: detection.memory, result: detection };
+	const { result, memory } = await recordTurn(
+		store,
+		conversationKeyOfTurn(turn),
+		(current) => {
+			const detection = detectHandover(turn, current, settings.detector, now);
+			return { memory: detection.memory, handover: detection.handover, result: detection };
 		},
-		MEMORY_TTL_MS,
+		{ handoverId, pauseMs: settings.pauseOnHandoverMs, now },
 	);
-	const answer = answerFor(result, handoverId, now);
+	const answer = answerFor(result, memory, handoverId, now);
 	if (!result.handover) return { status: 200, answer };
 	return { status: 200, answer, event: buildHandoverEvent(turn, result, handoverId, now) };
 }

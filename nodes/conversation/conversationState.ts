@@ -1,0 +1,78 @@
+/**
+ * The only module that reads or edits conversation memory in the store (beside the engine, which
+ * computes the next memory of a turn). The detector core and Pause Bot both go through it, so the
+ * memory's shape, its lifetime and the pause field are decided here once. No n8n import.
+ */
+import { emptyMemory } from '../engine/detectHandover';
+import type { ConversationMemory } from '../engine/types';
+import type { HandoverStore } from '../store/HandoverStore';
+
+/** Conversation memory is kept this long after its last turn. */
+export const MEMORY_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The memory with the bot paused until `until`: the detector answers botPaused until then. */
+function pausedUntil(memory: ConversationMemory, until: Date): ConversationMemory {
+	return { ...memory, pausedUntil: until.toISOString() };
+}
+
+/** What a turn's detection gives back: the next memory and whether it hands over. */
+export interface TurnDecision<T> {
+	memory: ConversationMemory;
+	handover: boolean;
+	result: T;
+}
+
+export interface HandoverRecord {
+	handoverId: string;
+	/** Pause the bot this long from `now` on a handover; 0 leaves pausing to Pause Bot. */
+	pauseMs: number;
+	now: Date;
+}
+
+/**
+ * One turn in one atomic update of the conversation: `decide` gets the current memory (undefined
+ * when new or expired) and returns the next; a handover is recorded on it (its id, and the pause
+ * when one is asked for) before it is stored. Gives back the decision's result and the memory as
+ * stored.
+ */
+export async function recordTurn<T>(
+	store: HandoverStore,
+	key: string,
+	decide: (memory: ConversationMemory | undefined) => TurnDecision<T>,
+	handover: HandoverRecord,
+): Promise<{ result: T; memory: ConversationMemory }> {
+	return await store.updateConversation(
+		key,
+		(current) => {
+			const decision = decide(current);
+			let memory = decision.memory;
+			if (decision.handover) {
+				memory = { ...memory, lastHandoverId: handover.handoverId };
+				if (handover.pauseMs > 0) {
+					memory = pausedUntil(memory, new Date(handover.now.getTime() + handover.pauseMs));
+				}
+			}
+			return { memory, result: { result: decision.result, memory } };
+		},
+		MEMORY_TTL_MS,
+	);
+}
+
+/**
+ * Keeps the bot quiet in the conversation until `until`. The memory outlives the pause, or the
+ * detector would forget the pause early.
+ */
+export async function pauseConversation(
+	store: HandoverStore,
+	key: string,
+	until: Date,
+	now: Date,
+): Promise<void> {
+	await store.updateConversation(
+		key,
+		(memory) => ({ memory: pausedUntil(memory ?? emptyMemory(now), until), result: null }),
+		Math.max(MEMORY_TTL_MS, until.getTime() - now.getTime() + DAY_MS),
+	);
+}

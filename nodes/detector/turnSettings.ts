@@ -1,0 +1,91 @@
+/**
+ * The detector's settings as the trigger nodes' parameters and credential give them. n8n appears
+ * here as types only: nothing of n8n is loaded at run time.
+ */
+import type { ITriggerFunctions, IWebhookFunctions } from 'n8n-workflow';
+
+import type { DetectorOptions } from '../engine/types';
+import type { PayloadFormat } from '../platforms/inbound';
+import type { WebhookAuthentication } from '../shared/webhookAuth';
+import type { TurnSettings } from './turnHandler';
+
+interface TriggerOptions {
+	confidenceThreshold?: number;
+	coolDownMinutes?: number;
+	detectionThreshold?: number;
+	contactRequestPhrases?: string;
+	lackOfInformationPhrases?: string;
+	failedToResolvePhrases?: string;
+	successPhrases?: string;
+	failedAttempts?: number;
+	headerName?: string;
+	highlevelPublicKey?: string;
+	ignoreOpenConversations?: boolean;
+	pauseOnHandoverMinutes?: number;
+	timestampToleranceSeconds?: number;
+	transcriptLength?: number;
+}
+
+const phrases = (list: string | undefined) =>
+	(list ?? '')
+		.split(',')
+		.map((phrase) => phrase.trim())
+		.filter((phrase) => phrase !== '');
+
+function detectorOptions(triggers: string[], options: TriggerOptions): Partial<DetectorOptions> {
+	return {
+		triggers: {
+			contactRequest: triggers.includes('contactRequest'),
+			lackOfInformation: triggers.includes('lackOfInformation'),
+			failedToResolve: triggers.includes('failedToResolve'),
+		},
+		...(options.failedAttempts !== undefined && { failedAttempts: options.failedAttempts }),
+		...(options.confidenceThreshold !== undefined && {
+			confidenceThreshold: options.confidenceThreshold,
+		}),
+		...(options.coolDownMinutes !== undefined && { coolDownMinutes: options.coolDownMinutes }),
+		...(options.detectionThreshold !== undefined && {
+			detectionThreshold: options.detectionThreshold,
+		}),
+		...(options.transcriptLength !== undefined && { transcriptLength: options.transcriptLength }),
+		extraPhrases: {
+			contactRequest: phrases(options.contactRequestPhrases),
+			lackOfInformation: phrases(options.lackOfInformationPhrases),
+			failedToResolve: phrases(options.failedToResolvePhrases),
+			success: phrases(options.successPhrases),
+		},
+	};
+}
+
+type ParameterSource =
+	| Pick<IWebhookFunctions, 'getNodeParameter' | 'getCredentials'>
+	| Pick<ITriggerFunctions, 'getNodeParameter' | 'getCredentials'>;
+
+/** The turn settings from the node's parameters and credential (read per call or per activation). */
+export async function turnSettings(context: ParameterSource): Promise<TurnSettings> {
+	const getParameter = (name: string, fallback: unknown): unknown =>
+		(context.getNodeParameter as (name: string, fallback: unknown) => unknown).call(
+			context,
+			name,
+			fallback,
+		);
+	const authentication = getParameter('authentication', 'none') as WebhookAuthentication;
+	const options = getParameter('options', {}) as TriggerOptions;
+	const secret =
+		authentication === 'none' || authentication === 'highlevelSignature'
+			? undefined
+			: ((await context.getCredentials('handoverWebhookApi')).secret as string);
+	return {
+		auth: {
+			authentication,
+			secret,
+			headerName: options.headerName,
+			timestampToleranceSeconds: options.timestampToleranceSeconds,
+			highlevelPublicKey: options.highlevelPublicKey,
+		},
+		format: getParameter('payloadFormat', 'auto') as PayloadFormat,
+		inbound: { chatwoot: { ignoreOpenConversations: options.ignoreOpenConversations ?? true } },
+		detector: detectorOptions(getParameter('triggers', []) as string[], options),
+		pauseOnHandoverMs: (options.pauseOnHandoverMinutes ?? 0) * 60_000,
+	};
+}
