@@ -104,9 +104,6 @@ export interface Lexicon {
 	phraseStarts: Map<string, number>;
 	noAnswer: RegExp;
 	noAnswerExceptions: RegExp;
-	dissatisfaction: RegExp;
-	/** Global: read with saysSuccess(), which checks the word before each match. */
-	success: RegExp;
 	negations: Set<string>;
 }
 
@@ -179,22 +176,8 @@ function buildLexicon(): Lexicon {
 		phraseStarts,
 		noAnswer: wholeWords(collect('noAnswerPatterns')),
 		noAnswerExceptions: wholeWords(collect('noAnswerExceptions')),
-		dissatisfaction: wholeWords(collect('dissatisfactionPatterns')),
-		success: new RegExp(` (?:${collect('successPatterns').join('|')}) `, 'g'),
 		negations: new Set(collect('negation').filter((n) => !n.includes(' '))),
 	};
-}
-
-/** A success phrase not negated by the word before it ("not great", "no thanks"). */
-export function saysSuccess(text: string): boolean {
-	const { success, negations } = getLexicon();
-	success.lastIndex = 0;
-	for (let match = success.exec(text); match !== null; match = success.exec(text)) {
-		const before = text.lastIndexOf(' ', match.index - 1);
-		if (!negations.has(text.slice(before + 1, match.index))) return true;
-		success.lastIndex = match.index + 1;
-	}
-	return false;
 }
 
 let lexicon: Lexicon | undefined;

@@ -31,8 +31,6 @@ export interface TrainOptions {
 	learningRate: number;
 	l2: number;
 	seed: number;
-	/** Weight of each label's examples in the loss, e.g. to favour precision. */
-	labelWeights?: number[];
 }
 
 export const DEFAULT_TRAIN: TrainOptions = {
@@ -103,7 +101,6 @@ export function train(
 	const model = createModel([...labels], options.bits);
 	const size = 1 << options.bits;
 	const squared = labels.map(() => new Float32Array(size).fill(1e-6));
-	const weights = options.labelWeights ?? labels.map(() => 1);
 	const random = mulberry32(options.seed);
 	const probabilities = new Float64Array(labels.length);
 	for (let round = 0; round < options.rounds; round++) {
@@ -118,7 +115,6 @@ export function train(
 				predict(model, slots, probabilities);
 				const partial = label < 0;
 				const excluded = partial ? excludedOf(label) : -1;
-				const weight = partial ? 1 : weights[label];
 				// A partial label's target spreads the excluded label's share over the others.
 				const rest = partial ? Math.max(1e-9, 1 - probabilities[excluded]) : 1;
 				for (let l = 0; l < labels.length; l++) {
@@ -129,7 +125,7 @@ export function train(
 						: l === label
 							? 1
 							: 0;
-					const gradient = (probabilities[l] - target) * weight;
+					const gradient = probabilities[l] - target;
 					const row = model.rows[l];
 					const sq = squared[l];
 					for (const slot of slots) {
@@ -165,13 +161,4 @@ export function logitsOf(model: LinearModel, example: Example, label: number): F
 		out[l] = sum;
 		return out;
 	}, new Float64Array(model.labels.length));
-}
-
-/** Highest probability of `label` over the segments of an example. */
-export function scoreExample(model: LinearModel, example: Example, label: number): number {
-	const probabilities = new Float64Array(model.labels.length);
-	let best = 0;
-	for (const slots of example.segments)
-		best = Math.max(best, predict(model, slots, probabilities)[label]);
-	return best;
 }

@@ -98,24 +98,19 @@ export function leaveOneWriterOut(original: Corpus): {
 		useModels(undefined);
 		held.conversations.exact += played.exact;
 		held.conversations.n += played.n;
-		for (const line of corpus.user.filter((l) => l.writer === writer)) {
-			const example = userExample(line);
-			held.user.push({
-				writer,
-				line,
-				label: example.label,
-				logits: logitsOf(models.user, example, 1),
-			});
-		}
-		for (const line of corpus.bot.filter((l) => l.writer === writer)) {
-			const example = botExample(line);
-			held.bot.push({
-				writer,
-				line,
-				label: example.label,
-				logits: logitsOf(models.bot, example, 1),
-			});
-		}
+		const predictions = <T extends UserLine | BotLine>(
+			lines: T[],
+			model: LinearModel,
+			example: (line: T) => Example,
+		) =>
+			lines
+				.filter((line) => line.writer === writer)
+				.map((line): HeldOut => {
+					const built = example(line);
+					return { writer, line, label: built.label, logits: logitsOf(model, built, 1) };
+				});
+		held.user.push(...predictions(corpus.user, models.user, userExample));
+		held.bot.push(...predictions(corpus.bot, models.bot, botExample));
 	}
 	return held;
 }

@@ -40,10 +40,6 @@ export interface LanguagePhrases {
 	noAnswerPatterns: string[];
 	/** Look-alikes of the above that are not (I'm not sure if you saw …). */
 	noAnswerExceptions: string[];
-	/** A user message saying the previous answer did not help. */
-	dissatisfactionPatterns: string[];
-	/** A user message saying the answer helped. */
-	successPatterns: string[];
 	/** Roles and departments of a business (doctor, front desk, billing): a person only when reached. */
 	role: string[];
 	/** Question words for a person ("who do I talk to about …"): a person only when reached. */

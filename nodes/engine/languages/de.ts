@@ -175,21 +175,6 @@ export const german: LanguagePhrases = {
 		'(?:weiss|weis) nicht ob (?:sie|du) (?:gesehen|gehort|mitbekommen)',
 		'nicht sicher ob (?:sie|du) (?:gesehen|gehort)',
 	],
-	dissatisfactionPatterns: [
-		'(?:hilft|hat|funktioniert|klappt|geht|beantwortet|beantworten|beantwortest|verstehst|verstehen|bringt|lost|stimmt|passt) (?:\\S+ ){0,3}?(?:nicht|nichts|kein|keine)',
-		'(?:das|es) ist (?:nicht|falsch|nutzlos)',
-		'(?:nicht|nicht das) was ich (?:gefragt|wollte|meinte|gemeint|gesagt)',
-		'(?:immer noch|noch immer) (?:nicht|kein|keine|falsch)',
-		'(?:nutzlos|sinnlos|unbrauchbar|falsche antwort|keine hilfe|nicht hilfreich|ergibt keinen sinn|macht keinen sinn|quatsch|unsinn)',
-		'(?:ich habe|hab ich|ich hab) (?:doch |schon |bereits |gerade )+(?:gefragt|gesagt|erklart)',
-		'(?:schon wieder|wieder) (?:das gleiche|dasselbe|nichts)',
-	],
-	successPatterns: [
-		'(?:danke|vielen dank|danke schon|dankeschon|besten dank|merci)',
-		'(?:perfekt|super|toll|prima|klasse|genau|verstanden|alles klar|sehr gut|wunderbar|gelost|erledigt)',
-		'(?:das|es) (?:hat )?(?:geholfen|hilft|funktioniert|klappt|passt)',
-		'(?:sehr|super) hilfreich',
-	],
 	role: [
 		'arzt',
 		'arztin',

@@ -168,21 +168,6 @@ export const spanish: LanguagePhrases = {
 		'(?:fuera|mas alla) de (?:mi|lo que) (?:alcance|conocimiento|puedo)',
 	],
 	noAnswerExceptions: ['no se si (?:viste|vio|sabias|sabe|has visto|ha visto)'],
-	dissatisfactionPatterns: [
-		'no (?:me )?(?:ayuda|ayudo|ayudas|sirve|sirvio|funciona|funciono|responde|respondes|respondio|contesta|contestas|contestaste|respondiste|resuelve|resolvio|entiende|entiendes|entendiste|tiene sentido|es (?:lo que|eso|correcto|cierto|verdad))',
-		'no (?:es|era) lo que (?:\\S+ )?(?:pregunte|pedi|quise|queria|dije|necesito)',
-		'sigue (?:sin|igual|sin funcionar)',
-		'(?:inutil|no sirves|no sirve de nada|respuesta incorrecta|no tiene sentido|no me estas ayudando|no estas respondiendo|no estas entendiendo)',
-		'ya (?:te |le )?(?:pregunte|dije|explique)',
-		'(?:otra vez|de nuevo) (?:lo mismo|no)',
-		'no (?:respondes|contestas|responde|contesta) (?:a )?mi pregunta',
-	],
-	successPatterns: [
-		'(?:gracias|muchas gracias|mil gracias|te agradezco|se agradece)',
-		'(?:perfecto|genial|excelente|estupendo|listo|entendido|de acuerdo|vale|buenisimo|muy bien|resuelto|solucionado)',
-		'(?:eso|esto) (?:me )?(?:ayudo|ayuda|sirvio|sirve|funciono|funciona|resolvio)',
-		'(?:muy|super) util',
-	],
 	role: [
 		'doctor',
 		'doctora',

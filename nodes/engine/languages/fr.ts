@@ -151,21 +151,6 @@ export const french: LanguagePhrases = {
 		'je l ignore',
 	],
 	noAnswerExceptions: ['ne sais pas si (?:vous avez|tu as) (?:vu|entendu|remarque)'],
-	dissatisfactionPatterns: [
-		'(?:ne|n) (?:m )?(?:aide|a pas aide|marche|fonctionne|repond|reponds|repondez|comprend|comprends|comprenez|resout|sert|a pas marche|a pas fonctionne|a pas repondu|avez pas repondu|as pas repondu) (?:\\S+ ){0,2}?(?:pas|rien|toujours pas)',
-		'(?:ce n est|c est) pas (?:ce que|ca que|la question|la reponse|utile|correct|vrai)',
-		'toujours pas',
-		'(?:inutile|pas utile|sans interet|reponse fausse|mauvaise reponse|n importe quoi|ca n a pas de sens|aucun sens)',
-		'j ai (?:deja|pourtant) (?:demande|dit|explique|pose)',
-		'(?:encore|toujours) (?:la meme|le meme|rien)',
-		'(?:tu|vous) ne (?:repondez|reponds) pas',
-	],
-	successPatterns: [
-		'(?:merci|merci beaucoup|je vous remercie|je te remercie)',
-		'(?:parfait|super|genial|excellent|top|nickel|d accord|compris|tres bien|impeccable|resolu|regle)',
-		'(?:ca|cela) (?:m a aide|aide|marche|fonctionne|a marche|a fonctionne|repond)',
-		'(?:tres|super) utile',
-	],
 	role: [
 		'medecin',
 		'docteur',

@@ -144,21 +144,6 @@ export const italian: LanguagePhrases = {
 		'(?:al di fuori|oltre) (?:delle mie|della mia) (?:conoscenze|competenze|competenza)',
 	],
 	noAnswerExceptions: ['non so se (?:hai|ha) (?:visto|sentito|notato)'],
-	dissatisfactionPatterns: [
-		'non (?:mi )?(?:aiuta|ha aiutato|aiuti|funziona|ha funzionato|serve|e servito|risponde|rispondi|hai risposto|ha risposto|risolve|ha risolto|capisci|capisce|hai capito|ha senso|e (?:quello che|questo|corretto|vero))',
-		'non (?:e|era) quello che (?:\\S+ )?(?:ho chiesto|chiedevo|intendevo|volevo)',
-		'ancora (?:non|niente|nulla)',
-		'(?:inutile|non serve a niente|non serve a nulla|risposta sbagliata|non ha senso|senza senso)',
-		'(?:te l ho|gliel ho|l ho) gia (?:chiesto|detto|spiegato)',
-		'ho gia (?:chiesto|detto|spiegato)',
-		'di nuovo (?:la stessa|lo stesso|niente)',
-	],
-	successPatterns: [
-		'(?:grazie|grazie mille|ti ringrazio|la ringrazio)',
-		'(?:perfetto|ottimo|fantastico|benissimo|capito|d accordo|va bene|eccellente|risolto|chiaro)',
-		'(?:questo|cio) (?:mi )?(?:ha aiutato|aiuta|ha funzionato|funziona|ha risolto)',
-		'(?:molto|super) utile',
-	],
 	role: [
 		'medico',
 		'dottore',

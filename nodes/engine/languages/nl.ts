@@ -131,21 +131,6 @@ export const dutch: LanguagePhrases = {
 		'weet niet of (?:je|u) (?:gezien|gehoord)',
 		'niet zeker of (?:je|u) (?:gezien|gehoord)',
 	],
-	dissatisfactionPatterns: [
-		'(?:helpt|hielp|werkt|werkte|beantwoordt|beantwoord|begrijpt|begrijp|snapt|snap|lost|klopt|slaat) (?:\\S+ ){0,3}?(?:niet|niets|geen|nergens)',
-		'(?:dat|dit|het) is niet (?:wat|waar|juist|correct)',
-		'niet wat ik (?:vroeg|bedoelde|wilde|zei|gevraagd)',
-		'(?:nog steeds|nog altijd) (?:niet|geen|niets)',
-		'(?:nutteloos|zinloos|onzin|fout antwoord|verkeerd antwoord|niet behulpzaam|heb je niks aan|heb ik niks aan|slaat nergens op)',
-		'(?:heb ik|ik heb) (?:al|toch al|net) (?:gevraagd|gezegd|uitgelegd)',
-		'(?:weer|opnieuw) (?:hetzelfde|niets)',
-	],
-	successPatterns: [
-		'(?:bedankt|dank je|dank u|dankjewel|dankuwel|dank je wel|dank u wel|thanks|merci)',
-		'(?:perfect|geweldig|top|super|prima|duidelijk|helder|begrepen|uitstekend|opgelost|fijn|mooi)',
-		'(?:dat|dit|het) (?:heeft )?(?:geholpen|helpt|werkt|werkte)',
-		'(?:heel|erg|super) nuttig',
-	],
 	role: [
 		'dokter',
 		'arts',

@@ -141,21 +141,6 @@ export const portuguese: LanguagePhrases = {
 		'desconheco',
 	],
 	noAnswerExceptions: ['nao sei se (?:voce|vc) (?:viu|ja viu|soube|sabe)'],
-	dissatisfactionPatterns: [
-		'nao (?:me )?(?:ajuda|ajudou|ajudando|funciona|funcionou|serve|serviu|responde|respondeu|respondendo|resolve|resolveu|entende|entendeu|entendendo|faz sentido|e (?:isso|o que|correto|verdade))',
-		'nao (?:foi|e) (?:isso )?(?:o )?que (?:\\S+ )?(?:perguntei|pedi|quis|queria|disse)',
-		'continua (?:sem|igual|nao)',
-		'(?:inutil|nao serve pra nada|nao serve para nada|resposta errada|sem sentido|nao ajudou em nada|nao adianta)',
-		'ja (?:te |lhe )?(?:perguntei|falei|disse|expliquei)',
-		'(?:de novo|outra vez) (?:a mesma|o mesmo|nao)',
-		'ainda nao',
-	],
-	successPatterns: [
-		'(?:obrigado|obrigada|muito obrigado|muito obrigada|valeu|agradeco|brigado|brigada)',
-		'(?:perfeito|otimo|excelente|show|beleza|entendi|certo|combinado|resolvido|maravilha|legal)',
-		'(?:isso|isto) (?:me )?(?:ajudou|ajuda|resolveu|funcionou|funciona|serviu)',
-		'(?:muito|super) util',
-	],
 	role: [
 		'medico',
 		'medica',

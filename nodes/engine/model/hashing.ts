@@ -15,11 +15,6 @@ export function fnv(text: string, seed: number = FNV_OFFSET, start = 0, end = te
 	return hash >>> 0;
 }
 
-/** Continues a hash with one separator code, so that "ab"+"c" and "a"+"bc" differ. */
-export function fnvSeparator(seed: number, code = 0x1f): number {
-	return Math.imul(seed ^ code, FNV_PRIME) >>> 0;
-}
-
 /** Combines two hashes into one (a murmur3-style finaliser over both), for n-grams of hashed words. */
 export function mix(a: number, b: number): number {
 	let h = Math.imul(a ^ (b + 0x9e3779b9 + (a << 6) + (a >>> 2)), 0x85ebca6b);

@@ -84,17 +84,24 @@ export function scoreText(
 	text: NormalisedText,
 	raw: string,
 ): SegmentScore[] {
-	const best: SegmentScore[] = model.labels.map(() => ({ probability: 0, segment: '' }));
+	const segments = segmentsOf(text.tokens);
+	const bestProbability = model.labels.map(() => 0);
+	const bestSegment = model.labels.map(() => -1);
 	const mask = maskOf(model);
 	const probabilities = new Float64Array(model.labels.length);
 	const reading = readRaw(kind, raw);
-	for (const segment of segmentsOf(text.tokens)) {
+	segments.forEach((segment, index) => {
 		predict(model, extractFeatures(kind, segment, reading, mask), probabilities);
 		for (let l = 0; l < probabilities.length; l++) {
-			if (probabilities[l] > best[l].probability) {
-				best[l] = { probability: probabilities[l], segment: segment.join(' ') };
+			if (probabilities[l] > bestProbability[l]) {
+				bestProbability[l] = probabilities[l];
+				bestSegment[l] = index;
 			}
 		}
-	}
-	return best;
+	});
+	// Words are joined only for the winners, once each.
+	return bestProbability.map((probability, l) => ({
+		probability,
+		segment: bestSegment[l] < 0 ? '' : segments[bestSegment[l]].join(' '),
+	}));
 }
