@@ -6,12 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import {
-	contactIdProperty,
-	conversationIdProperty,
-	platformCredentials,
-	platformProperty,
-} from '../shared/properties';
+import { subjectProperties, platformCredentials, platformProperty } from '../shared/properties';
 import { runForEachItem } from '../shared/actionRunner';
 import { addTags } from './addTags';
 
@@ -32,11 +27,7 @@ export class HandoverAddTag implements INodeType {
 		credentials: platformCredentials,
 		properties: [
 			platformProperty,
-			contactIdProperty,
-			{
-				...conversationIdProperty,
-				displayOptions: { show: { platform: ['chatwoot'] } },
-			},
+			...subjectProperties,
 			{
 				displayName: 'Tags',
 				name: 'tags',

@@ -1,11 +1,15 @@
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
 import type { TagResult } from '../event/actionResults';
-import { platformAccess, type ActionPlatform } from '../platforms/platformList';
-import { listParameter, requiredString } from '../shared/parameters';
+import { connectPlatform, type ActionPlatform } from '../platforms/platformList';
+import { listParameter, subjectParameter } from '../shared/parameters';
 
-/** Adds the tags without dropping existing ones: HighLevel adds; Chatwoot labels are merged. */
-export async function addTags(context: IExecuteFunctions, itemIndex: number): Promise<TagResult> {
+/** Adds the tags (HighLevel) or labels (Chatwoot) without dropping the ones already there. */
+export async function addTags(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	connect = connectPlatform,
+): Promise<TagResult> {
 	const platform = context.getNodeParameter('platform', itemIndex) as ActionPlatform;
 	const tags = listParameter(context, 'tags', itemIndex);
 	if (tags.length === 0) {
@@ -14,13 +18,8 @@ export async function addTags(context: IExecuteFunctions, itemIndex: number): Pr
 			description: 'Enter at least one tag, e.g. human_handover',
 		});
 	}
-	const access = await platformAccess(context, platform, itemIndex);
-	if (access.platform === 'highlevel') {
-		const contactId = requiredString(context, 'contactId', 'Contact ID', itemIndex);
-		const result = await access.client.addTags(contactId, tags);
-		return { platform, contactId, added: tags, tags: result.tags };
-	}
-	const conversationId = requiredString(context, 'conversationId', 'Conversation ID', itemIndex);
-	const result = await access.client.addLabels(conversationId, tags);
-	return { platform, conversationId, added: tags, tags: result.labels };
+	const adapter = await connect(context, platform, itemIndex);
+	const subjectId = subjectParameter(context, adapter, itemIndex);
+	const all = await adapter.addTags(subjectId, tags);
+	return { platform, [adapter.descriptor.subject.field]: subjectId, added: tags, tags: all };
 }

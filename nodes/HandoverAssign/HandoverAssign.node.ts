@@ -8,12 +8,7 @@ import {
 } from 'n8n-workflow';
 
 import { runForEachItem } from '../shared/actionRunner';
-import {
-	contactIdProperty,
-	conversationIdProperty,
-	platformCredentials,
-	platformProperty,
-} from '../shared/properties';
+import { subjectProperties, platformCredentials, platformProperty } from '../shared/properties';
 import { redisStoreCredential, stateStoreProperties } from '../shared/storeProperties';
 import { assignItem } from './assign';
 import { getTeams, getUsers } from './loadOptions';
@@ -167,11 +162,7 @@ export class HandoverAssign implements INodeType {
 				description:
 					'The Chatwoot team whose members take turns. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 			}),
-			contactIdProperty,
-			{
-				...conversationIdProperty,
-				displayOptions: { show: { platform: ['chatwoot'] } },
-			},
+			...subjectProperties,
 			...stateStoreProperties,
 			{
 				displayName: 'Options',

@@ -6,16 +6,11 @@ import {
 } from 'n8n-workflow';
 
 import type { AssignResult, FailedAttempt } from '../event/actionResults';
-import { listParameter, requiredString } from '../shared/parameters';
-import {
-	platformAccess,
-	platformEntry,
-	type ActionPlatform,
-	type PlatformAccess,
-} from '../platforms/platformList';
+import { listParameter, requiredString, subjectParameter } from '../shared/parameters';
+import { connectPlatform, type ActionPlatform } from '../platforms/platformList';
+import type { PlatformAdapter } from '../platforms/platformAdapter';
 import { storeFromParameters } from '../shared/storeProvider';
 import type { HandoverStore } from '../store/HandoverStore';
-import { personFromAgent } from '../platforms/chatwoot/adapter';
 import { unavailableBecause, type Person } from '../platforms/person';
 import { PlatformRefusal } from '../platforms/platformRefusal';
 
@@ -26,12 +21,6 @@ export type CandidateSource = 'allUsers' | 'chosenUsers' | 'team';
 interface Skipped {
 	person: Person;
 	reason: string;
-}
-
-interface Target {
-	/** The field of the result that names what was assigned. */
-	field: 'contactId' | 'conversationId';
-	id: string;
 }
 
 type Outcome = { assigned: true; name?: string } | { assigned: false; reason: string };
@@ -50,11 +39,12 @@ export function assigneeKey(platform: ActionPlatform, scope: string, userId: str
 export async function assignItem(
 	context: IExecuteFunctions,
 	itemIndex: number,
+	connect = connectPlatform,
 ): Promise<AssignResult> {
 	const platform = context.getNodeParameter('platform', itemIndex) as ActionPlatform;
 	const mode = context.getNodeParameter('mode', itemIndex, 'autoAssign') as AssignMode;
-	const access = await platformAccess(context, platform, itemIndex);
-	const target = targetOf(context, access, itemIndex);
+	const access = await connect(context, platform, itemIndex);
+	const subjectId = subjectParameter(context, access, itemIndex);
 	const store = await storeFromParameters(context, itemIndex);
 	const tried: FailedAttempt[] = [];
 
@@ -64,12 +54,19 @@ export async function assignItem(
 		strategy: string,
 	): Promise<AssignResult> => {
 		await store.adjustLoad(assigneeKey(platform, access.scope, userId), 1);
-		return { platform, [target.field]: target.id, userId, userName, strategy, tried };
+		return {
+			platform,
+			[access.descriptor.subject.field]: subjectId,
+			userId,
+			userName,
+			strategy,
+			tried,
+		};
 	};
 
 	if (mode === 'specificUser') {
 		const userId = requiredString(context, 'userId', 'User', itemIndex);
-		const outcome = await tryAssign(access, target, userId);
+		const outcome = await tryAssign(access, subjectId, userId);
 		if (outcome.assigned) {
 			return await succeed(
 				userId,
@@ -100,7 +97,7 @@ export async function assignItem(
 	}
 	for (const person of candidates) {
 		if (tried.some((attempt) => attempt.userId === person.id)) continue;
-		const outcome = await tryAssign(access, target, person.id);
+		const outcome = await tryAssign(access, subjectId, person.id);
 		if (outcome.assigned) return await succeed(person.id, person.name, strategy);
 		tried.push({ userId: person.id, userName: person.name, error: outcome.reason });
 	}
@@ -111,28 +108,6 @@ export async function assignItem(
 		tried,
 		skipped.filter((s) => !tried.some((attempt) => attempt.userId === s.person.id)),
 	);
-}
-
-function targetOf(context: IExecuteFunctions, access: PlatformAccess, itemIndex: number): Target {
-	if (access.platform === 'highlevel') {
-		return {
-			field: 'contactId',
-			id: requiredString(context, 'contactId', 'Contact ID', itemIndex),
-		};
-	}
-	const id = requiredString(context, 'conversationId', 'Conversation ID', itemIndex);
-	// Checked here, not left to the client: its error would read like one assignee's failure.
-	if (!/^\d+$/.test(id)) {
-		throw new NodeOperationError(
-			context.getNode(),
-			'Conversation ID is not a Chatwoot conversation number',
-			{
-				itemIndex,
-				description: `Got "${id}": use the number in the conversation's address, which the Handover Detector event carries as conversationId`,
-			},
-		);
-	}
-	return { field: 'conversationId', id };
 }
 
 /**
@@ -148,15 +123,15 @@ function isCandidateFailure(error: unknown): error is Error {
 	return status !== 401 && status !== 403 && status !== 404;
 }
 
-async function tryAssign(access: PlatformAccess, target: Target, userId: string): Promise<Outcome> {
+async function tryAssign(
+	access: PlatformAdapter,
+	subjectId: string,
+	userId: string,
+): Promise<Outcome> {
 	let failure: unknown;
 	try {
-		if (access.platform === 'highlevel') {
-			await access.client.assignContact(target.id, userId);
-			return { assigned: true };
-		}
-		const agent = await access.client.assign(target.id, { assigneeId: userId });
-		return { assigned: true, name: personFromAgent(agent).name };
+		const { name } = await access.assign(subjectId, userId);
+		return { assigned: true, ...(name !== undefined ? { name } : {}) };
 	} catch (error) {
 		failure = error;
 	}
@@ -164,11 +139,10 @@ async function tryAssign(access: PlatformAccess, target: Target, userId: string)
 	return { assigned: false, reason: failure.message };
 }
 
-/** The chosen HighLevel user's name; assignment answers carry only the id. */
-async function userNameOf(access: PlatformAccess, userId: string): Promise<string> {
-	if (access.platform !== 'highlevel') return userId;
+/** The chosen user's name when the assignment's answer did not carry it. */
+async function userNameOf(access: PlatformAdapter, userId: string): Promise<string> {
 	try {
-		return (await access.client.getUser(userId)).name || userId;
+		return (await access.personName(userId)) ?? userId;
 	} catch {
 		// The assignment is done; the name is only a label and must not turn it into a failure.
 		return userId;
@@ -178,20 +152,20 @@ async function userNameOf(access: PlatformAccess, userId: string): Promise<strin
 /** The pool to choose from, and a descriptor that keeps each pool's round-robin turn apart. */
 async function candidatePool(
 	context: IExecuteFunctions,
-	access: PlatformAccess,
+	access: PlatformAdapter,
 	itemIndex: number,
 ): Promise<{ people: Person[]; descriptor: string }> {
 	const source = context.getNodeParameter('candidates', itemIndex, 'allUsers') as CandidateSource;
 	if (source === 'team') {
-		if (access.platform !== 'chatwoot') {
-			throw new NodeOperationError(context.getNode(), 'Teams are available on Chatwoot only', {
+		if (!access.teams) {
+			const name = access.descriptor.name;
+			throw new NodeOperationError(context.getNode(), `${name} has no teams`, {
 				itemIndex,
-				description: 'Set Candidates to All Users or Chosen Users for HighLevel',
+				description: `Set Candidates to All Users or Chosen Users for ${name}`,
 			});
 		}
 		const teamId = requiredString(context, 'teamId', 'Team', itemIndex);
-		const members = await access.client.listTeamMembers(teamId);
-		return { people: members.map(personFromAgent), descriptor: `team:${teamId}` };
+		return { people: await access.teams.members(teamId), descriptor: `team:${teamId}` };
 	}
 	const everyone = await access.listPeople();
 	if (source !== 'chosenUsers') return { people: everyone, descriptor: 'all' };
@@ -212,7 +186,7 @@ async function candidatePool(
 /** Candidates in the order to try them, and who was left out and why. */
 async function candidatesInOrder(
 	context: IExecuteFunctions,
-	access: PlatformAccess,
+	access: PlatformAdapter,
 	store: HandoverStore,
 	strategy: Strategy,
 	itemIndex: number,
@@ -223,9 +197,10 @@ async function candidatesInOrder(
 	const byId = new Map(people.map((person) => [person.id, person]));
 	// The turn goes round the whole pool, not only who is available now: someone going offline
 	// must not shift everyone else's turn.
-	const order = await store.nextRoundRobin(`${access.platform}:${access.scope}:${descriptor}`, [
-		...byId.keys(),
-	]);
+	const order = await store.nextRoundRobin(
+		`${access.descriptor.id}:${access.scope}:${descriptor}`,
+		[...byId.keys()],
+	);
 	const candidates: Person[] = [];
 	const skipped: Skipped[] = [];
 	for (const id of order) {
@@ -235,7 +210,7 @@ async function candidatesInOrder(
 		else candidates.push(person);
 	}
 	if (strategy === 'leastBusy' && candidates.length > 1) {
-		const keyOf = (person: Person) => assigneeKey(access.platform, access.scope, person.id);
+		const keyOf = (person: Person) => assigneeKey(access.descriptor.id, access.scope, person.id);
 		const loads = await store.getLoads(candidates.map(keyOf));
 		// sort is stable: equal loads keep the round-robin order, so ties take turns.
 		candidates.sort((a, b) => (loads[keyOf(a)] ?? 0) - (loads[keyOf(b)] ?? 0));
@@ -245,12 +220,12 @@ async function candidatesInOrder(
 
 function noOneAssigned(
 	context: IExecuteFunctions,
-	access: PlatformAccess,
+	access: PlatformAdapter,
 	itemIndex: number,
 	tried: FailedAttempt[],
 	skipped: Skipped[],
 ): NodeOperationError {
-	const platformName = platformEntry(access.platform).name;
+	const platformName = access.descriptor.name;
 	const skippedText = skipped.map((s) => `${s.person.name} (${s.reason})`).join(', ');
 	let message: string;
 	let description: string;
@@ -268,10 +243,7 @@ function noOneAssigned(
 			'Wait until an agent is online, turn off Only Available Agents, or add active users to the candidates.';
 	} else {
 		message = 'No one could be assigned: there are no candidates';
-		description =
-			access.platform === 'chatwoot'
-				? 'The account or team has no agents: add agents in Chatwoot, or choose other candidates.'
-				: 'The sub-account has no users: add users in HighLevel, or choose other candidates.';
+		description = access.descriptor.noPeopleHint;
 	}
 	return new NodeOperationError(context.getNode(), message, { itemIndex, description });
 }

@@ -1,10 +1,12 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { platformAccess, type ActionPlatform } from '../platforms/platformList';
+import { PLATFORMS, connectPlatform, type ActionPlatform } from '../platforms/platformList';
 import type { Person } from '../platforms/person';
 
 function currentPlatform(context: ILoadOptionsFunctions): ActionPlatform {
-	return (context.getCurrentNodeParameter('platform') as ActionPlatform | undefined) ?? 'highlevel';
+	return (
+		(context.getCurrentNodeParameter('platform') as ActionPlatform | undefined) ?? PLATFORMS[0].id
+	);
 }
 
 const byName = (a: INodePropertyOptions, b: INodePropertyOptions) => a.name.localeCompare(b.name);
@@ -19,24 +21,20 @@ function describe(person: Person): string {
  * dropdowns. Deleted HighLevel users are left out: they cannot be assigned.
  */
 export async function getUsers(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const access = await platformAccess(this, currentPlatform(this));
-	const people = await access.listPeople();
+	const adapter = await connectPlatform(this, currentPlatform(this));
+	const people = await adapter.listPeople();
 	return people
 		.filter((person) => !person.deleted)
 		.map((person) => ({ name: person.name, value: person.id, description: describe(person) }))
 		.sort(byName);
 }
 
-/** Chatwoot teams of the account, for the Team dropdown (HighLevel has no teams in its API). */
+/** The account's teams, for the Team dropdown, on platforms that have teams (Chatwoot). */
 export async function getTeams(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const access = await platformAccess(this, currentPlatform(this));
-	if (access.platform !== 'chatwoot') return [];
-	const teams = await access.client.listTeams();
+	const adapter = await connectPlatform(this, currentPlatform(this));
+	if (!adapter.teams) return [];
+	const teams = await adapter.teams.list();
 	return teams
-		.map((team) => ({
-			name: team.name,
-			value: String(team.id),
-			description: team.description || `Team ${team.id}`,
-		}))
+		.map((team) => ({ name: team.name, value: team.id, description: team.description }))
 		.sort(byName);
 }

@@ -8,12 +8,7 @@ import {
 
 import { actionFieldExpression } from '../event/actionResults';
 import { runForEachItem } from '../shared/actionRunner';
-import {
-	contactIdProperty,
-	conversationIdProperty,
-	platformCredentials,
-	platformProperty,
-} from '../shared/properties';
+import { subjectProperties, platformCredentials, platformProperty } from '../shared/properties';
 import { createTask } from './createTask';
 import { GENERATED_DESCRIPTION } from './taskBody';
 
@@ -42,11 +37,7 @@ export class HandoverCreateTask implements INodeType {
 				default: '',
 				displayOptions: { show: { platform: ['chatwoot'] } },
 			},
-			contactIdProperty,
-			{
-				...conversationIdProperty,
-				displayOptions: { show: { platform: ['chatwoot'] } },
-			},
+			...subjectProperties,
 			{
 				displayName: 'Title',
 				name: 'title',

@@ -8,12 +8,7 @@ import {
 
 import { actionFieldExpression } from '../event/actionResults';
 import { runForEachItem } from '../shared/actionRunner';
-import {
-	contactIdProperty,
-	conversationIdProperty,
-	platformCredentials,
-	platformProperty,
-} from '../shared/properties';
+import { subjectProperties, platformCredentials, platformProperty } from '../shared/properties';
 import { notify } from './notify';
 
 const webhookChannels = ['slack', 'teams', 'discord', 'webhook'];
@@ -102,11 +97,7 @@ export class HandoverNotify implements INodeType {
 				description:
 					'The incoming-webhook URL the service gave you; it is a secret, keep it private',
 			},
-			contactIdProperty,
-			{
-				...conversationIdProperty,
-				displayOptions: { show: { platform: ['chatwoot'] } },
-			},
+			...subjectProperties,
 			{
 				displayName: 'Last Messages',
 				name: 'transcriptMessages',

@@ -1,20 +1,11 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { actionResult, type NotifyResult } from '../event/actionResults';
-import { listParameter, requiredString } from '../shared/parameters';
-import {
-	platformAccess,
-	type ActionPlatform,
-	type PlatformAccess,
-} from '../platforms/platformList';
+import { listParameter, optionalString, requiredString } from '../shared/parameters';
+import { connectPlatform, type ActionPlatform } from '../platforms/platformList';
+import { ParameterProblem, type PlatformAdapter } from '../platforms/platformAdapter';
 import { createApiCall } from '../shared/transport';
-import {
-	buildNotification,
-	webhookBody,
-	type Notification,
-	type Recipient,
-	type WebhookService,
-} from './message';
+import { buildNotification, webhookBody, type Recipient, type WebhookService } from './message';
 
 export type NotifyChannel = 'platform' | WebhookService;
 
@@ -25,11 +16,6 @@ const SERVICE_NAMES: Record<WebhookService, string> = {
 	webhook: 'The webhook',
 };
 
-function optionalString(context: IExecuteFunctions, name: string, itemIndex: number): string {
-	const value = context.getNodeParameter(name, itemIndex, '') as unknown;
-	return value === undefined || value === null ? '' : String(value).trim();
-}
-
 /**
  * Tells the recipients about item `itemIndex`'s handover: who, why, the last messages, the task and
  * the link, on the platform itself or through an incoming webhook.
@@ -38,6 +24,7 @@ export async function notify(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	item: IDataObject,
+	connect = connectPlatform,
 ): Promise<NotifyResult> {
 	const platform = context.getNodeParameter('platform', itemIndex) as ActionPlatform;
 	const channel = context.getNodeParameter('channel', itemIndex, 'platform') as NotifyChannel;
@@ -49,23 +36,23 @@ export async function notify(
 				'Add a Handover Assign node before this one or set Recipient to the user ID (HighLevel) or agent number (Chatwoot) to notify',
 		});
 	}
-	const targetField = platform === 'highlevel' ? 'contactId' : 'conversationId';
-	const targetLabel = platform === 'highlevel' ? 'Contact ID' : 'Conversation ID';
+	// Checked before any call, so that a mistyped URL costs no platform request.
+	const url = channel === 'platform' ? '' : webhookUrl(context, itemIndex, channel);
+	const adapter = await connect(context, platform, itemIndex);
+	const { field, label } = adapter.descriptor.subject;
 	// The platform channel writes on the contact or conversation; a webhook only links to it.
 	const targetId =
 		channel === 'platform'
-			? requiredString(context, targetField, targetLabel, itemIndex)
-			: optionalString(context, targetField, itemIndex);
-	if (platform === 'chatwoot') {
-		checkChatwootIds(context, itemIndex, targetId, channel, recipientIds);
+			? requiredString(context, field, label, itemIndex)
+			: optionalString(context, field, itemIndex);
+	if (targetId) adapter.checkSubjectId(targetId);
+	if (channel === 'platform') {
+		for (const id of recipientIds) checkRecipient(context, itemIndex, adapter, id);
 	}
-	// Checked before any call, so that a mistyped URL costs no platform request.
-	const url = channel === 'platform' ? '' : webhookUrl(context, itemIndex, channel);
 
-	const access = await platformAccess(context, platform, itemIndex);
 	const notification = buildNotification(item, {
-		recipients: await recipientsOf(access, item, recipientIds),
-		...(targetId ? { link: access.conversationLink(targetId) } : {}),
+		recipients: await recipientsOf(adapter, item, recipientIds),
+		...(targetId ? { link: adapter.conversationLink(targetId) } : {}),
 		transcriptMessages: Number(context.getNodeParameter('transcriptMessages', itemIndex, 5)) || 0,
 		override: optionalString(context, 'message', itemIndex),
 	});
@@ -73,11 +60,12 @@ export async function notify(
 		channel,
 		recipientId: recipientIds[0] ?? '',
 		recipientIds,
-		...(targetId ? { [targetField]: targetId } : {}),
+		...(targetId ? { [field]: targetId } : {}),
 	};
 
 	if (channel === 'platform') {
-		return { ...result, ...(await deliverOnPlatform(access, targetId, notification)) };
+		const told = await adapter.notifyPeople(targetId, notification.recipients, notification.text);
+		return { ...result, delivered: true, ...told };
 	}
 	const status = await postToWebhook(
 		context,
@@ -89,29 +77,21 @@ export async function notify(
 	return { ...result, delivered: true, status };
 }
 
-function checkChatwootIds(
+/** A recipient the platform cannot notify, said in the words of this node's fields. */
+function checkRecipient(
 	context: IExecuteFunctions,
 	itemIndex: number,
-	conversationId: string,
-	channel: NotifyChannel,
-	recipientIds: string[],
+	adapter: PlatformAdapter,
+	id: string,
 ): void {
-	if (conversationId && !/^\d+$/.test(conversationId)) {
-		throw new NodeOperationError(
-			context.getNode(),
-			'Conversation ID is not a Chatwoot conversation number',
-			{
-				itemIndex,
-				description: `Got "${conversationId}": use the number in the conversation's address, which the Handover Detector event carries as conversationId`,
-			},
-		);
-	}
-	const notANumber = recipientIds.find((id) => !/^\d+$/.test(id));
-	// A mention of a non-number would render but notify no one.
-	if (channel === 'platform' && notANumber !== undefined) {
-		throw new NodeOperationError(context.getNode(), 'Recipient is not a Chatwoot agent number', {
+	try {
+		adapter.checkPersonId(id, 'Recipient');
+	} catch (error) {
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- not a parameter problem: passed on as it came
+		if (!(error instanceof ParameterProblem)) throw error;
+		throw new NodeOperationError(context.getNode(), error.message, {
 			itemIndex,
-			description: `Got "${notANumber}": use the agent's number (Settings → Agents), or leave the default to notify the agent Handover Assign chose`,
+			description: `${error.description}, or leave the default to notify the person Handover Assign chose`,
 		});
 	}
 }
@@ -121,7 +101,7 @@ function checkChatwootIds(
  * looked up in the platform's user list.
  */
 async function recipientsOf(
-	access: PlatformAccess,
+	adapter: PlatformAdapter,
 	item: IDataObject,
 	ids: string[],
 ): Promise<Recipient[]> {
@@ -136,7 +116,7 @@ async function recipientsOf(
 	}
 	if (ids.some((id) => !names.has(id))) {
 		try {
-			for (const person of await access.listPeople()) {
+			for (const person of await adapter.listPeople()) {
 				if (!names.has(person.id)) names.set(person.id, person.name);
 			}
 		} catch {
@@ -144,37 +124,8 @@ async function recipientsOf(
 			// still notify by ID, and a real credential problem fails the delivery itself.
 		}
 	}
-	const fallback = access.platform === 'chatwoot' ? 'Agent' : 'User';
-	return ids.map((id) => ({ id, name: names.get(id) ?? `${fallback} ${id}` }));
-}
-
-/**
- * Chatwoot: a private note that @mentions each recipient; Chatwoot notifies mentioned agents.
- * HighLevel, whose API cannot message a user: the recipients follow the contact and the summary
- * is written as a note on it.
- */
-async function deliverOnPlatform(
-	access: PlatformAccess,
-	targetId: string,
-	notification: Notification,
-): Promise<Pick<NotifyResult, 'delivered' | 'messageId' | 'noteId' | 'followersAdded'>> {
-	const recipientIds = notification.recipients.map((recipient) => recipient.id);
-	if (access.platform === 'chatwoot') {
-		const mentions = notification.recipients.map((recipient) => access.client.mention(recipient));
-		const note = await access.client.sendMessage(targetId, {
-			content: `${mentions.join(' ')}\n${notification.text}`,
-			private: true,
-		});
-		return { delivered: true, messageId: note.id };
-	}
-	// Followers first: adding them twice is harmless, while the note is a POST that running the
-	// item again after a failure would write twice.
-	const followers = await access.client.addFollowers(targetId, recipientIds);
-	const note = await access.client.createNote(targetId, {
-		body: notification.text,
-		userId: recipientIds[0],
-	});
-	return { delivered: true, noteId: note.id, followersAdded: followers.followersAdded };
+	const noun = adapter.descriptor.personNoun;
+	return ids.map((id) => ({ id, name: names.get(id) ?? `${noun} ${id}` }));
 }
 
 function webhookUrl(

@@ -3,14 +3,13 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8
 import type { PauseResult } from '../event/actionResults';
 import { conversationKeyForItem } from '../conversation/conversationKey';
 import { pauseConversation } from '../conversation/conversationState';
-import { listParameter, requiredString } from '../shared/parameters';
-import { platformAccess, type ActionPlatform } from '../platforms/platformList';
+import { listParameter, requiredString, subjectParameter } from '../shared/parameters';
+import { connectPlatform, type ActionPlatform } from '../platforms/platformList';
+import type { PauseRequest } from '../platforms/platformAdapter';
 import { storeFromParameters } from '../shared/storeProvider';
 import { durationEnd, parseDateTime, type PauseUnit } from './pauseEnd';
 
 export const DEFAULT_PAUSE_TAG = 'ai_paused';
-
-type ChatwootPauseStatus = 'open' | 'snoozed';
 
 function pauseUntil(context: IExecuteFunctions, itemIndex: number, now: Date): Date {
 	const mode = context.getNodeParameter('pauseMode', itemIndex, 'duration') as string;
@@ -52,48 +51,31 @@ export async function pauseBot(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	item: IDataObject,
+	connect = connectPlatform,
 ): Promise<PauseResult> {
 	const platform = context.getNodeParameter('platform', itemIndex) as ActionPlatform;
 	const conversationId = requiredString(context, 'conversationId', 'Conversation ID', itemIndex);
 	const now = new Date();
 	const until = pauseUntil(context, itemIndex, now);
 	// Every parameter is read before anything changes, so a bad one changes nothing.
-	const contactId =
-		platform === 'highlevel' ? requiredString(context, 'contactId', 'Contact ID', itemIndex) : '';
-	const tags = platform === 'highlevel' ? listParameter(context, 'pauseTag', itemIndex) : [];
-	const status = context.getNodeParameter(
-		'chatwootStatus',
-		itemIndex,
-		'open',
-	) as ChatwootPauseStatus;
-	const access = await platformAccess(context, platform, itemIndex);
+	const adapter = await connect(context, platform, itemIndex);
+	const subjectId = subjectParameter(context, adapter, itemIndex);
+	const request: PauseRequest = {
+		until,
+		tags: listParameter(context, 'pauseTag', itemIndex),
+		status: context.getNodeParameter('chatwootStatus', itemIndex, 'open') as PauseRequest['status'],
+	};
 
 	// The store first: it is what keeps the user's bot quiet (the detector answers botPaused), so a
 	// failing platform call below must not leave the bot talking.
 	const store = await storeFromParameters(context, itemIndex);
 	await pauseConversation(
 		store,
-		conversationKeyForItem(item, platform, access.scope, conversationId),
+		conversationKeyForItem(item, platform, adapter.scope, conversationId),
 		until,
 		now,
 	);
-
-	let platformResult: Pick<PauseResult, 'contactId' | 'tagged' | 'status'>;
-	if (access.platform === 'highlevel') {
-		// HighLevel's API cannot pause its Conversation AI for one contact; a tag lets the user's
-		// HighLevel workflows and bot rules leave the contact alone.
-		if (tags.length > 0) await access.client.addTags(contactId, tags);
-		platformResult = { contactId, tagged: tags };
-	} else {
-		// Bots answer pending conversations; open puts it in the agents' queue, snoozed hides it
-		// until the pause ends, when Chatwoot reopens it for the agents.
-		const change = await access.client.toggleStatus(
-			conversationId,
-			status,
-			status === 'snoozed' ? until : undefined,
-		);
-		platformResult = { status: change.current_status ?? status };
-	}
-
-	return { platform, conversationId, until: until.toISOString(), ...platformResult };
+	const told = await adapter.pause(subjectId, request);
+	const subject = adapter.descriptor.subject.field === 'contactId' ? { contactId: subjectId } : {};
+	return { platform, conversationId, until: until.toISOString(), ...subject, ...told };
 }

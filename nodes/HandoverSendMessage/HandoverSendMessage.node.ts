@@ -10,11 +10,12 @@ import { runForEachItem } from '../shared/actionRunner';
 import {
 	contactIdProperty,
 	conversationIdProperty,
+	platformsActingOn,
 	platformCredentials,
 	platformProperty,
 } from '../shared/properties';
 import { redisStoreCredential, stateStoreProperties } from '../shared/storeProperties';
-import { MESSAGE_TYPE_OPTIONS } from './messageTypes';
+import { MESSAGE_TYPE_OPTIONS } from '../platforms/highlevel/messageTypes';
 import { DEFAULT_EMAIL_SUBJECT, DEFAULT_MESSAGE, sendMessage } from './sendMessage';
 
 const typeOptions = MESSAGE_TYPE_OPTIONS.map(({ name, value }) => ({ name, value }));
@@ -39,7 +40,7 @@ export class HandoverSendMessage implements INodeType {
 			contactIdProperty,
 			{
 				...conversationIdProperty,
-				displayOptions: { show: { platform: ['chatwoot'] } },
+				displayOptions: platformsActingOn('conversationId'),
 				description:
 					'The conversation to reply in; the reply goes out through its own inbox, the channel the contact wrote on. Taken from the Handover Detector event by default.',
 			},

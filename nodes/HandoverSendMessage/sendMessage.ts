@@ -6,15 +6,9 @@ import {
 } from 'n8n-workflow';
 
 import type { MessageResult } from '../event/actionResults';
-import type { HighLevelMessageType } from '../platforms/highlevel/client';
-import { requiredString } from '../shared/parameters';
-import {
-	platformAccess,
-	type ActionPlatform,
-	type PlatformAccess,
-} from '../platforms/platformList';
+import { optionalString, requiredString, subjectParameter } from '../shared/parameters';
+import { connectPlatform, type ActionPlatform } from '../platforms/platformList';
 import { storeFromParameters } from '../shared/storeProvider';
-import { typeForChannel, typeOfOption } from './messageTypes';
 
 export const DEFAULT_MESSAGE = 'Thank you! Someone from the team will get back to you.';
 export const DEFAULT_EMAIL_SUBJECT = 'Thank you for your message';
@@ -51,101 +45,6 @@ function surelyNotSent(error: unknown): boolean {
 	return status < 500 || status === 503;
 }
 
-/** What a delivery adds to the result: where the message went and its id. */
-type Delivered = Omit<MessageResult, 'platform' | 'sent' | 'skipped' | 'idempotencyKey'>;
-
-interface Delivery {
-	send: () => Promise<Delivered>;
-}
-
-function highLevelDelivery(
-	context: IExecuteFunctions,
-	access: Extract<PlatformAccess, { platform: 'highlevel' }>,
-	itemIndex: number,
-	item: IDataObject,
-	message: string,
-): Delivery {
-	const contactId = requiredString(context, 'contactId', 'Contact ID', itemIndex);
-	const choice = context.getNodeParameter('messageType', itemIndex, 'fromEvent') as string;
-	let type: HighLevelMessageType | undefined;
-	let note: string | undefined;
-	if (choice === 'fromEvent') {
-		const mapped = typeForChannel(item.channel);
-		if (mapped.ok) {
-			type = mapped.type;
-		} else {
-			const fallback = context.getNodeParameter('fallbackType', itemIndex, 'sms') as string;
-			type = typeOfOption(fallback);
-			if (!type) {
-				throw new NodeOperationError(
-					context.getNode(),
-					`Cannot answer on the contact's channel: ${mapped.why}`,
-					{
-						itemIndex,
-						description: `Choose a Message Type, or a Fallback Message Type other than "Fail the Item" (item ${itemIndex})`,
-					},
-				);
-			}
-			note = `Sent as ${type}: ${mapped.why}`;
-		}
-	} else {
-		type = typeOfOption(choice);
-		if (!type) {
-			throw new NodeOperationError(context.getNode(), `Unknown Message Type "${choice}"`, {
-				itemIndex,
-				description: 'Pick a Message Type from the list',
-			});
-		}
-	}
-	const subject =
-		type === 'Email'
-			? String(
-					context.getNodeParameter('emailSubject', itemIndex, DEFAULT_EMAIL_SUBJECT) ?? '',
-				).trim() || DEFAULT_EMAIL_SUBJECT
-			: undefined;
-	const sentType = type;
-	return {
-		send: async () => {
-			const sent = await access.client.sendMessage({
-				type: sentType,
-				contactId,
-				message,
-				...(subject !== undefined ? { subject } : {}),
-			});
-			return {
-				contactId,
-				conversationId: sent.conversationId,
-				messageId: sent.messageId,
-				type: sentType,
-				...(note !== undefined ? { note } : {}),
-			};
-		},
-	};
-}
-
-function chatwootDelivery(
-	context: IExecuteFunctions,
-	access: Extract<PlatformAccess, { platform: 'chatwoot' }>,
-	itemIndex: number,
-	item: IDataObject,
-	message: string,
-): Delivery {
-	const conversationId = requiredString(context, 'conversationId', 'Conversation ID', itemIndex);
-	return {
-		send: async () => {
-			// A public reply goes out through the conversation's own inbox: the contact's channel.
-			const sent = await access.client.sendMessage(conversationId, { content: message });
-			return {
-				conversationId,
-				messageId: sent.id,
-				...(String(item.conversationId) === conversationId && typeof item.channel === 'string'
-					? { channel: item.channel }
-					: {}),
-			};
-		},
-	};
-}
-
 /**
  * Sends the closing message at most once per handover: the sent-once key is claimed in the store
  * before sending, so a retried node or workflow skips it; it is given back when the platform surely
@@ -155,15 +54,20 @@ export async function sendMessage(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	item: IDataObject,
+	connect = connectPlatform,
 ): Promise<MessageResult> {
 	const platform = context.getNodeParameter('platform', itemIndex) as ActionPlatform;
 	const message = requiredString(context, 'message', 'Message', itemIndex);
-	const access = await platformAccess(context, platform, itemIndex);
+	const adapter = await connect(context, platform, itemIndex);
 	// Everything that can be wrong with the parameters fails here, before the key is claimed.
-	const delivery =
-		access.platform === 'highlevel'
-			? highLevelDelivery(context, access, itemIndex, item, message)
-			: chatwootDelivery(context, access, itemIndex, item, message);
+	const delivery = adapter.prepareReply(subjectParameter(context, adapter, itemIndex), {
+		message,
+		eventChannel: item.channel,
+		eventConversationId: item.conversationId,
+		messageType: context.getNodeParameter('messageType', itemIndex, 'fromEvent') as string,
+		fallbackType: context.getNodeParameter('fallbackType', itemIndex, 'sms') as string,
+		emailSubject: optionalString(context, 'emailSubject', itemIndex) || DEFAULT_EMAIL_SUBJECT,
+	});
 
 	const store = await storeFromParameters(context, itemIndex);
 	const key = sentOnceKey(context, itemIndex, item);

@@ -6,7 +6,7 @@ import type { Platform, Turn } from '../engine/types';
  * in it cannot make two different conversations share a key.
  */
 export function conversationKey(
-	platform: Platform,
+	platform: Platform | string,
 	scope: string | undefined,
 	conversationId: string,
 ): string {
@@ -35,13 +35,13 @@ export interface ConversationItem {
  */
 export function conversationKeyForItem(
 	item: ConversationItem,
-	platform: Platform,
+	platform: string,
 	scope: string,
 	conversationId: string,
 ): string {
 	if (item.conversationId === conversationId && typeof item.platform === 'string') {
 		const eventScope = (item.locationId ?? item.accountId) as string | undefined;
-		return conversationKey(item.platform as Platform, eventScope, conversationId);
+		return conversationKey(item.platform, eventScope, conversationId);
 	}
 	return conversationKey(platform, scope, conversationId);
 }

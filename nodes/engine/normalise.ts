@@ -93,7 +93,10 @@ function isWordChar(code: number): boolean {
 function fold(raw: string): string {
 	const lower = raw.toLowerCase();
 	if (!NON_ASCII.test(lower)) return lower;
-	return lower.replace(/\u00df/g, 'ss').normalize('NFD').replace(COMBINING_MARKS, '');
+	return lower
+		.replace(/\u00df/g, 'ss')
+		.normalize('NFD')
+		.replace(COMBINING_MARKS, '');
 }
 
 const STRETCHED = /([a-z])\1{2,}/g;

@@ -5,6 +5,12 @@
  */
 
 import type { ActionPlatform } from '../platforms/platformList';
+import type {
+	FollowUpResult,
+	NotifiedOutcome,
+	PauseOutcome,
+	ReplyDelivery,
+} from '../platforms/platformAdapter';
 
 export type { ActionPlatform };
 
@@ -36,44 +42,28 @@ export interface AssignResult {
 }
 
 /** Handover Create Task: a HighLevel task, or on Chatwoot a private note that reads as one. */
-export interface TaskResult {
+export interface TaskResult extends FollowUpResult {
 	platform: ActionPlatform;
-	kind: 'task' | 'note';
-	id: string | number;
 	contactId?: string;
 	conversationId?: string;
-	title: string;
-	dueDate: string;
-	assigneeId: string | null;
 }
 
-/** Handover Send Message: sent, or skipped because it was already sent for this handover. */
-export interface MessageResult {
+/** Handover Send Message: sent (where to, by the platform), or skipped because already sent. */
+export interface MessageResult extends ReplyDelivery {
 	platform: ActionPlatform;
 	sent: boolean;
 	/** Why nothing was sent. */
 	skipped?: string;
 	idempotencyKey: string;
-	contactId?: string;
-	conversationId?: string;
-	messageId?: string | number;
-	/** HighLevel's message type, e.g. SMS. */
-	type?: string;
-	/** The contact's channel (Chatwoot), or why another type was used (HighLevel `note`). */
-	channel?: string;
-	note?: string;
 }
 
-/** Handover Pause Bot: until when, and what the platform was told. */
-export interface PauseResult {
+/** Handover Pause Bot: until when, and what the platform was told (a tag or a status). */
+export interface PauseResult extends PauseOutcome {
 	platform: ActionPlatform;
 	conversationId: string;
 	until: string;
-	/** HighLevel: the contact tagged. */
+	/** Platforms that act on the contact: the contact told. */
 	contactId?: string;
-	tagged?: string[];
-	/** Chatwoot: the conversation's status now. */
-	status?: string;
 }
 
 /** Handover Add Tag: the tags (HighLevel) or labels (Chatwoot) added, and the full set after. */
@@ -86,18 +76,13 @@ export interface TagResult {
 }
 
 /** Handover Notify: who was told, where and how. */
-export interface NotifyResult {
+export interface NotifyResult extends NotifiedOutcome {
 	channel: string;
 	recipientId: string;
 	recipientIds: string[];
 	contactId?: string;
 	conversationId?: string;
 	delivered: boolean;
-	/** Chatwoot private note. */
-	messageId?: string | number;
-	/** HighLevel contact note. */
-	noteId?: string;
-	followersAdded?: string[];
 	/** HTTP status of an incoming webhook. */
 	status?: number;
 }

@@ -1,29 +1,28 @@
 /**
  * The platforms the action nodes work on, in the order the Platform dropdown shows them. The
- * dropdown and the node credentials are derived from this list (shared/properties.ts); adding a
- * platform is its folder here plus an entry below.
+ * dropdown, the node credentials and the fields each platform shows are derived from this list
+ * (shared/properties.ts); adding a platform is its folder here plus an entry below.
  */
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
-import { CHATWOOT_PLATFORM, connectChatwoot, type ChatwootAccess } from './chatwoot/adapter';
-import { HIGHLEVEL_PLATFORM, connectHighLevel, type HighLevelAccess } from './highlevel/adapter';
+import { CHATWOOT_PLATFORM, connectChatwoot } from './chatwoot/adapter';
+import { HIGHLEVEL_PLATFORM, connectHighLevel } from './highlevel/adapter';
+import { ParameterProblem, type PlatformAdapter, type PlatformDescriptor } from './platformAdapter';
 
-export type { ChatwootAccess, HighLevelAccess };
-
-/** A platform's access: its client, the scope of its state, its people and links. */
-export type PlatformAccess = HighLevelAccess | ChatwootAccess;
-
-export type ActionPlatform = PlatformAccess['platform'];
+/** The Platform parameter's value. */
+export type ActionPlatform = string;
 
 type Context = IExecuteFunctions | ILoadOptionsFunctions;
 
-export interface PlatformEntry {
-	id: ActionPlatform;
-	/** The name users see: "HighLevel". */
-	name: string;
-	/** The n8n credential type that authenticates its calls. */
-	credentialType: string;
-	connect: (context: Context, itemIndex?: number) => Promise<PlatformAccess>;
+/** Opens the chosen platform for one item: its adapter over the node's credential. */
+export type ConnectPlatform = (
+	context: Context,
+	platform: ActionPlatform,
+	itemIndex?: number,
+) => Promise<PlatformAdapter>;
+
+export interface PlatformEntry extends PlatformDescriptor {
+	connect: (context: Context, itemIndex?: number) => Promise<PlatformAdapter>;
 }
 
 export const PLATFORMS: readonly PlatformEntry[] = [
@@ -33,15 +32,15 @@ export const PLATFORMS: readonly PlatformEntry[] = [
 
 export function platformEntry(platform: ActionPlatform): PlatformEntry {
 	const entry = PLATFORMS.find((candidate) => candidate.id === platform);
-	if (!entry) throw new Error(`Unknown platform "${String(platform)}"`);
+	if (!entry) {
+		throw new ParameterProblem(
+			`Unknown platform "${String(platform)}"`,
+			`Set Platform to one of ${PLATFORMS.map((p) => p.name).join(', ')}`,
+		);
+	}
 	return entry;
 }
 
-/** The access of the chosen platform, over the package transport and the node's credential. */
-export async function platformAccess(
-	context: Context,
-	platform: ActionPlatform,
-	itemIndex?: number,
-): Promise<PlatformAccess> {
-	return await platformEntry(platform).connect(context, itemIndex);
-}
+/** The chosen platform's adapter, over the package transport and the node's credential. */
+export const connectPlatform: ConnectPlatform = async (context, platform, itemIndex) =>
+	await platformEntry(platform).connect(context, itemIndex);

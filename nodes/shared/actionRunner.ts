@@ -7,6 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import type { ActionKey, ActionResultOf, HandoverActions } from '../event/actionResults';
+import { ParameterProblem } from '../platforms/platformAdapter';
 
 /** Turns item `itemIndex` (a HandoverEvent or any item) into this action's result. */
 export type ItemAction<K extends ActionKey> = (
@@ -40,7 +41,14 @@ export async function runForEachItem<K extends ActionKey>(
 		try {
 			const result = await action(itemIndex, item);
 			output.push({ json: withResult(item, key, result), pairedItem: { item: itemIndex } });
-		} catch (error) {
+		} catch (thrown) {
+			const error =
+				thrown instanceof ParameterProblem
+					? new NodeOperationError(context.getNode(), thrown.message, {
+							itemIndex,
+							description: thrown.description,
+						})
+					: thrown;
 			if (context.continueOnFail()) {
 				const message = (error as Error).message;
 				output.push({
@@ -50,7 +58,6 @@ export async function runForEachItem<K extends ActionKey>(
 				continue;
 			}
 			if (error instanceof NodeOperationError || error instanceof NodeApiError) {
-				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- already says what to fix
 				throw error;
 			}
 			throw new NodeOperationError(context.getNode(), error as Error, { itemIndex });

@@ -31,15 +31,26 @@ export const conversationIdProperty: INodeProperties = {
 	description: 'The conversation handed over; taken from the Handover Detector event by default',
 };
 
+/** The platforms whose actions act on the contact (HighLevel) or on the conversation (Chatwoot). */
+export const platformsActingOn = (field: 'contactId' | 'conversationId') => ({
+	show: { platform: PLATFORMS.filter((p) => p.subject.field === field).map((p) => p.id) },
+});
+
 export const contactIdProperty: INodeProperties = {
 	displayName: 'Contact ID',
 	name: 'contactId',
 	type: 'string',
 	default: eventFieldExpression('contactId'),
 	required: true,
-	displayOptions: { show: { platform: ['highlevel'] } },
-	description: 'The HighLevel contact; taken from the Handover Detector event by default',
+	displayOptions: platformsActingOn('contactId'),
+	description: 'The contact on the platform; taken from the Handover Detector event by default',
 };
+
+/** The id of what the chosen platform's actions act on: its contact or its conversation. */
+export const subjectProperties: INodeProperties[] = [
+	contactIdProperty,
+	{ ...conversationIdProperty, displayOptions: platformsActingOn('conversationId') },
+];
 
 /** Where nodes that keep state (assignee loads, sent-once keys, pauses) keep it. */
 export const storeFileOption: INodeProperties = {

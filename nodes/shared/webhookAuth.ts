@@ -2,11 +2,7 @@ import { createHmac, createVerify, timingSafeEqual } from 'node:crypto';
 
 /** How the detector's webhook checks that a call comes from the user's platform or bot. */
 export type WebhookAuthentication =
-	| 'none'
-	| 'headerToken'
-	| 'hmacSha256'
-	| 'highlevelSignature'
-	| 'chatwootSignature';
+	'none' | 'headerToken' | 'hmacSha256' | 'highlevelSignature' | 'chatwootSignature';
 
 export interface WebhookAuthSettings {
 	authentication: WebhookAuthentication;
@@ -69,7 +65,11 @@ function isFresh(timestamp: string, toleranceSeconds: number, now: number): bool
 	return Math.abs(now - ms) <= toleranceSeconds * 1000;
 }
 
-const missing = (what: string): AuthOutcome => ({ ok: false, status: 401, error: `Missing ${what}` });
+const missing = (what: string): AuthOutcome => ({
+	ok: false,
+	status: 401,
+	error: `Missing ${what}`,
+});
 const refused = (what: string): AuthOutcome => ({ ok: false, status: 403, error: what });
 
 function verifyTimestampedHmac(
@@ -142,7 +142,11 @@ export function verifyWebhook(
 			verifier.end();
 			let valid = false;
 			try {
-				valid = verifier.verify(settings.highlevelPublicKey || HIGHLEVEL_PUBLIC_KEY, signature, 'base64');
+				valid = verifier.verify(
+					settings.highlevelPublicKey || HIGHLEVEL_PUBLIC_KEY,
+					signature,
+					'base64',
+				);
 			} catch {
 				return refused('HighLevel public key is not a valid PEM key');
 			}
@@ -153,7 +157,11 @@ export function verifyWebhook(
 }
 
 /** HighLevel puts its timestamp in the signed body; replayed old deliveries are refused. */
-function highlevelTimestampFresh(rawBody: Buffer, settings: WebhookAuthSettings, now: number): AuthOutcome {
+function highlevelTimestampFresh(
+	rawBody: Buffer,
+	settings: WebhookAuthSettings,
+	now: number,
+): AuthOutcome {
 	let timestamp: unknown;
 	try {
 		timestamp = (JSON.parse(rawBody.toString('utf8')) as { timestamp?: unknown }).timestamp;

@@ -1,30 +1,30 @@
 /**
  * HighLevel as the action nodes reach it: the credential, the client over the package transport,
- * the sub-account that scopes state, its people and the link to a conversation.
+ * and the actions in HighLevel's terms. HighLevel acts on the contact: it is assigned, tagged,
+ * given tasks and notes; the sub-account scopes state.
  */
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import { HIGHLEVEL_BASE_URL } from '../../../credentials/HighLevelPrivateIntegrationApi.credentials';
 import { createTransport } from '../../shared/transport';
 import type { Person } from '../person';
-import { HighLevelClient, type HighLevelUser } from './client';
-
-export interface HighLevelAccess {
-	platform: 'highlevel';
-	client: HighLevelClient;
-	/** The sub-account: the scope of conversation state and assignee loads. */
-	scope: string;
-	/** Link to a contact's conversation in HighLevel, for notifications. */
-	conversationLink: (contactId: string) => string;
-	/** Everyone in the sub-account, in the API's order. */
-	listPeople: () => Promise<Person[]>;
-}
+import {
+	ParameterProblem,
+	type PlatformAdapter,
+	type PlatformDescriptor,
+	type ReplyRequest,
+} from '../platformAdapter';
+import { HighLevelClient, type HighLevelMessageType, type HighLevelUser } from './client';
+import { typeForChannel, typeOfOption } from './messageTypes';
 
 export const HIGHLEVEL_PLATFORM = {
 	id: 'highlevel',
 	name: 'HighLevel',
 	credentialType: 'highLevelPrivateIntegrationApi',
-} as const;
+	subject: { field: 'contactId', label: 'Contact ID' },
+	personNoun: 'User',
+	noPeopleHint: 'The sub-account has no users: add users in HighLevel, or choose other candidates.',
+} as const satisfies PlatformDescriptor;
 
 export function personFromUser(user: HighLevelUser): Person {
 	return {
@@ -35,11 +35,105 @@ export function personFromUser(user: HighLevelUser): Person {
 	};
 }
 
-/** The HighLevel client over the package transport and the node's credential. */
+/** The message type that answers the contact, and why another one than their channel was used. */
+function replyType(request: ReplyRequest): { type: HighLevelMessageType; note?: string } {
+	if (request.messageType !== 'fromEvent') {
+		const type = typeOfOption(request.messageType);
+		if (!type) {
+			throw new ParameterProblem(
+				`Unknown Message Type "${request.messageType}"`,
+				'Pick a Message Type from the list',
+			);
+		}
+		return { type };
+	}
+	const mapped = typeForChannel(request.eventChannel);
+	if (mapped.ok) return { type: mapped.type };
+	const type = typeOfOption(request.fallbackType);
+	if (!type) {
+		throw new ParameterProblem(
+			`Cannot answer on the contact's channel: ${mapped.why}`,
+			'Choose a Message Type, or a Fallback Message Type other than "Fail the Item"',
+		);
+	}
+	return { type, note: `Sent as ${type}: ${mapped.why}` };
+}
+
+export function highLevelAdapter(client: HighLevelClient, locationId: string): PlatformAdapter {
+	return {
+		descriptor: HIGHLEVEL_PLATFORM,
+		scope: locationId,
+		checkSubjectId: () => undefined,
+		checkPersonId: () => undefined,
+		conversationLink: (contactId) =>
+			`https://app.gohighlevel.com/v2/location/${locationId}/conversations/conversations?contactId=${encodeURIComponent(contactId)}`,
+		listPeople: async () => (await client.listUsers()).map(personFromUser),
+		personName: async (userId) => (await client.getUser(userId)).name || undefined,
+		assign: async (contactId, userId) => {
+			// The answer carries only ids: the name comes from the people list when needed.
+			await client.assignContact(contactId, userId);
+			return {};
+		},
+		addTags: async (contactId, tags) => (await client.addTags(contactId, tags)).tags,
+		createFollowUp: async (contactId, followUp) => {
+			const task = await client.createTask(contactId, {
+				title: followUp.title,
+				body: followUp.body,
+				dueDate: followUp.due,
+				...(followUp.assignee ? { assignedTo: followUp.assignee.id } : {}),
+			});
+			return {
+				kind: 'task',
+				id: task.id,
+				title: task.title,
+				dueDate: task.dueDate,
+				assigneeId: task.assignedTo ?? null,
+			};
+		},
+		prepareReply: (contactId, request) => {
+			const { type, note } = replyType(request);
+			const subject = type === 'Email' ? request.emailSubject : undefined;
+			return {
+				send: async () => {
+					const sent = await client.sendMessage({
+						type,
+						contactId,
+						message: request.message,
+						...(subject !== undefined ? { subject } : {}),
+					});
+					return {
+						contactId,
+						conversationId: sent.conversationId,
+						messageId: sent.messageId,
+						type,
+						...(note !== undefined ? { note } : {}),
+					};
+				},
+			};
+		},
+		pause: async (contactId, request) => {
+			// HighLevel's API cannot pause its Conversation AI for one contact; a tag lets the user's
+			// HighLevel workflows and bot rules leave the contact alone.
+			if (request.tags.length > 0) await client.addTags(contactId, request.tags);
+			return { tagged: request.tags };
+		},
+		notifyPeople: async (contactId, people, text) => {
+			// HighLevel's API cannot message a user: the people follow the contact and the text is a
+			// note on it. Followers first: adding them twice is harmless, while the note is a POST
+			// that running the item again after a failure would write twice.
+			const ids = people.map((person) => person.id);
+			const followers = await client.addFollowers(contactId, ids);
+			const note = await client.createNote(contactId, { body: text, userId: ids[0] });
+			return { noteId: note.id, followersAdded: followers.followersAdded };
+		},
+	};
+}
+
+/** The HighLevel adapter over the package transport and the node's credential. */
 export async function connectHighLevel(
 	context: IExecuteFunctions | ILoadOptionsFunctions,
 	itemIndex?: number,
-): Promise<HighLevelAccess> {
+): Promise<PlatformAdapter> {
 	const credentials = await context.getCredentials(HIGHLEVEL_PLATFORM.credentialType, itemIndex);
 	const baseUrl = String(credentials.baseUrl || HIGHLEVEL_BASE_URL);
 	const locationId = String(credentials.locationId);
@@ -50,13 +144,5 @@ export async function connectHighLevel(
 		credentialHint: 'the Private Integration token and Location ID in the HighLevel credential',
 		itemIndex,
 	});
-	const client = new HighLevelClient(send, locationId);
-	return {
-		platform: HIGHLEVEL_PLATFORM.id,
-		client,
-		scope: locationId,
-		conversationLink: (contactId) =>
-			`https://app.gohighlevel.com/v2/location/${locationId}/conversations/conversations?contactId=${encodeURIComponent(contactId)}`,
-		listPeople: async () => (await client.listUsers()).map(personFromUser),
-	};
+	return highLevelAdapter(new HighLevelClient(send, locationId), locationId);
 }

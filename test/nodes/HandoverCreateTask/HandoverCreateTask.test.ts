@@ -308,7 +308,7 @@ describe('Handover Create Task on Chatwoot (no tasks: a private note and attribu
 	it('refuses an assignee that is not a Chatwoot agent number, naming the field', async () => {
 		const error = await failureOf(runChatwoot([chatwootEvent(assigned('u_ada', 'Ada'))]));
 		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error.message).toBe('Assignee ID is not a Chatwoot agent ID');
+		expect(error.message).toBe('Assignee ID is not a Chatwoot agent number');
 		expect(chatwoot.requests).toHaveLength(0);
 	});
 });

@@ -5,7 +5,7 @@
 import { NodeApiError, NodeOperationError, type IDataObject } from 'n8n-workflow';
 
 import { HandoverSendMessage } from '../../../nodes/HandoverSendMessage/HandoverSendMessage.node';
-import { typeForChannel } from '../../../nodes/HandoverSendMessage/messageTypes';
+import { typeForChannel } from '../../../nodes/platforms/highlevel/messageTypes';
 import { DEFAULT_MESSAGE } from '../../../nodes/HandoverSendMessage/sendMessage';
 import { textToEmailHtml } from '../../../nodes/platforms/highlevel/client';
 import { ChatwootFake } from '../../fakes/chatwoot/ChatwootFake';

@@ -1,4 +1,4 @@
-import type { HighLevelMessageType } from '../platforms/highlevel/client';
+import type { HighLevelMessageType } from './client';
 
 /** Option values of Message Type (camelCase ids) and the HighLevel `type` each one sends. */
 export const MESSAGE_TYPE_OPTIONS: Array<{
