@@ -60,6 +60,14 @@ export async function recordTurn<T>(
 	);
 }
 
+/** The conversation's memory as stored, without changing it (undefined when new or expired). */
+export async function readConversation(
+	store: HandoverStore,
+	key: string,
+): Promise<ConversationMemory | undefined> {
+	return await store.getConversation(key);
+}
+
 /**
  * Keeps the bot quiet in the conversation until `until`. The memory outlives the pause, or the
  * detector would forget the pause early.

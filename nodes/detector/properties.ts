@@ -20,8 +20,8 @@ export const detectorCredentials: INodeTypeDescription['credentials'] = [
 	redisStoreCredential,
 ];
 
-/** Payload format, authentication, triggers, state store and the detector's options. */
-export const detectionProperties: INodeProperties[] = [
+/** Payload format and authentication: how a webhook door reads and trusts a call. */
+const webhookProperties: INodeProperties[] = [
 	{
 		displayName: 'Payload Format',
 		name: 'payloadFormat',
@@ -80,154 +80,172 @@ export const detectionProperties: INodeProperties[] = [
 			{ name: 'None', value: 'none' },
 		],
 	},
+];
+
+/** Which situations hand over: every node that detects. */
+export const triggersProperty: INodeProperties = {
+	displayName: 'Trigger On',
+	name: 'triggers',
+	type: 'multiOptions',
+	default: ['contactRequest', 'lackOfInformation', 'failedToResolve'],
+	description: 'Which situations hand the conversation to a person',
+	options: [
+		{
+			name: 'Contact Asks for a Human',
+			value: 'contactRequest',
+			description: 'E.g. "Can I talk to a real person?", in seven languages',
+		},
+		{
+			name: 'Bot Lacks the Information',
+			value: 'lackOfInformation',
+			description: 'The bot says it cannot answer, or its confidence is low',
+		},
+		{
+			name: 'Bot Failed to Resolve',
+			value: 'failedToResolve',
+			description: 'The contact says the answer did not help, or repeats the question',
+		},
+	],
+};
+
+/** The detector's options, in every node that detects. */
+export const detectorOptionFields: INodeProperties[] = [
 	{
-		displayName: 'Trigger On',
-		name: 'triggers',
-		type: 'multiOptions',
-		default: ['contactRequest', 'lackOfInformation', 'failedToResolve'],
-		description: 'Which situations hand the conversation to a person',
-		options: [
-			{
-				name: 'Contact Asks for a Human',
-				value: 'contactRequest',
-				description: 'E.g. "Can I talk to a real person?", in seven languages',
-			},
-			{
-				name: 'Bot Lacks the Information',
-				value: 'lackOfInformation',
-				description: 'The bot says it cannot answer, or its confidence is low',
-			},
-			{
-				name: 'Bot Failed to Resolve',
-				value: 'failedToResolve',
-				description: 'The contact says the answer did not help, or repeats the question',
-			},
-		],
+		displayName: 'Confidence Threshold',
+		name: 'confidenceThreshold',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
+		default: 0.5,
+		description: 'A bot reply sent with a botConfidence below this counts as no answer',
 	},
-	...stateStoreProperties,
 	{
+		displayName: 'Cool-Down (Minutes)',
+		name: 'coolDownMinutes',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 60,
+		description: 'After a handover, the same conversation does not hand over again for this long',
+	},
+	{
+		displayName: 'Detection Threshold',
+		name: 'detectionThreshold',
+		type: 'number',
+		typeOptions: { minValue: 0.05, maxValue: 0.95, numberPrecision: 2 },
+		default: 0.5,
+		description:
+			'How sure (0–1) the detector must be that a message asks for a person, a bot reply has no answer, or a message complains. Lower hands over more often; higher only when sure.',
+	},
+	{
+		displayName: 'Extra Phrases: Asks for a Human',
+		name: 'contactRequestPhrases',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. escalate, talk to Maria',
+		description: 'Your own phrases, comma-separated, that also count as asking for a person',
+	},
+	{
+		displayName: 'Extra Phrases: Bot Cannot Answer',
+		name: 'lackOfInformationPhrases',
+		type: 'string',
+		default: '',
+		description: 'Comma-separated phrases that, in a bot reply, mean it has no answer',
+	},
+	{
+		displayName: 'Extra Phrases: Not Helped',
+		name: 'failedToResolvePhrases',
+		type: 'string',
+		default: '',
+		description: 'Comma-separated phrases that, in a contact message, mean the answer did not help',
+	},
+	{
+		displayName: 'Extra Phrases: Helped',
+		name: 'successPhrases',
+		type: 'string',
+		default: '',
+		description:
+			'Comma-separated phrases that mean the answer helped (the failed count goes back to 0)',
+	},
+	{
+		displayName: 'Failed Attempts Before Handover',
+		name: 'failedAttempts',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 2,
+		description: 'How many unhelpful answers in a row hand the conversation over',
+	},
+	{
+		displayName: 'Pause Bot on Handover (Minutes)',
+		name: 'pauseOnHandoverMinutes',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 0,
+		description:
+			'Answer botPaused for this long right after a handover; 0 leaves pausing to a Handover Pause Bot node',
+	},
+	{
+		displayName: 'Transcript Length',
+		name: 'transcriptLength',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 200 },
+		default: 20,
+		description: 'Messages of the conversation kept and passed on in the event',
+	},
+];
+
+/** Options of the webhook doors only: authentication details and payload reading. */
+const webhookOptionFields: INodeProperties[] = [
+	{
+		displayName: 'Header Name',
+		name: 'headerName',
+		type: 'string',
+		default: '',
+		placeholder: 'x-handover-token',
+		description:
+			'Header with the token (Header Token) or the signature (HMAC-SHA256); the default when empty',
+	},
+	{
+		displayName: 'HighLevel Public Key',
+		name: 'highlevelPublicKey',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		description:
+			"PEM key for HighLevel Signature; HighLevel's published key when empty. Set it only after HighLevel announces a key rotation.",
+	},
+	{
+		displayName: 'Ignore Open Chatwoot Conversations',
+		name: 'ignoreOpenConversations',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether Chatwoot messages in open (agent) conversations are ignored. Turn off when your bot answers open conversations through an account webhook.',
+	},
+	{
+		displayName: 'Signature Max Age (Seconds)',
+		name: 'timestampToleranceSeconds',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 300,
+		description: 'Signed calls older than this are refused (replay protection)',
+	},
+];
+
+/** The Options collection of a node: its fields in the alphabetical order n8n lists them in. */
+export function optionsCollection(fields: INodeProperties[]): INodeProperties {
+	return {
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [
-			{
-				displayName: 'Confidence Threshold',
-				name: 'confidenceThreshold',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
-				default: 0.5,
-				description: 'A bot reply sent with a botConfidence below this counts as no answer',
-			},
-			{
-				displayName: 'Cool-Down (Minutes)',
-				name: 'coolDownMinutes',
-				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: 60,
-				description:
-					'After a handover, the same conversation does not hand over again for this long',
-			},
-			{
-				displayName: 'Detection Threshold',
-				name: 'detectionThreshold',
-				type: 'number',
-				typeOptions: { minValue: 0.05, maxValue: 0.95, numberPrecision: 2 },
-				default: 0.5,
-				description:
-					'How sure (0–1) the detector must be that a message asks for a person, a bot reply has no answer, or a message complains. Lower hands over more often; higher only when sure.',
-			},
-			{
-				displayName: 'Extra Phrases: Asks for a Human',
-				name: 'contactRequestPhrases',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. escalate, talk to Maria',
-				description: 'Your own phrases, comma-separated, that also count as asking for a person',
-			},
-			{
-				displayName: 'Extra Phrases: Bot Cannot Answer',
-				name: 'lackOfInformationPhrases',
-				type: 'string',
-				default: '',
-				description: 'Comma-separated phrases that, in a bot reply, mean it has no answer',
-			},
-			{
-				displayName: 'Extra Phrases: Not Helped',
-				name: 'failedToResolvePhrases',
-				type: 'string',
-				default: '',
-				description:
-					'Comma-separated phrases that, in a contact message, mean the answer did not help',
-			},
-			{
-				displayName: 'Extra Phrases: Helped',
-				name: 'successPhrases',
-				type: 'string',
-				default: '',
-				description:
-					'Comma-separated phrases that mean the answer helped (the failed count goes back to 0)',
-			},
-			{
-				displayName: 'Failed Attempts Before Handover',
-				name: 'failedAttempts',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 2,
-				description: 'How many unhelpful answers in a row hand the conversation over',
-			},
-			{
-				displayName: 'Header Name',
-				name: 'headerName',
-				type: 'string',
-				default: '',
-				placeholder: 'x-handover-token',
-				description:
-					'Header with the token (Header Token) or the signature (HMAC-SHA256); the default when empty',
-			},
-			{
-				displayName: 'HighLevel Public Key',
-				name: 'highlevelPublicKey',
-				type: 'string',
-				typeOptions: { rows: 4 },
-				default: '',
-				description:
-					"PEM key for HighLevel Signature; HighLevel's published key when empty. Set it only after HighLevel announces a key rotation.",
-			},
-			{
-				displayName: 'Ignore Open Chatwoot Conversations',
-				name: 'ignoreOpenConversations',
-				type: 'boolean',
-				default: true,
-				description:
-					'Whether Chatwoot messages in open (agent) conversations are ignored. Turn off when your bot answers open conversations through an account webhook.',
-			},
-			{
-				displayName: 'Pause Bot on Handover (Minutes)',
-				name: 'pauseOnHandoverMinutes',
-				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: 0,
-				description:
-					'Answer botPaused for this long right after a handover; 0 leaves pausing to a Handover Pause Bot node',
-			},
-			{
-				displayName: 'Signature Max Age (Seconds)',
-				name: 'timestampToleranceSeconds',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 300,
-				description: 'Signed calls older than this are refused (replay protection)',
-			},
-			{
-				displayName: 'Transcript Length',
-				name: 'transcriptLength',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 200 },
-				default: 20,
-				description: 'Messages of the conversation kept and passed on in the event',
-			},
-		],
-	},
+		options: [...fields].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	};
+}
+
+/** Payload format, authentication, triggers, state store and options of the webhook doors. */
+export const detectionProperties: INodeProperties[] = [
+	...webhookProperties,
+	triggersProperty,
+	...stateStoreProperties,
+	optionsCollection([...detectorOptionFields, ...webhookOptionFields]),
 ];

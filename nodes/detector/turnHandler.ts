@@ -1,23 +1,34 @@
 import { randomUUID } from 'node:crypto';
 
 import { conversationKeyOfTurn } from '../conversation/conversationKey';
-import { recordTurn } from '../conversation/conversationState';
+import { readConversation, recordTurn } from '../conversation/conversationState';
 import { detectHandover } from '../engine/detectHandover';
-import type { DetectorOptions } from '../engine/types';
+import type { DetectionResult, DetectorOptions, SecondOpinion, Turn } from '../engine/types';
 import { buildHandoverEvent, type HandoverEvent } from '../event/handoverEvent';
 import { parseInbound, type InboundOptions, type PayloadFormat } from '../platforms/inbound';
 import { verifyWebhook, type WebhookAuthSettings } from '../shared/webhookAuth';
 import type { HandoverStore } from '../store/HandoverStore';
 import { answerFor, ignoredAnswer, type WebhookAnswer } from './answer';
 
-/** Everything a turn needs, read from the node's parameters and credential. */
-export interface TurnSettings {
-	auth: WebhookAuthSettings;
-	format: PayloadFormat;
-	inbound: InboundOptions;
+/** What detecting a turn needs, in every node that detects. */
+export interface DetectSettings {
 	detector: Partial<DetectorOptions>;
 	/** Answer botPaused this long right after a handover; 0 leaves pausing to the Pause Bot node. */
 	pauseOnHandoverMs: number;
+}
+
+/** Everything a webhook turn needs, read from the node's parameters and credential. */
+export interface TurnSettings extends DetectSettings {
+	auth: WebhookAuthSettings;
+	format: PayloadFormat;
+	inbound: InboundOptions;
+}
+
+/** A detected turn: the engine's result, the answer to the bot, and the event of a handover. */
+export interface TurnDetection {
+	result: DetectionResult;
+	answer: WebhookAnswer;
+	event?: HandoverEvent;
 }
 
 export interface TurnOutcome {
@@ -54,18 +65,44 @@ export async function handleTurn(
 	if (!parsed.ok) return { status: 400, answer: { error: parsed.error } };
 	if ('ignore' in parsed) return { status: 200, answer: ignoredAnswer(parsed.ignore) };
 
-	const turn = parsed.turn;
+	const { answer, event } = await detectTurn(settings, store, parsed.turn, now);
+	return event === undefined ? { status: 200, answer } : { status: 200, answer, event };
+}
+
+/**
+ * One parsed turn, in one atomic update of its conversation: the engine decides (with a second
+ * opinion when one was given), a handover is recorded, and the answer and event are built. The
+ * core of every node that detects.
+ */
+export async function detectTurn(
+	settings: DetectSettings,
+	store: HandoverStore,
+	turn: Turn,
+	now: Date,
+	secondOpinion?: SecondOpinion,
+): Promise<TurnDetection> {
 	const handoverId = randomUUID();
 	const { result, memory } = await recordTurn(
 		store,
 		conversationKeyOfTurn(turn),
 		(current) => {
-			const detection = detectHandover(turn, current, settings.detector, now);
+			const detection = detectHandover(turn, current, settings.detector, now, secondOpinion);
 			return { memory: detection.memory, handover: detection.handover, result: detection };
 		},
 		{ handoverId, pauseMs: settings.pauseOnHandoverMs, now },
 	);
 	const answer = answerFor(result, memory, handoverId, now);
-	if (!result.handover) return { status: 200, answer };
-	return { status: 200, answer, event: buildHandoverEvent(turn, result, handoverId, now) };
+	if (!result.handover) return { result, answer };
+	return { result, answer, event: buildHandoverEvent(turn, result, handoverId, now) };
+}
+
+/** What the turn would decide now, without recording it: to tell whether the rules are unsure. */
+export async function previewTurn(
+	settings: DetectSettings,
+	store: HandoverStore,
+	turn: Turn,
+	now: Date,
+): Promise<DetectionResult> {
+	const memory = await readConversation(store, conversationKeyOfTurn(turn));
+	return detectHandover(turn, memory, settings.detector, now);
 }

@@ -9,7 +9,7 @@ import type { PayloadFormat } from '../platforms/inbound';
 import type { WebhookAuthentication } from '../shared/webhookAuth';
 import type { TurnSettings } from './turnHandler';
 
-interface TriggerOptions {
+export interface TriggerOptions {
 	confidenceThreshold?: number;
 	coolDownMinutes?: number;
 	detectionThreshold?: number;
@@ -32,7 +32,7 @@ const phrases = (list: string | undefined) =>
 		.map((phrase) => phrase.trim())
 		.filter((phrase) => phrase !== '');
 
-function detectorOptions(triggers: string[], options: TriggerOptions): Partial<DetectorOptions> {
+export function detectorOptions(triggers: string[], options: TriggerOptions): Partial<DetectorOptions> {
 	return {
 		triggers: {
 			contactRequest: triggers.includes('contactRequest'),

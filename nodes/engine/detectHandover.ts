@@ -8,6 +8,7 @@ import type {
 	DetectorOptions,
 	ExtraPhrases,
 	HandoverReason,
+	SecondOpinion,
 	TranscriptEntry,
 	Turn,
 } from './types';
@@ -222,11 +223,18 @@ function appendTranscript(
  * Decides whether this turn hands the conversation to a person (DESIGN.md §3). Pure: the memory
  * of the conversation goes in, the new memory comes out with the answer.
  */
+const TRIGGER_OF: Record<HandoverReason, keyof DetectorOptions['triggers']> = {
+	contact_request: 'contactRequest',
+	lack_of_information: 'lackOfInformation',
+	failed_to_resolve: 'failedToResolve',
+};
+
 export function detectHandover(
 	turn: Turn,
 	memory: ConversationMemory | undefined,
 	options: Partial<DetectorOptions> = {},
 	now: Date = new Date(),
+	secondOpinion?: SecondOpinion,
 ): DetectionResult {
 	const opts = resolveOptions(options);
 	const at = now.toISOString();
@@ -309,7 +317,25 @@ export function detectHandover(
 		evidence = noAnswer.found.evidence;
 		confidence = noAnswer.found.probability;
 	}
+	if (secondOpinion !== undefined) {
+		const own = secondOpinion.reason ?? reason ?? 'contact_request';
+		// A trigger the user turned off stays off, whoever judges.
+		reason = secondOpinion.handover && opts.triggers[TRIGGER_OF[own]] ? own : null;
+		evidence = reason === null ? '' : 'second opinion';
+		confidence = secondOpinion.confidence;
+	}
 	if (reason === null) {
+		if (secondOpinion !== undefined) {
+			return {
+				handover: false,
+				reason,
+				evidence,
+				confidence,
+				scores,
+				failedAttempts,
+				memory: next,
+			};
+		}
 		// Confidence that no person is needed: the strongest reading that stayed below its threshold.
 		const strongest = Math.max(
 			opts.triggers.contactRequest ? scores.contactRequest : 0,

@@ -87,6 +87,17 @@ export interface DetectionScores {
 	dissatisfaction: number;
 }
 
+/**
+ * Another judge's verdict on a turn the rules were unsure of (a language model's, in the Handover
+ * Check node). It replaces the rules' decision on this turn; counting and suppression stay the
+ * rules'.
+ */
+export interface SecondOpinion {
+	handover: boolean;
+	reason: HandoverReason | null;
+	confidence: number;
+}
+
 export interface DetectionResult {
 	handover: boolean;
 	reason: HandoverReason | null;
