@@ -1,3 +1,4 @@
+import { DEFAULT_ASK_BELOW } from '../../nodes/detector/secondOpinion';
 import { detectHandover, type ConversationMemory, type DetectorOptions } from '../../nodes/engine';
 import { LANGUAGES, type Corpus, type Language } from './corpus';
 
@@ -32,6 +33,12 @@ export interface Evaluation {
 	lackOfInformation: Record<Language | 'all', Scores>;
 	dissatisfaction: Record<Language | 'all', Scores>;
 	conversations: Record<Language | 'all', { exact: number; n: number }>;
+	/** How many turns the Handover Check would put to a model at its default band, and of the
+	 * wrong decisions how many fall in it (the model's chance to fix them). */
+	uncertain: Record<
+		'messages' | 'replies' | 'turns',
+		{ inBand: number; n: number; wrongInBand: number; wrong: number }
+	>;
 	misses: Miss[];
 }
 
@@ -82,8 +89,26 @@ const AFTER_AN_ANSWER: ConversationMemory = detectHandover(
 	{ triggers: { contactRequest: false, lackOfInformation: false, failedToResolve: false } },
 ).memory;
 
+const inBand = (result: { confidence: number; suppressed?: unknown }) =>
+	result.suppressed === undefined && result.confidence < DEFAULT_ASK_BELOW;
+
 export function evaluate(corpus: Corpus, options: Partial<DetectorOptions> = {}): Evaluation {
 	const misses: Miss[] = [];
+	const band = () => ({ inBand: 0, n: 0, wrongInBand: 0, wrong: 0 });
+	const uncertain = { messages: band(), replies: band(), turns: band() };
+	const count = (
+		key: keyof typeof uncertain,
+		result: { confidence: number; suppressed?: unknown },
+		wrong: boolean,
+	) => {
+		const tally = uncertain[key];
+		tally.n++;
+		if (inBand(result)) tally.inBand++;
+		if (wrong) {
+			tally.wrong++;
+			if (inBand(result)) tally.wrongInBand++;
+		}
+	};
 	const contact = new Tally();
 	const complaint = new Tally();
 	for (const line of corpus.user) {
@@ -91,6 +116,7 @@ export function evaluate(corpus: Corpus, options: Partial<DetectorOptions> = {})
 		const asked = result.reason === 'contact_request';
 		const expected = line.label === 'contact_request';
 		contact.add(line.lang, asked, expected);
+		count('messages', result, asked !== expected);
 		if (asked !== expected) {
 			misses.push({
 				id: line.id,
@@ -111,6 +137,7 @@ export function evaluate(corpus: Corpus, options: Partial<DetectorOptions> = {})
 		const result = detectHandover(turnOf({ botReply: line.text }), undefined, options);
 		const found = result.reason === 'lack_of_information';
 		noInfo.add(line.lang, found, line.noInfo);
+		count('replies', result, found !== line.noInfo);
 		if (found !== line.noInfo) {
 			misses.push({
 				id: line.id,
@@ -136,6 +163,8 @@ export function evaluate(corpus: Corpus, options: Partial<DetectorOptions> = {})
 				new Date(start + i * 60_000),
 			);
 			memory = result.memory;
+			// A turn is decided wrongly when it fires where the script does not, or stays quiet where it fires.
+			count('turns', result, result.handover !== (line.fireAt === i));
 			if (result.handover) {
 				firedAt = i;
 				reason = result.reason;
@@ -161,6 +190,7 @@ export function evaluate(corpus: Corpus, options: Partial<DetectorOptions> = {})
 		lackOfInformation: noInfo.result(),
 		dissatisfaction: complaint.result(),
 		conversations,
+		uncertain,
 		misses,
 	};
 }
@@ -182,5 +212,15 @@ export function formatTable(evaluation: Evaluation): string {
 			`| ${key} | ${pct(c.precision)} / ${pct(c.recall)} / ${pct(c.f1)} (${c.n}) | ${pct(b.precision)} / ${pct(b.recall)} / ${pct(b.f1)} (${b.n}) | ${pct(d.precision)} / ${pct(d.recall)} / ${pct(d.f1)} (${d.n}) | ${v.exact}/${v.n} |`,
 		);
 	}
+	const u = evaluation.uncertain;
+	const line = (name: string, t: (typeof u)['turns']) =>
+		`${name}: ${t.inBand} of ${t.n} in the band; ${t.wrongInBand} of ${t.wrong} wrong decisions in it`;
+	rows.push(
+		'',
+		`Handover Check with a model, asked below confidence ${DEFAULT_ASK_BELOW}:`,
+		line('contact messages', u.messages),
+		line('bot replies', u.replies),
+		line('conversation turns', u.turns),
+	);
 	return rows.join('\n');
 }
