@@ -226,7 +226,8 @@ const webhookOptionFields: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1 },
 		default: 300,
-		description: 'Signed calls older than this are refused (replay protection)',
+		description:
+			'Signed calls older than this are refused, and each signed call is accepted once within it (replay protection). Timestamps more than 60 seconds ahead of this host are refused too.',
 	},
 ];
 

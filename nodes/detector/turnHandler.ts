@@ -58,7 +58,14 @@ export async function handleTurn(
 	incoming: IncomingTurn,
 	now: Date = new Date(),
 ): Promise<TurnOutcome> {
-	const auth = verifyWebhook(settings.auth, incoming.headers, incoming.rawBody, now.getTime());
+	// The store also remembers signed deliveries: a replay is refused by every process sharing it.
+	const auth = await verifyWebhook(
+		settings.auth,
+		incoming.headers,
+		incoming.rawBody,
+		store,
+		now.getTime(),
+	);
 	if (!auth.ok) return { status: auth.status, answer: { error: auth.error } };
 
 	const parsed = parseInbound(incoming.body(), settings.format, settings.inbound);

@@ -227,6 +227,44 @@ describe('turn listener: answers', () => {
 		expect(right.json.handover).toBe(true);
 		expect(onHandover).toHaveBeenCalledTimes(1);
 	});
+
+	it('refuses a replayed signed call, also when another process with the same store got it first', async () => {
+		const auth = { auth: { authentication: 'hmacSha256' as const, secret: SECRET } };
+		const first = await start({ settings: settings(auth) });
+		// Another n8n process on this host: its own store connection to the same file.
+		const otherStore = new EmbeddedStore({ filePath: join(dir, 'store.sqlite') });
+		const other = await startTurnListener({
+			host: HOST,
+			port: 0,
+			path: 'handover',
+			settings: settings(auth),
+			store: otherStore,
+			onHandover,
+			onError,
+		});
+		try {
+			const raw = JSON.stringify({
+				conversationId: 'c-replay',
+				userMessage: 'I want a real person',
+			});
+			const timestamp = String(Math.floor(Date.now() / 1000));
+			const headers = {
+				'x-handover-signature': createHmac('sha256', SECRET)
+					.update(`${timestamp}.${raw}`)
+					.digest('hex'),
+				'x-handover-timestamp': timestamp,
+			};
+			expect((await send(first.url, { body: raw, headers })).status).toBe(200);
+			const again = await send(first.url, { body: raw, headers });
+			expect(again.status).toBe(403);
+			expect(again.json.error).toMatch(/already received/);
+			expect((await send(other.url, { body: raw, headers })).status).toBe(403);
+			expect(onHandover).toHaveBeenCalledTimes(1);
+		} finally {
+			await other.close();
+			await otherStore.close();
+		}
+	});
 });
 
 describe('turn listener: refusals', () => {

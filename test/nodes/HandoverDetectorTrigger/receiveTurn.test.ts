@@ -439,7 +439,12 @@ describe('receiveTurn: authentication', () => {
 			publicKeyEncoding: { type: 'spki', format: 'pem' },
 			privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
 		});
-		const body = { ...highLevelInboundSms(), body: 'Can I talk to a human?' };
+		// HighLevel signs its timestamp inside the body; a signed body without one is refused.
+		const body = {
+			...highLevelInboundSms(),
+			body: 'Can I talk to a human?',
+			timestamp: new Date().toISOString(),
+		};
 		const signature = createSign('SHA256').update(JSON.stringify(body)).sign(privateKey, 'base64');
 		const settings = (headers: Record<string, string>) => ({
 			authentication: 'highlevelSignature',
@@ -455,5 +460,11 @@ describe('receiveTurn: authentication', () => {
 		const tampered = await call({ ...body, body: 'hi' }, settings({ 'x-wh-signature': signature }));
 		expect(tampered.status).toBe(403);
 		expectNoExecution(tampered);
+
+		// The same delivery again is a replay: refused, and nothing runs.
+		const replayed = await call(body, settings({ 'x-wh-signature': signature }));
+		expect(replayed.status).toBe(403);
+		expect(replayed.answer).toEqual({ error: expect.stringMatching(/already received/) });
+		expectNoExecution(replayed);
 	});
 });
