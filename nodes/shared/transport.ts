@@ -13,7 +13,7 @@ export type { ApiRequest, ApiSend };
 export interface RetryPolicy {
 	/** Retries after the first attempt. */
 	retries: number;
-	/** First back-off; doubles each retry. */
+	/** First back-off; doubles each retry (each wait is jittered to between half of it and all of it). */
 	baseDelayMs: number;
 	/** No single wait is longer, whatever Retry-After says. */
 	maxDelayMs: number;
@@ -47,6 +47,8 @@ export interface TransportSettings {
 	retry?: RetryPolicy;
 	/** Waits between retries; tests pass a recorder. */
 	sleep?: (ms: number) => Promise<void>;
+	/** A number in [0, 1) that places each back-off within its jitter range; tests pass a constant. */
+	random?: () => number;
 	itemIndex?: number;
 }
 
@@ -73,16 +75,31 @@ function headerValue(headers: FullResponse['headers'], name: string): string | u
 }
 
 /**
+ * Exponential back-off with equal jitter: between half and all of `baseDelayMs * 2^attempt`, at
+ * most `maxDelayMs`. The jitter spreads the retries of executions that failed together (a platform
+ * outage, a burst over a rate limit), so they do not all come back at the same instant; the half
+ * that is kept still gives the platform time to recover.
+ */
+export function backoffMs(attempt: number, policy: RetryPolicy, random: () => number): number {
+	const full = Math.min(policy.baseDelayMs * 2 ** attempt, policy.maxDelayMs);
+	const drawn = random();
+	const share = Number.isFinite(drawn) ? Math.min(Math.max(drawn, 0), 1) : 1;
+	return Math.round(full / 2 + (full / 2) * share);
+}
+
+/**
  * How long to wait before retrying a 429 or 5xx: `Retry-After` (seconds or an HTTP date) when
- * given; for a HighLevel 429 without it, the rate-limit interval; else exponential back-off.
+ * given; for a HighLevel 429 without it, the rate-limit interval; else jittered exponential
+ * back-off. What the platform asks for is waited as asked: it already says when to come back.
  */
 export function retryDelayMs(
 	response: Pick<FullResponse, 'headers'> | undefined,
 	attempt: number,
 	policy: RetryPolicy,
 	now = Date.now(),
+	random: () => number = Math.random,
 ): number {
-	const backoff = policy.baseDelayMs * 2 ** attempt;
+	const backoff = backoffMs(attempt, policy, random);
 	let wait = backoff;
 	const retryAfter = response && headerValue(response.headers, 'retry-after');
 	if (retryAfter !== undefined) {
@@ -169,6 +186,7 @@ export function createApiCall(
 ): ApiCall {
 	const policy = settings.retry ?? DEFAULT_RETRY;
 	const sleep = settings.sleep ?? sleepFor;
+	const random = settings.random ?? Math.random;
 	const node = context.getNode();
 
 	const send = async (options: IHttpRequestOptions) =>
@@ -204,7 +222,7 @@ export function createApiCall(
 				// HTTP statuses come back as responses (ignoreHttpStatusErrors), so what is thrown here
 				// is the network: refused, reset, timed out. n8n wraps it in a NodeApiError already.
 				if (isIdempotent(request) && attempt < policy.retries) {
-					await sleep(retryDelayMs(undefined, attempt, policy));
+					await sleep(retryDelayMs(undefined, attempt, policy, Date.now(), random));
 					continue;
 				}
 				const cause = (error instanceof NodeApiError ? (error.cause ?? error) : error) as Error;
@@ -220,7 +238,7 @@ export function createApiCall(
 			const status = response.statusCode;
 			if (status < 400) return { status, body: response.body };
 			if (isRetryable(status, request) && attempt < policy.retries) {
-				const wait = retryDelayMs(response, attempt, policy);
+				const wait = retryDelayMs(response, attempt, policy, Date.now(), random);
 				// A platform asking for a longer pause than we may wait gets an error now, not a
 				// retry that is sure to be refused again.
 				if (wait <= policy.maxDelayMs) {

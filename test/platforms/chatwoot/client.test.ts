@@ -41,6 +41,8 @@ function clientFor(
 		baseUrl,
 		credentialHint: CREDENTIAL_HINT,
 		retry: { retries: 3, baseDelayMs: 10, maxDelayMs: 2000 },
+		// The top of the jitter range: the plain exponential back-off, so the waits are exact.
+		random: () => 1,
 		sleep,
 	});
 	return new ChatwootClient(send, accountId);

@@ -50,6 +50,8 @@ describe('HighLevelClient against the HighLevel fake', () => {
 			baseUrl: fakeUrl,
 			credentialHint: CREDENTIAL_HINT,
 			retry: RETRY,
+			// The top of the jitter range: the plain exponential back-off, so the waits are exact.
+			random: () => 1,
 			sleep: async (ms) => {
 				sleeps.push(ms);
 				onSleep?.(ms);
