@@ -6,6 +6,7 @@ import {
 } from 'n8n-workflow';
 
 import type { HandoverStore } from '../store/HandoverStore';
+import { withoutSecrets } from '../store/redactSecrets';
 
 export type StoreChoice = 'embedded' | 'redis' | 'auto';
 
@@ -39,7 +40,11 @@ export async function getStore(settings: StoreSettings): Promise<HandoverStore> 
 	const key = JSON.stringify(settings);
 	let store = stores.get(key);
 	if (store === undefined) {
-		store = openStore(settings);
+		// The settings hold the Redis password: no error of the opening may carry it on.
+		const secrets = settings.kind === 'redis' ? [settings.password] : [];
+		store = openStore(settings).catch((error: unknown) => {
+			throw withoutSecrets(error, secrets);
+		});
 		stores.set(key, store);
 		// A failed open is not cached: the next call tries again.
 		store.catch(() => stores.delete(key));

@@ -9,6 +9,7 @@ import type { RedisOptions } from 'ioredis';
 
 import type { ConversationMemory } from '../engine/types';
 import type { HandoverStore } from './HandoverStore';
+import { urlSecrets, withoutSecrets } from './redactSecrets';
 
 export interface RedisStoreOptions {
 	/** An ioredis client to use. The store never closes it (it does close the connections it adds). */
@@ -132,6 +133,8 @@ export class RedisStore implements HandoverStore {
 	private readonly keyQueues = new Map<string, Promise<void>>();
 	private lastError: Error | undefined;
 	private closed = false;
+	/** The password however it was given: taken out of every error the store hands on. */
+	private readonly secrets: string[];
 
 	constructor(options: RedisStoreOptions = {}) {
 		this.keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
@@ -141,6 +144,12 @@ export class RedisStore implements HandoverStore {
 			options.transactionConnections ?? DEFAULT_TRANSACTION_CONNECTIONS,
 		);
 		this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+		this.secrets = [
+			options.password,
+			options.redisOptions?.password,
+			options.redis?.options.password,
+			...urlSecrets(options.url),
+		].filter((secret): secret is string => !!secret);
 		if (options.redis) {
 			this.redis = options.redis;
 			this.ownsClient = false;
@@ -148,7 +157,7 @@ export class RedisStore implements HandoverStore {
 			const redisOptions = clientOptions(options);
 			this.redis = options.url ? new Redis(options.url, redisOptions) : new Redis(redisOptions);
 			this.ownsClient = true;
-			this.redis.on('error', (error: Error) => (this.lastError = error));
+			this.redis.on('error', (error: Error) => (this.lastError = this.redacted(error)));
 		}
 	}
 
@@ -160,36 +169,47 @@ export class RedisStore implements HandoverStore {
 		const px = checkTtl(ttlMs);
 		const redisKey = this.conversationKey(key);
 		// Updates of one key from this process wait for each other, so WATCH only ever meets other processes.
-		return await this.inKeyQueue(redisKey, async () => {
-			const connection = await this.acquireConnection();
-			try {
-				return await this.transaction(connection, key, redisKey, update, px);
-			} finally {
-				this.releaseConnection(connection);
-			}
-		});
+		return await this.guarded(
+			async () =>
+				await this.inKeyQueue(redisKey, async () => {
+					const connection = await this.acquireConnection();
+					try {
+						return await this.transaction(connection, key, redisKey, update, px);
+					} finally {
+						this.releaseConnection(connection);
+					}
+				}),
+		);
 	}
 
 	async getConversation(key: string): Promise<ConversationMemory | undefined> {
-		return parseMemory(await this.redis.get(this.conversationKey(key)));
+		return parseMemory(
+			await this.guarded(async () => await this.redis.get(this.conversationKey(key))),
+		);
 	}
 
 	async nextRoundRobin(poolKey: string, candidates: string[]): Promise<string[]> {
 		if (candidates.length === 0) return [];
-		const position = await this.redis.incr(this.keyPrefix + 'rr:' + poolKey);
+		const position = await this.guarded(
+			async () => await this.redis.incr(this.keyPrefix + 'rr:' + poolKey),
+		);
 		const start = (position - 1) % candidates.length;
 		return [...candidates.slice(start), ...candidates.slice(0, start)];
 	}
 
 	async adjustLoad(assigneeKey: string, delta: number): Promise<number> {
 		if (!Number.isInteger(delta)) throw new RangeError(`delta must be an integer, got ${delta}`);
-		const count = await this.evalScript(ADJUST_LOAD, [this.loadKey(assigneeKey)], [String(delta)]);
+		const count = await this.guarded(
+			async () => await this.evalScript(ADJUST_LOAD, [this.loadKey(assigneeKey)], [String(delta)]),
+		);
 		return Number(count);
 	}
 
 	async getLoads(assigneeKeys: string[]): Promise<Record<string, number>> {
 		if (assigneeKeys.length === 0) return {};
-		const values = await this.redis.mget(assigneeKeys.map((key) => this.loadKey(key)));
+		const values = await this.guarded(
+			async () => await this.redis.mget(assigneeKeys.map((key) => this.loadKey(key))),
+		);
 		const loads: Record<string, number> = {};
 		assigneeKeys.forEach((key, i) => (loads[key] = Number(values[i] ?? 0)));
 		return loads;
@@ -197,12 +217,14 @@ export class RedisStore implements HandoverStore {
 
 	async claimOnce(key: string, ttlMs: number): Promise<boolean> {
 		const px = checkTtl(ttlMs);
-		const answer = await this.redis.set(this.claimKey(key), '1', 'PX', px, 'NX');
+		const answer = await this.guarded(
+			async () => await this.redis.set(this.claimKey(key), '1', 'PX', px, 'NX'),
+		);
 		return answer === 'OK';
 	}
 
 	async releaseClaim(key: string): Promise<void> {
-		await this.redis.del(this.claimKey(key));
+		await this.guarded(async () => await this.redis.del(this.claimKey(key)));
 	}
 
 	/** Nothing to do: every conversation and claim key carries its own Redis TTL. */
@@ -222,6 +244,19 @@ export class RedisStore implements HandoverStore {
 	/** The Redis key of a conversation (for tests and tools that look at Redis directly). */
 	conversationKey(key: string): string {
 		return this.keyPrefix + 'conv:' + key;
+	}
+
+	/** Runs one operation; what it throws is handed on without the password. */
+	private async guarded<T>(operation: () => Promise<T>): Promise<T> {
+		try {
+			return await operation();
+		} catch (error) {
+			throw this.redacted(error);
+		}
+	}
+
+	private redacted<E>(error: E): E {
+		return withoutSecrets(error, this.secrets);
 	}
 
 	private loadKey(assigneeKey: string): string {
@@ -297,7 +332,7 @@ export class RedisStore implements HandoverStore {
 			});
 			const connection: TransactionConnection = { redis, generation: 0 };
 			redis.on('ready', () => connection.generation++);
-			redis.on('error', (error: Error) => (this.lastError = error));
+			redis.on('error', (error: Error) => (this.lastError = this.redacted(error)));
 			this.transactionConnections.push(connection);
 			return connection;
 		}
@@ -352,6 +387,12 @@ function parseMemory(raw: string | null): ConversationMemory | undefined {
 
 async function quit(redis: Redis): Promise<void> {
 	if (redis.status === 'end') return;
+	// Only a ready connection can say QUIT; one still (re)connecting, e.g. refused its password,
+	// would otherwise keep reconnecting after the store is closed.
+	if (redis.status !== 'ready') {
+		redis.disconnect();
+		return;
+	}
 	try {
 		await redis.quit();
 	} catch {
