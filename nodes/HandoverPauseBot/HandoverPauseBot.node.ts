@@ -24,15 +24,37 @@ export class HandoverPauseBot implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle:
-			'={{$parameter["pauseMode"] === "until" ? "Pause until " + $parameter["until"] : "Pause " + $parameter["duration"] + " " + $parameter["unit"]}}',
+			'={{$parameter["operation"] === "resume" ? "Hand back to the bot" : $parameter["pauseMode"] === "until" ? "Pause until " + $parameter["until"] : "Pause " + $parameter["duration"] + " " + $parameter["unit"]}}',
 		description:
-			'Keeps the bot quiet in the handed-over conversation for a while: the Handover Detector answers botPaused until then, and the bot resumes by itself afterwards',
+			'Keeps the bot quiet in the handed-over conversation for a while (the Handover Detector answers botPaused until then, and the bot resumes by itself afterwards), or hands it back to the bot now',
 		defaults: { name: 'Pause Bot' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
 		credentials: [...(platformCredentials ?? []), redisStoreCredential],
 		properties: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				default: 'pause',
+				options: [
+					{
+						name: 'Pause',
+						value: 'pause',
+						action: 'Pause the bot',
+						description: 'Keep the bot quiet while a person has the conversation',
+					},
+					{
+						name: 'Resume',
+						value: 'resume',
+						action: 'Hand the conversation back to the bot',
+						description:
+							'End the pause now: the detector answers botPaused false, the pause tag comes off (HighLevel) or the conversation goes back to pending (Chatwoot)',
+					},
+				],
+			},
 			platformProperty,
 			{
 				...conversationIdProperty,
@@ -53,6 +75,7 @@ export class HandoverPauseBot implements INodeType {
 					},
 					{ name: 'Until a Time', value: 'until', description: 'Until a date and time' },
 				],
+				displayOptions: { show: { operation: ['pause'] } },
 				description: 'How the end of the pause is given',
 			},
 			{
@@ -61,7 +84,7 @@ export class HandoverPauseBot implements INodeType {
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 24,
-				displayOptions: { show: { pauseMode: ['duration'] } },
+				displayOptions: { show: { operation: ['pause'], pauseMode: ['duration'] } },
 				description: 'How long the bot stays quiet, in the unit below',
 			},
 			{
@@ -74,7 +97,7 @@ export class HandoverPauseBot implements INodeType {
 					{ name: 'Hours', value: 'hours' },
 					{ name: 'Minutes', value: 'minutes' },
 				],
-				displayOptions: { show: { pauseMode: ['duration'] } },
+				displayOptions: { show: { operation: ['pause'], pauseMode: ['duration'] } },
 				description: 'Unit of the duration',
 			},
 			{
@@ -83,7 +106,7 @@ export class HandoverPauseBot implements INodeType {
 				type: 'dateTime',
 				default: '',
 				required: true,
-				displayOptions: { show: { pauseMode: ['until'] } },
+				displayOptions: { show: { operation: ['pause'], pauseMode: ['until'] } },
 				description:
 					"When the bot may answer again, in the workflow's time zone unless the value carries an offset; must be in the future",
 			},
@@ -94,14 +117,14 @@ export class HandoverPauseBot implements INodeType {
 				default: DEFAULT_PAUSE_TAG,
 				displayOptions: { show: { platform: ['highlevel'] } },
 				description:
-					"Tag added to the contact, because HighLevel's API cannot pause its Conversation AI for one contact: exclude the tag in the bot's rules or workflows. Removing it when the pause ends is left to a HighLevel workflow (Wait, then Remove Tag) or the next handover. Empty adds no tag.",
+					"Tag added to the contact on Pause and removed on Resume, because HighLevel's API cannot pause its Conversation AI for one contact: exclude the tag in the bot's rules or workflows. Empty adds and removes no tag.",
 			},
 			{
 				displayName: 'Conversation Status',
 				name: 'chatwootStatus',
 				type: 'options',
 				default: 'open',
-				displayOptions: { show: { platform: ['chatwoot'] } },
+				displayOptions: { show: { operation: ['pause'], platform: ['chatwoot'] } },
 				options: [
 					{
 						name: 'Open',

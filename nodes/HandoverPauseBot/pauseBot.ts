@@ -2,10 +2,10 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8
 
 import type { PauseResult } from '../event/actionResults';
 import { conversationKeyForItem } from '../conversation/conversationKey';
-import { pauseConversation } from '../conversation/conversationState';
+import { pauseConversation, resumeConversation } from '../conversation/conversationState';
 import { listParameter, requiredString, subjectParameter } from '../shared/parameters';
 import { connectPlatform, type ActionPlatform } from '../platforms/platformList';
-import type { PauseRequest } from '../platforms/platformAdapter';
+import type { PauseOutcome, PauseRequest } from '../platforms/platformAdapter';
 import { storeFromParameters } from '../shared/storeProvider';
 import { durationEnd, parseDateTime, type PauseUnit } from './pauseEnd';
 
@@ -42,10 +42,13 @@ function pauseUntil(context: IExecuteFunctions, itemIndex: number, now: Date): D
 	return until;
 }
 
+export type PauseOperation = 'pause' | 'resume';
+
 /**
- * Keeps the bot quiet in the conversation until a time: the pause goes into the store the
- * Handover Detector reads (it answers `botPaused: true` until then, and false again afterwards
- * without anyone undoing it), and the platform is told as far as its API allows.
+ * Keeps the bot quiet in the conversation until a time (the pause goes into the store the
+ * Handover Detector reads: it answers `botPaused: true` until then, and false again afterwards
+ * without anyone undoing it, and the platform is told as far as its API allows), or with Resume
+ * hands the conversation back to the bot now.
  */
 export async function pauseBot(
 	context: IExecuteFunctions,
@@ -54,28 +57,39 @@ export async function pauseBot(
 	connect = connectPlatform,
 ): Promise<PauseResult> {
 	const platform = context.getNodeParameter('platform', itemIndex) as ActionPlatform;
+	const operation = context.getNodeParameter('operation', itemIndex, 'pause') as PauseOperation;
 	const conversationId = requiredString(context, 'conversationId', 'Conversation ID', itemIndex);
 	const now = new Date();
-	const until = pauseUntil(context, itemIndex, now);
 	// Every parameter is read before anything changes, so a bad one changes nothing.
+	const until = operation === 'resume' ? null : pauseUntil(context, itemIndex, now);
 	const adapter = await connect(context, platform, itemIndex);
 	const subjectId = subjectParameter(context, adapter, itemIndex);
-	const request: PauseRequest = {
-		until,
-		tags: listParameter(context, 'pauseTag', itemIndex),
-		status: context.getNodeParameter('chatwootStatus', itemIndex, 'open') as PauseRequest['status'],
-	};
+	const tags = listParameter(context, 'pauseTag', itemIndex);
+	const status = context.getNodeParameter(
+		'chatwootStatus',
+		itemIndex,
+		'open',
+	) as PauseRequest['status'];
 
 	// The store first: it is what keeps the user's bot quiet (the detector answers botPaused), so a
-	// failing platform call below must not leave the bot talking.
+	// failing platform call below must not leave the bot talking, nor a resumed bot silent.
 	const store = await storeFromParameters(context, itemIndex);
-	await pauseConversation(
-		store,
-		conversationKeyForItem(item, platform, adapter.scope, conversationId),
-		until,
-		now,
-	);
-	const told = await adapter.pause(subjectId, request);
+	const key = conversationKeyForItem(item, platform, adapter.scope, conversationId);
+	let told: PauseOutcome;
+	if (until === null) {
+		await resumeConversation(store, key, now);
+		told = await adapter.resume(subjectId, tags);
+	} else {
+		await pauseConversation(store, key, until, now);
+		told = await adapter.pause(subjectId, { until, tags, status });
+	}
 	const subject = adapter.descriptor.subject.field === 'contactId' ? { contactId: subjectId } : {};
-	return { platform, conversationId, until: until.toISOString(), ...subject, ...told };
+	return {
+		platform,
+		operation,
+		conversationId,
+		until: until?.toISOString() ?? null,
+		...subject,
+		...told,
+	};
 }

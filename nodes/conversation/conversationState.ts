@@ -60,6 +60,25 @@ export async function recordTurn<T>(
 	);
 }
 
+/**
+ * Hands the conversation back to the bot: the pause ends now, and the handover with it — the
+ * cool-down no longer holds back the next request for a person, and failed attempts count from 0.
+ */
+export async function resumeConversation(
+	store: HandoverStore,
+	key: string,
+	now: Date,
+): Promise<void> {
+	await store.updateConversation(
+		key,
+		(memory) => {
+			const { pausedUntil: _pause, handedOverAt: _handover, ...rest } = memory ?? emptyMemory(now);
+			return { memory: { ...rest, failedAttempts: 0, updatedAt: now.toISOString() }, result: null };
+		},
+		MEMORY_TTL_MS,
+	);
+}
+
 /** The conversation's memory as stored, without changing it (undefined when new or expired). */
 export async function readConversation(
 	store: HandoverStore,

@@ -111,8 +111,7 @@ export class OpinionCache {
 }
 
 export type OpinionOutcome =
-	| { verdict: SecondOpinion; cached: boolean }
-	| { verdict?: undefined; failure: string };
+	{ verdict: SecondOpinion; cached: boolean } | { verdict?: undefined; failure: string };
 
 /** Asks the model once within the time limit; a failure says why and the rules' decision stands. */
 export async function askSecondOpinion(

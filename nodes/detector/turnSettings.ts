@@ -32,7 +32,10 @@ const phrases = (list: string | undefined) =>
 		.map((phrase) => phrase.trim())
 		.filter((phrase) => phrase !== '');
 
-export function detectorOptions(triggers: string[], options: TriggerOptions): Partial<DetectorOptions> {
+export function detectorOptions(
+	triggers: string[],
+	options: TriggerOptions,
+): Partial<DetectorOptions> {
 	return {
 		triggers: {
 			contactRequest: triggers.includes('contactRequest'),

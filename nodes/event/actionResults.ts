@@ -60,8 +60,11 @@ export interface MessageResult extends ReplyDelivery {
 /** Handover Pause Bot: until when, and what the platform was told (a tag or a status). */
 export interface PauseResult extends PauseOutcome {
 	platform: ActionPlatform;
+	/** Pause (the default) or Resume: the bot handed the conversation back. */
+	operation: 'pause' | 'resume';
 	conversationId: string;
-	until: string;
+	/** When the pause ends; null after Resume. */
+	until: string | null;
 	/** Platforms that act on the contact: the contact told. */
 	contactId?: string;
 }

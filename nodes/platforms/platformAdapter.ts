@@ -102,9 +102,11 @@ export interface PauseRequest {
 	status: 'open' | 'snoozed';
 }
 
-/** What the platform was told about a pause. */
+/** What the platform was told about a pause or its end. */
 export interface PauseOutcome {
 	tagged?: string[];
+	/** Tags taken off when the bot resumed (tag platforms). */
+	untagged?: string[];
 	status?: string;
 }
 
@@ -150,6 +152,11 @@ export interface PlatformAdapter {
 	prepareReply(subjectId: string, request: ReplyRequest): PreparedReply;
 	/** Tells the platform the bot is paused on this subject. */
 	pause(subjectId: string, request: PauseRequest): Promise<PauseOutcome>;
+	/**
+	 * Hands the subject back to the bot: takes the pause tags off (tag platforms) or puts the
+	 * conversation back in the bot's queue (status platforms).
+	 */
+	resume(subjectId: string, tags: string[]): Promise<PauseOutcome>;
 	/** Tells the people about the subject on the platform itself. */
 	notifyPeople(subjectId: string, people: Person[], text: string): Promise<NotifiedOutcome>;
 }

@@ -136,6 +136,11 @@ export function chatwootAdapter(
 			);
 			return { status: change.current_status ?? request.status };
 		},
+		resume: async (conversationId) => {
+			// Pending is the bot's queue: its agent bot answers pending conversations again.
+			const change = await client.toggleStatus(conversationId, 'pending');
+			return { status: change.current_status ?? 'pending' };
+		},
 		notifyPeople: async (conversationId, people, text) => {
 			// A private note that @mentions each person: Chatwoot notifies mentioned agents.
 			const mentions = people.map((person) => client.mention(person));

@@ -117,6 +117,11 @@ export function highLevelAdapter(client: HighLevelClient, locationId: string): P
 			if (request.tags.length > 0) await client.addTags(contactId, request.tags);
 			return { tagged: request.tags };
 		},
+		resume: async (contactId, tags) => {
+			// Removing a tag the contact does not have is harmless, so a re-run changes nothing.
+			if (tags.length > 0) await client.removeTags(contactId, tags);
+			return { untagged: tags };
+		},
 		notifyPeople: async (contactId, people, text) => {
 			// HighLevel's API cannot message a user: the people follow the contact and the text is a
 			// note on it. Followers first: adding them twice is harmless, while the note is a POST

@@ -183,6 +183,7 @@ describe('Handover Pause Bot on HighLevel', () => {
 			actions: {
 				pause: {
 					platform: 'highlevel',
+					operation: 'pause',
 					conversationId: 'conv-1',
 					contactId: 'contact-1',
 					until: result.until,
@@ -208,6 +209,40 @@ describe('Handover Pause Bot on HighLevel', () => {
 			botPaused: false,
 			pausedUntil: null,
 		});
+	});
+
+	it('Resume hands the contact back: the tag comes off and the next request for a person hands over again', async () => {
+		expect((await detectorAnswer(highLevelTurn('can I talk to a person?'))).handover).toBe(true);
+		await runHighLevel();
+		expect(highLevel.contact('contact-1')!.tags).toEqual(['lead', 'ai_paused']);
+
+		const [output] = await runHighLevel([highLevelEvent()], { overrides: { operation: 'resume' } });
+		expect(pauseOf(output)).toEqual({
+			platform: 'highlevel',
+			operation: 'resume',
+			conversationId: 'conv-1',
+			contactId: 'contact-1',
+			until: null,
+			untagged: ['ai_paused'],
+		});
+		const [untag] = highLevel.callsTo('DELETE', TAGS);
+		expect(untag.body).toEqual({ tags: ['ai_paused'] });
+		expect(highLevel.contact('contact-1')!.tags).toEqual(['lead']);
+		expect(await storedPause(HIGHLEVEL_KEY)).toBeUndefined();
+		// Without Resume the cool-down would hold this back for an hour.
+		expect(await detectorAnswer(highLevelTurn('I still need to talk to a person'))).toMatchObject({
+			handover: true,
+			botPaused: false,
+		});
+	});
+
+	it('Resume run again changes nothing more', async () => {
+		await runHighLevel();
+		const resume = { overrides: { operation: 'resume' } };
+		await runHighLevel([highLevelEvent()], resume);
+		const [again] = await runHighLevel([highLevelEvent()], resume);
+		expect(pauseOf(again)).toMatchObject({ operation: 'resume', untagged: ['ai_paused'] });
+		expect(highLevel.contact('contact-1')!.tags).toEqual(['lead']);
 	});
 
 	it('keeps what the detector remembers of the conversation', async () => {
@@ -338,6 +373,7 @@ describe('Handover Pause Bot on Chatwoot', () => {
 			actions: {
 				pause: {
 					platform: 'chatwoot',
+					operation: 'pause',
 					conversationId: String(CHATWOOT_CONVERSATION),
 					until: result.until,
 					status: 'open',
@@ -353,6 +389,26 @@ describe('Handover Pause Bot on Chatwoot', () => {
 		travel(24 * HOUR + 60_000);
 		expect(await detectorAnswer(chatwootTurn('And on Sundays?'))).toMatchObject({
 			botPaused: false,
+		});
+	});
+
+	it("Resume puts the conversation back in the bot's queue (pending) and the detector answers botPaused false", async () => {
+		await runChatwoot();
+		expect(chatwoot.conversation(CHATWOOT_CONVERSATION).status).toBe('open');
+		const [output] = await runChatwoot([chatwootEvent()], { overrides: { operation: 'resume' } });
+		expect(pauseOf(output)).toEqual({
+			platform: 'chatwoot',
+			operation: 'resume',
+			conversationId: String(CHATWOOT_CONVERSATION),
+			until: null,
+			status: 'pending',
+		});
+		const toggles = chatwoot.callsTo('POST', TOGGLE);
+		expect(toggles.map((call) => call.body)).toEqual([{ status: 'open' }, { status: 'pending' }]);
+		expect(chatwoot.conversation(CHATWOOT_CONVERSATION).status).toBe('pending');
+		expect(await detectorAnswer(chatwootTurn('What are your opening hours?'))).toMatchObject({
+			botPaused: false,
+			pausedUntil: null,
 		});
 	});
 

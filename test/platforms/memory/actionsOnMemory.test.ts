@@ -155,6 +155,22 @@ describe('the actions on an in-memory platform', () => {
 		expect(memory?.pausedUntil).toBe(desk.ticket('t-1').pausedUntil?.toISOString());
 	});
 
+	it('hands the ticket back to the bot on Resume', async () => {
+		const action: Action<'pause'> = (context, connect) => (i, it) =>
+			pauseBot(context, i, it, connect);
+		await run(new HandoverPauseBot(), 'pause', action);
+		const [item] = await run(new HandoverPauseBot(), 'pause', action, { operation: 'resume' });
+		expect(desk.calls).toEqual(['pause t-1', 'resume t-1']);
+		expect(desk.ticket('t-1').pausedUntil).toBeUndefined();
+		expect(item.actions).toMatchObject({
+			pause: { operation: 'resume', until: null, status: 'bot' },
+		});
+		const memory = await (
+			await store.open()
+		).getConversation(conversationKey('memory', 'desk-1', 't-1'));
+		expect(memory?.pausedUntil).toBeUndefined();
+	});
+
 	it('notifies the assignee by the name Assign recorded, with a link to the ticket', async () => {
 		const assigned = event({
 			actions: { assign: { platform: 'memory', userId: 'cy', userName: 'Cy Q.' } },

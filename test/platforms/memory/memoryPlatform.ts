@@ -109,6 +109,11 @@ export class MemoryDesk {
 				known(id).pausedUntil = request.until;
 				return { status: 'paused' };
 			},
+			resume: async (id) => {
+				this.calls.push(`resume ${id}`);
+				known(id).pausedUntil = undefined;
+				return { status: 'bot' };
+			},
 			notifyPeople: async (id, people, text) => {
 				this.calls.push(`notify ${id} ${people.map((person) => person.id).join(',')}`);
 				const ticket = known(id);
