@@ -16,7 +16,12 @@ async function measureDetectors(n8n: N8nInstance, mode: string): Promise<Outcome
 		detectorWorkflow(`modes ${mode}`, 'bench-modes', { parameters: { stateStore: 'auto' } }),
 	);
 	const port = await freePort();
-	await n8n.importWorkflow(listenerWorkflow(`modes ${mode} listener`, port, 'bench-modes', { stateStore: 'auto' }));
+	await n8n.importWorkflow(
+		listenerWorkflow(`modes ${mode} listener`, port, 'bench-modes', {
+			// Unauthenticated like the webhook flow beside it, which needs the explicit opt-in.
+			parameters: { stateStore: 'auto', behindOwnAuthentication: true },
+		}),
+	);
 	const webhookUrl = n8n.webhookUrl('bench-modes');
 	const listenerUrl = `http://127.0.0.1:${port}/bench-modes`;
 	for (const url of [webhookUrl, listenerUrl]) {

@@ -48,7 +48,10 @@ async function main(): Promise<void> {
 		const plainId = await n8n.importWorkflow(plainWebhookWorkflow('bench-plain'));
 		const listenerPort = await freePort();
 		const listenerId = await n8n.importWorkflow(
-			listenerWorkflow('bench listener', listenerPort, 'bench-listener'),
+			// Unauthenticated like the other flows measured here, which needs the explicit opt-in.
+			listenerWorkflow('bench listener', listenerPort, 'bench-listener', {
+				parameters: { behindOwnAuthentication: true },
+			}),
 		);
 		const listenerUrl = `http://127.0.0.1:${listenerPort}/bench-listener`;
 		const detectorUrl = n8n.webhookUrl('bench-detector');

@@ -5,12 +5,14 @@ import {
 	type ITriggerResponse,
 } from 'n8n-workflow';
 
+import type { TurnSettings } from '../detector/turnHandler';
 import { turnSettings } from '../detector/turnSettings';
 import { storeFromParameters } from '../shared/storeProvider';
 import { startTurnListener, type TurnListener } from './turnListener';
 
 export const DEFAULT_PORT = 5679;
-export const DEFAULT_LISTEN_ADDRESS = '0.0.0.0';
+/** This host only: reaching the port from elsewhere is a choice the user makes (Listen Address). */
+export const DEFAULT_LISTEN_ADDRESS = '127.0.0.1';
 
 function listenParameters(context: ITriggerFunctions) {
 	const port = context.getNodeParameter('port', DEFAULT_PORT) as number;
@@ -62,12 +64,30 @@ function bindError(
 	if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
 		return new NodeOperationError(context.getNode(), `Cannot listen on address ${where.host}`, {
 			description:
-				'Listen Address must be an address of this host: 0.0.0.0 for all, 127.0.0.1 for this host only',
+				'Listen Address must be an address of this host: 127.0.0.1 for this host only, 0.0.0.0 for every interface',
 		});
 	}
 	return new NodeOperationError(context.getNode(), error as Error, {
 		message: `Cannot listen on ${where.host}:${where.port}`,
 	});
+}
+
+/**
+ * A port of its own is reachable without n8n's login in front of it: with Authentication None
+ * anyone who reaches it could start handovers, so that takes the user's word that something else
+ * (a reverse proxy with authentication, a private network) checks the callers.
+ */
+function refuseUnauthenticated(context: ITriggerFunctions, settings: TurnSettings): void {
+	if (settings.auth.authentication !== 'none') return;
+	if (context.getNodeParameter('behindOwnAuthentication', false) === true) return;
+	throw new NodeOperationError(
+		context.getNode(),
+		'Authentication is None: the Handover Detector (Dedicated Port) does not listen without it',
+		{
+			description:
+				"Choose an Authentication (Header Token, HMAC-SHA256 or your platform's signature), or, if a reverse proxy with authentication or a private network already checks every caller, turn on 'I Run It Behind My Own Authentication'",
+		},
+	);
 }
 
 /**
@@ -77,6 +97,7 @@ function bindError(
 export async function startListening(context: ITriggerFunctions): Promise<ITriggerResponse> {
 	const where = listenParameters(context);
 	const settings = await turnSettings(context);
+	refuseUnauthenticated(context, settings);
 	const store = await storeFromParameters(context);
 
 	let listener: TurnListener;

@@ -16,13 +16,21 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_DRAINED_BYTES = 16 * MAX_BODY_BYTES;
 /** Longer than the 60 s idle timeout of common load balancers, so they never reuse a closed socket. */
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
-const HEADERS_TIMEOUT_MS = 30_000;
-const REQUEST_TIMEOUT_MS = 60_000;
+/**
+ * Connections open at once; further ones are dropped. Each holds a socket and memory inside the n8n
+ * process, so a flood must not be able to take them all. A reverse proxy or a bot reuses a few.
+ */
+export const MAX_CONNECTIONS = 256;
+/** A client that has not sent its headers, or its whole request, by then is answered 408 and cut. */
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
+/** How often Node checks those two timeouts; its default (30 s) would let a slow client stay that much longer. */
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 /** On close, requests still in flight get this long before their connections are cut. */
 const CLOSE_GRACE_MS = 2_000;
 
 export interface TurnListenerOptions {
-	/** Address to bind, e.g. 0.0.0.0, or 127.0.0.1 behind a reverse proxy. */
+	/** Address to bind: 127.0.0.1 behind a reverse proxy on this host, 0.0.0.0 for every interface. */
 	host: string;
 	/** TCP port; 0 picks a free one (tests). */
 	port: number;
@@ -35,6 +43,10 @@ export interface TurnListenerOptions {
 	/** Called with whatever failed inside a request (the caller got a 500) or in the server. */
 	onError: (error: unknown) => void;
 	maxBodyBytes?: number;
+	/** Overrides MAX_CONNECTIONS, HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS (tests). */
+	maxConnections?: number;
+	headersTimeoutMs?: number;
+	requestTimeoutMs?: number;
 }
 
 export interface TurnListener {
@@ -129,12 +141,35 @@ function parseBody(raw: Buffer): unknown {
 	}
 }
 
-function requestHandler(options: TurnListenerOptions) {
+/** Set once close() is called: from then on no turn may start an execution. */
+interface ListenerState {
+	closing: boolean;
+}
+
+/** The answer while (and after) the listener closes: the caller should send the turn again later. */
+function sendClosing(res: ServerResponse): void {
+	send(
+		res,
+		503,
+		{
+			error:
+				'The Handover Detector is stopping (workflow deactivated): send the turn again once the workflow is active',
+		},
+		{ connection: 'close', 'retry-after': '5' },
+	);
+}
+
+function requestHandler(options: TurnListenerOptions, state: ListenerState) {
 	const route = routeOf(options.path);
 	const healthRoute = route === '/' ? '/health' : `${route}/health`;
 	const limit = options.maxBodyBytes ?? MAX_BODY_BYTES;
 
 	async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		if (state.closing) {
+			req.resume();
+			sendClosing(res);
+			return;
+		}
 		const path = requestPath(req.url);
 		if (path === healthRoute) {
 			if (req.method === 'GET' || req.method === 'HEAD') send(res, 200, { ok: true });
@@ -171,6 +206,14 @@ function requestHandler(options: TurnListenerOptions) {
 			rawBody: body.raw,
 			body: () => parseBody(body.raw),
 		});
+		// Closed while the turn was detected: the workflow is no longer active, so the handover must
+		// not start an execution (n8n could still run the deactivated version). The caller retries.
+		if (state.closing && outcome.event !== undefined) {
+			sendClosing(res);
+			return;
+		}
+		// A keep-alive connection would hold close() up until the grace period cuts it.
+		if (state.closing) res.setHeader('connection', 'close');
 		send(res, outcome.status, outcome.answer);
 		if (outcome.event !== undefined) options.onHandover(outcome.event);
 	}
@@ -208,10 +251,17 @@ async function listen(server: Server, host: string, port: number): Promise<void>
  * the bind error (e.g. `code: 'EADDRINUSE'`) when the port cannot be had.
  */
 export async function startTurnListener(options: TurnListenerOptions): Promise<TurnListener> {
-	const server = createServer(requestHandler(options));
-	server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-	server.headersTimeout = HEADERS_TIMEOUT_MS;
-	server.requestTimeout = REQUEST_TIMEOUT_MS;
+	const state: ListenerState = { closing: false };
+	const server = createServer(
+		{
+			keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+			headersTimeout: options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS,
+			requestTimeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+			connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+		},
+		requestHandler(options, state),
+	);
+	server.maxConnections = options.maxConnections ?? MAX_CONNECTIONS;
 	await listen(server, options.host, options.port);
 	server.on('error', options.onError);
 
@@ -222,6 +272,7 @@ export async function startTurnListener(options: TurnListenerOptions): Promise<T
 		port,
 		url: `http://${shownHost}:${port}${routeOf(options.path)}`,
 		close() {
+			state.closing = true;
 			closing ??= new Promise<void>((resolve, reject) => {
 				const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
 				cut.unref();

@@ -40,16 +40,21 @@ export function detectorWorkflow(name: string, path: string, detector: NodeOverr
 	});
 }
 
-/** Handover Detector (Dedicated Port) on 127.0.0.1:`port`/`path` → No Operation. */
+/**
+ * Handover Detector (Dedicated Port) on `port`/`path` → No Operation, on its default Listen Address
+ * (127.0.0.1). It starts only with an Authentication, or with None and the explicit opt-in
+ * (`behindOwnAuthentication: true`).
+ */
 export function listenerWorkflow(
 	name: string,
 	port: number,
 	path: string,
-	parameters: Record<string, unknown> = {},
+	detector: NodeOverrides = {},
 ): WorkflowJson {
 	return triggerThenNoOp(name, `${path}-listener`, {
 		type: `${PACKAGE_NAME}.handoverDetectorListenerTrigger`,
-		parameters: { port, listenAddress: '127.0.0.1', path, ...parameters },
+		parameters: { port, path, ...detector.parameters },
+		...(detector.credentials && { credentials: detector.credentials }),
 	});
 }
 

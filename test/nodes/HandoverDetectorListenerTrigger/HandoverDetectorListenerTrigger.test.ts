@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { mock } from 'jest-mock-extended';
@@ -58,6 +58,8 @@ function triggerContext(
 		options: {},
 		payloadFormat: 'auto',
 		triggers: ['contactRequest', 'lackOfInformation', 'failedToResolve'],
+		// The tests of the listener itself run unauthenticated, as allowed behind a proxy that checks.
+		behindOwnAuthentication: true,
 		stateStore: 'embedded',
 		storeFile,
 		listenAddress: HOST,
@@ -65,11 +67,17 @@ function triggerContext(
 		...parameters,
 	};
 	// n8n's contexts are classes: a method called detached from its context fails there, so here too.
-	context.getNodeParameter.mockImplementation(function (this: unknown, name: string) {
+	// A parameter given as undefined is one the user left alone: n8n gives its default.
+	context.getNodeParameter.mockImplementation(function (
+		this: unknown,
+		name: string,
+		fallback?: unknown,
+	) {
 		if (this !== context) throw new TypeError('getNodeParameter called without its context');
 		if (!(name in values)) throw new Error(`Unexpected parameter ${name}`);
-		return values[name];
+		return values[name] === undefined ? fallback : values[name];
 	} as ITriggerFunctions['getNodeParameter']);
+	context.getCredentials.mockResolvedValue({ secret: 'listener-token' });
 	context.getMode.mockReturnValue(mode);
 	context.getNode.mockReturnValue(mock<INode>({ name: 'Handover Detector (Dedicated Port)' }));
 	const returnJsonArray = (items: IDataObject | IDataObject[]): INodeExecutionData[] =>
@@ -106,12 +114,35 @@ describe('HandoverDetectorListenerTrigger: description', () => {
 		expect(new Set(names).size).toBe(names.length);
 		const webhook = new HandoverDetectorTrigger().description;
 		const shared = webhook.properties.filter((p) => p.name !== 'path' && p.type !== 'notice');
-		expect(description.properties.slice(4)).toEqual(shared);
+		const own = description.properties.slice(4).filter((p) => p.name !== 'behindOwnAuthentication');
+		expect(own).toEqual(shared);
 		expect(description.credentials).toEqual(webhook.credentials);
 		const port = description.properties.find((p) => p.name === 'port');
 		expect(port).toMatchObject({ type: 'number', default: 5679, required: true });
-		expect(description.properties.find((p) => p.name === 'listenAddress')?.default).toBe('0.0.0.0');
 		expect(description.properties.find((p) => p.name === 'path')?.default).toBe('handover');
+	});
+
+	it('listens on this host only by default, and says when to use 0.0.0.0', () => {
+		const address = description.properties.find((p) => p.name === 'listenAddress');
+		expect(address?.default).toBe('127.0.0.1');
+		expect(address?.description).toMatch(/0\.0\.0\.0.*Docker.*Authentication/);
+	});
+
+	it('asks for an explicit opt-in, right below Authentication and only with None', () => {
+		const at = names.indexOf('behindOwnAuthentication');
+		expect(names[at - 1]).toBe('authentication');
+		expect(description.properties[at]).toMatchObject({
+			displayName: 'I Run It Behind My Own Authentication',
+			type: 'boolean',
+			default: false,
+			displayOptions: { show: { authentication: ['none'] } },
+		});
+	});
+
+	it('writes its notice without placeholders the editor would drop', () => {
+		const notice = description.properties.find((p) => p.type === 'notice')?.displayName ?? '';
+		expect(notice).toContain('http://127.0.0.1:5679/handover');
+		expect(notice).not.toMatch(/[<>{}]/);
 	});
 });
 
@@ -223,6 +254,59 @@ describe('HandoverDetectorListenerTrigger: trigger()', () => {
 				`Port ${port} on ${HOST} is in use by another program or workflow`,
 			);
 		});
+	});
+
+	it('refuses to start with Authentication None unless the user runs it behind their own', async () => {
+		const port = await freePort();
+		const { context } = triggerContext({ port, behindOwnAuthentication: false });
+		const run = new HandoverDetectorListenerTrigger().trigger.call(context);
+		await expect(run).rejects.toThrow(NodeOperationError);
+		await expect(run).rejects.toThrow('Authentication is None');
+		await expect(run).rejects.toMatchObject({
+			description: expect.stringContaining("'I Run It Behind My Own Authentication'"),
+		});
+		// Nothing was bound: the port is free for the next activation.
+		const probe = createServer();
+		await new Promise<void>((resolve) => probe.listen(port, HOST, resolve));
+		await new Promise((resolve) => probe.close(resolve));
+	});
+
+	it('starts with an Authentication set, without the opt-in, and checks the caller', async () => {
+		const port = await freePort();
+		const { context } = triggerContext({
+			port,
+			authentication: 'headerToken',
+			behindOwnAuthentication: false,
+		});
+		response = await new HandoverDetectorListenerTrigger().trigger.call(context);
+		const turn = { conversationId: 't-1', userMessage: 'hello' };
+		expect((await post(`http://${HOST}:${port}/handover`, turn)).status).toBe(401);
+		const res = await fetch(`http://${HOST}:${port}/handover`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', 'x-handover-token': 'listener-token' },
+			body: JSON.stringify(turn),
+		});
+		expect(res.status).toBe(200);
+	});
+
+	it('listens on 127.0.0.1 when Listen Address is left alone, not on other interfaces', async () => {
+		const port = await freePort();
+		const { context, logger } = triggerContext({ port, listenAddress: undefined });
+		response = await new HandoverDetectorListenerTrigger().trigger.call(context);
+		expect(logger.info).toHaveBeenCalledWith(
+			expect.stringContaining(`http://127.0.0.1:${port}/handover`),
+		);
+		const outside = Object.values(networkInterfaces())
+			.flat()
+			.find((address) => address && address.family === 'IPv4' && !address.internal);
+		if (outside) {
+			// This host's own non-loopback address: nothing answers there.
+			await expect(
+				fetch(`http://${outside.address}:${port}/handover/health`, {
+					signal: AbortSignal.timeout(2000),
+				}),
+			).rejects.toThrow();
+		}
 	});
 
 	it('refuses a port outside 1..65535 before binding anything', async () => {

@@ -1,13 +1,16 @@
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { TurnSettings } from '../../../nodes/detector/turnHandler';
 import {
+	HEADERS_TIMEOUT_MS,
 	MAX_BODY_BYTES,
+	MAX_CONNECTIONS,
+	REQUEST_TIMEOUT_MS,
 	routeOf,
 	startTurnListener,
 	type TurnListener,
@@ -371,6 +374,139 @@ describe('turn listener: refusals', () => {
 		expect(res.status).toBe(200);
 		expect(res.json.handover).toBe(true);
 		expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: 'emit failed' }));
+	});
+});
+
+/** A raw connection to the listener, to play a client that is slow or never finishes. */
+async function openSocket(port: number): Promise<Socket> {
+	return await new Promise((resolve, reject) => {
+		const socket = connect({ host: HOST, port }, () => resolve(socket));
+		socket.once('error', reject);
+	});
+}
+
+/** Resolves with what the server sent before it closed the connection, and how long that took. */
+async function untilClosed(socket: Socket): Promise<{ data: string; afterMs: number }> {
+	const started = Date.now();
+	let data = '';
+	socket.on('data', (chunk: Buffer) => (data += chunk.toString()));
+	socket.on('error', () => undefined);
+	return await new Promise((resolve) =>
+		socket.once('close', () => resolve({ data, afterMs: Date.now() - started })),
+	);
+}
+
+describe('turn listener: slow and many clients', () => {
+	it('caps connections open at once; a freed one lets the next client in', async () => {
+		const { port, url } = await start({ maxConnections: 2 });
+		const held = [await openSocket(port), await openSocket(port)];
+		try {
+			// A third connection is dropped at once instead of waiting on a held one.
+			const third = await openSocket(port);
+			expect((await untilClosed(third)).data).toBe('');
+			await expect(
+				post(url, { conversationId: 'over-cap', userMessage: 'hello' }),
+			).rejects.toThrow();
+
+			const closed = untilClosed(held[0]);
+			held[0].destroy();
+			await closed;
+			// The server learns of the closed socket a moment later.
+			await new Promise((resolve) => setTimeout(resolve, 100));
+			const res = await post(url, { conversationId: 'under-cap', userMessage: 'hello' });
+			expect(res.status).toBe(200);
+		} finally {
+			for (const socket of held) socket.destroy();
+		}
+	});
+
+	it('answers 408 and cuts a client that never finishes its headers', async () => {
+		const { port } = await start({ headersTimeoutMs: 300, requestTimeoutMs: 600 });
+		const socket = await openSocket(port);
+		socket.write('POST /handover HTTP/1.1\r\nHost: localhost\r\n');
+		const { data, afterMs } = await untilClosed(socket);
+		expect(data).toMatch(/^HTTP\/1\.1 408/);
+		// Checked every second: far from the 30 s Node would otherwise take to notice.
+		expect(afterMs).toBeLessThan(2_500);
+	});
+
+	it('cuts a client that sends its body too slowly', async () => {
+		const { port } = await start({ headersTimeoutMs: 300, requestTimeoutMs: 600 });
+		const socket = await openSocket(port);
+		socket.write(
+			'POST /handover HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"conv',
+		);
+		const drip = setInterval(() => socket.write(' '), 100);
+		try {
+			const { afterMs } = await untilClosed(socket);
+			expect(afterMs).toBeLessThan(3_000);
+		} finally {
+			clearInterval(drip);
+		}
+		expect(onHandover).not.toHaveBeenCalled();
+	});
+
+	it('defaults to a connection cap and timeouts that hold no socket for long', () => {
+		expect(MAX_CONNECTIONS).toBeGreaterThanOrEqual(64);
+		expect(MAX_CONNECTIONS).toBeLessThanOrEqual(1024);
+		expect(HEADERS_TIMEOUT_MS).toBeLessThanOrEqual(10_000);
+		expect(REQUEST_TIMEOUT_MS).toBeLessThanOrEqual(30_000);
+	});
+});
+
+describe('turn listener: closing', () => {
+	/** A store whose conversation updates wait until `release` is called, to close mid-turn. */
+	function heldStore() {
+		let release!: () => void;
+		const released = new Promise<void>((resolve) => (release = resolve));
+		let entered!: () => void;
+		const inside = new Promise<void>((resolve) => (entered = resolve));
+		const held: HandoverStore = Object.create(store, {
+			updateConversation: {
+				value: async (...args: Parameters<HandoverStore['updateConversation']>) => {
+					entered();
+					await released;
+					return await store.updateConversation(...args);
+				},
+			},
+		});
+		return { held, inside, release };
+	}
+
+	it('drops a handover detected after close began: 503, and no execution starts', async () => {
+		const { held, inside, release } = heldStore();
+		const { url } = await start({ store: held });
+		const answer = post(url, {
+			conversationId: 'c-closing',
+			userMessage: 'Can I talk to a human?',
+		});
+		await inside;
+		const closed = listener!.close();
+		release();
+		const res = await answer;
+		expect(res.status).toBe(503);
+		expect(res.json.error).toMatch(/send the turn again once the workflow is active/);
+		expect(res.headers.get('retry-after')).toBe('5');
+		await closed;
+		listener = undefined;
+		expect(onHandover).not.toHaveBeenCalled();
+	});
+
+	it('still answers a turn without handover that was in flight when close began', async () => {
+		const { held, inside, release } = heldStore();
+		const { url } = await start({ store: held });
+		const answer = post(url, { conversationId: 'c-quiet', userMessage: 'What are your hours?' });
+		await inside;
+		const closed = listener!.close();
+		release();
+		const res = await answer;
+		expect(res.status).toBe(200);
+		expect(res.json.handover).toBe(false);
+		// Its connection closes with the answer: close() does not wait for the grace period.
+		const started = Date.now();
+		await closed;
+		expect(Date.now() - started).toBeLessThan(1_000);
+		listener = undefined;
 	});
 });
 
