@@ -172,12 +172,73 @@ export class HandoverAssign implements INodeType {
 				default: {},
 				options: [
 					{
+						displayName: 'Business Hours',
+						name: 'businessHours',
+						type: 'fixedCollection',
+						typeOptions: { multipleValues: true },
+						placeholder: 'Add Opening Hours',
+						default: {},
+						description:
+							'When the team is in. Outside these hours the conversation is still assigned (the person finds it on return), the result says available: false with the next opening, and Send Message uses its away text. Empty: always open.',
+						options: [
+							{
+								displayName: 'Hours',
+								name: 'hours',
+								values: [
+									{
+										displayName: 'Days',
+										name: 'days',
+										type: 'options',
+										default: 'weekdays',
+										options: [
+											{ name: 'Every Day', value: 'everyDay' },
+											{ name: 'Friday', value: 'friday' },
+											{ name: 'Monday', value: 'monday' },
+											{ name: 'Saturday', value: 'saturday' },
+											{ name: 'Sunday', value: 'sunday' },
+											{ name: 'Thursday', value: 'thursday' },
+											{ name: 'Tuesday', value: 'tuesday' },
+											{ name: 'Wednesday', value: 'wednesday' },
+											{ name: 'Weekdays (Monday to Friday)', value: 'weekdays' },
+											{ name: 'Weekend', value: 'weekend' },
+										],
+									},
+									{
+										displayName: 'From',
+										name: 'from',
+										type: 'string',
+										default: '09:00',
+										placeholder: '09:00',
+										description: 'Opening time, 24-hour clock',
+									},
+									{
+										displayName: 'To',
+										name: 'to',
+										type: 'string',
+										default: '17:00',
+										placeholder: '17:00',
+										description:
+											'Closing time, 24-hour clock (24:00 for midnight); a night shift is two lines split at midnight',
+									},
+								],
+							},
+						],
+					},
+					{
 						displayName: 'Only Available Agents',
 						name: 'onlyAvailable',
 						type: 'boolean',
 						default: true,
 						description:
-							'Whether Chatwoot agents whose status is offline are skipped (HighLevel users have no status; deleted users are always skipped)',
+							'Whether Chatwoot agents whose status is offline are skipped (HighLevel users have no status; deleted users are always skipped). When every agent is offline, the conversation goes to whom it would have gone and the result says available: false.',
+					},
+					{
+						displayName: 'Time Zone',
+						name: 'timeZone',
+						type: 'string',
+						default: '',
+						placeholder: 'Europe/Madrid',
+						description: "The time zone of the Business Hours; the workflow's time zone when empty",
 					},
 				],
 			},

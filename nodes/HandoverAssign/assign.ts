@@ -5,13 +5,21 @@ import {
 	type IExecuteFunctions,
 } from 'n8n-workflow';
 
-import type { AssignResult, FailedAttempt } from '../event/actionResults';
+import type { AssignResult, FailedAttempt, UnavailableReason } from '../event/actionResults';
 import { listParameter, requiredString, subjectParameter } from '../shared/parameters';
 import { connectPlatform, type ActionPlatform } from '../platforms/platformList';
 import type { PlatformAdapter } from '../platforms/platformAdapter';
 import { storeFromParameters } from '../shared/storeProvider';
 import type { HandoverStore } from '../store/HandoverStore';
 import { unavailableBecause, type Person } from '../platforms/person';
+import {
+	isOpen,
+	nextOpening,
+	openingText,
+	scheduleOf,
+	type OpeningLine,
+	type Schedule,
+} from './businessHours';
 import { PlatformRefusal } from '../platforms/platformRefusal';
 
 export type AssignMode = 'autoAssign' | 'specificUser';
@@ -47,6 +55,10 @@ export async function assignItem(
 	const subjectId = subjectParameter(context, access, itemIndex);
 	const store = await storeFromParameters(context, itemIndex);
 	const tried: FailedAttempt[] = [];
+	const now = new Date();
+	const schedule = scheduleFromOptions(context, itemIndex);
+	const closed = schedule !== undefined && !isOpen(schedule, now);
+	let unavailable: UnavailableReason | undefined = closed ? 'outside_business_hours' : undefined;
 
 	const succeed = async (
 		userId: string,
@@ -54,6 +66,7 @@ export async function assignItem(
 		strategy: string,
 	): Promise<AssignResult> => {
 		await store.adjustLoad(assigneeKey(platform, access.scope, userId), 1);
+		const opening = closed && schedule ? nextOpening(schedule, now) : undefined;
 		return {
 			platform,
 			[access.descriptor.subject.field]: subjectId,
@@ -61,6 +74,12 @@ export async function assignItem(
 			userName,
 			strategy,
 			tried,
+			available: unavailable === undefined,
+			...(unavailable && { unavailableReason: unavailable }),
+			...(opening && {
+				nextOpening: opening.toISOString(),
+				nextOpeningText: openingText(opening, schedule!.timeZone),
+			}),
 		};
 	};
 
@@ -81,13 +100,15 @@ export async function assignItem(
 	}
 
 	const strategy = context.getNodeParameter('strategy', itemIndex, 'roundRobin') as Strategy;
-	const { candidates, skipped } = await candidatesInOrder(
-		context,
-		access,
-		store,
-		strategy,
-		itemIndex,
-	);
+	const chosen = await candidatesInOrder(context, access, store, strategy, itemIndex, closed);
+	let { candidates } = chosen;
+	const { skipped } = chosen;
+	if (candidates.length === 0 && skipped.some((s) => s.reason === OFFLINE)) {
+		// Nobody online: it goes to whom it would have gone, who finds it on return, and the flow
+		// knows (available: false) to tell the contact so.
+		unavailable ??= 'no_agent_online';
+		candidates = skipped.filter((s) => s.reason === OFFLINE).map((s) => s.person);
+	}
 	for (const attempt of tried) {
 		// The chosen user failed before the list was read: name them as the list does.
 		attempt.userName =
@@ -108,6 +129,28 @@ export async function assignItem(
 		tried,
 		skipped.filter((s) => !tried.some((attempt) => attempt.userId === s.person.id)),
 	);
+}
+
+const OFFLINE = 'offline';
+
+interface BusinessHoursOption {
+	hours?: OpeningLine[];
+}
+
+/** The Business Hours option as a schedule, or undefined when none is set (always open). */
+function scheduleFromOptions(context: IExecuteFunctions, itemIndex: number): Schedule | undefined {
+	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const lines = (options.businessHours as BusinessHoursOption | undefined)?.hours ?? [];
+	if (lines.length === 0) return undefined;
+	const timeZone = String(options.timeZone || context.getTimezone() || 'UTC').trim();
+	try {
+		return scheduleOf(lines, timeZone);
+	} catch (error) {
+		throw new NodeOperationError(context.getNode(), 'Business Hours cannot be read', {
+			itemIndex,
+			description: `${(error as Error).message} (Options → Business Hours, item ${itemIndex})`,
+		});
+	}
 }
 
 /**
@@ -190,10 +233,12 @@ async function candidatesInOrder(
 	store: HandoverStore,
 	strategy: Strategy,
 	itemIndex: number,
+	closed: boolean,
 ): Promise<{ candidates: Person[]; skipped: Skipped[] }> {
 	const { people, descriptor } = await candidatePool(context, access, itemIndex);
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const onlyAvailable = options.onlyAvailable !== false;
+	// Outside business hours nobody is expected online: presence says nothing then.
+	const onlyAvailable = options.onlyAvailable !== false && !closed;
 	const byId = new Map(people.map((person) => [person.id, person]));
 	// The turn goes round the whole pool, not only who is available now: someone going offline
 	// must not shift everyone else's turn.

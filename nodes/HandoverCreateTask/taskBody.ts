@@ -49,6 +49,7 @@ export function taskBody(item: IDataObject, description: string, messageCount: n
 	const parts = [
 		top,
 		reason,
+		summary.unavailable,
 		messages.length > 0 ? ['Last messages:', ...messages].join('\n') : undefined,
 	];
 	return parts.filter((part): part is string => !!part).join('\n\n');

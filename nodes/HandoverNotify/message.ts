@@ -84,6 +84,7 @@ export function buildNotification(
 		const details = [contact.name, contact.phone, contact.email].filter(Boolean).join(', ');
 		lines.push(`Contact: ${details || 'unknown'}`);
 		lines.push(`Why: ${reasonText}${evidence ? ` ("${shorten(evidence, 200)}")` : ''}`);
+		if (summary.unavailable) lines.push(summary.unavailable);
 		if (task) {
 			lines.push(`Task: ${task.title}${task.dueDate ? `, due ${task.dueDate}` : ''}`);
 		}

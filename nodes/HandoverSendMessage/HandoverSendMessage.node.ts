@@ -16,7 +16,12 @@ import {
 } from '../shared/properties';
 import { redisStoreCredential, stateStoreProperties } from '../shared/storeProperties';
 import { MESSAGE_TYPE_OPTIONS } from '../platforms/highlevel/messageTypes';
-import { DEFAULT_EMAIL_SUBJECT, DEFAULT_MESSAGE, sendMessage } from './sendMessage';
+import {
+	DEFAULT_AWAY_MESSAGE,
+	DEFAULT_EMAIL_SUBJECT,
+	DEFAULT_MESSAGE,
+	sendMessage,
+} from './sendMessage';
 
 const typeOptions = MESSAGE_TYPE_OPTIONS.map(({ name, value }) => ({ name, value }));
 
@@ -53,6 +58,15 @@ export class HandoverSendMessage implements INodeType {
 				required: true,
 				description:
 					'What the contact receives; expressions work, e.g. {{ $json.contact.name }} or {{ $json.actions.assign.userName }}',
+			},
+			{
+				displayName: 'Away Message',
+				name: 'awayMessage',
+				type: 'string',
+				typeOptions: { rows: 3 },
+				default: DEFAULT_AWAY_MESSAGE,
+				description:
+					'Sent instead when Handover Assign found no one there (outside its Business Hours, or no agent online). "{{ next opening }}" becomes the next opening, e.g. "Monday 09:00". Empty sends the Message as always.',
 			},
 			{
 				displayName: 'Message Type',

@@ -5,13 +5,38 @@ import {
 	type IExecuteFunctions,
 } from 'n8n-workflow';
 
-import type { MessageResult } from '../event/actionResults';
+import { actionResult, type MessageResult } from '../event/actionResults';
 import { optionalString, requiredString, subjectParameter } from '../shared/parameters';
 import { connectPlatform, type ActionPlatform } from '../platforms/platformList';
 import { storeFromParameters } from '../shared/storeProvider';
 
 export const DEFAULT_MESSAGE = 'Thank you! Someone from the team will get back to you.';
 export const DEFAULT_EMAIL_SUBJECT = 'Thank you for your message';
+export const DEFAULT_AWAY_MESSAGE =
+	'Thanks! Our team is away right now and will get back to you from {{ next opening }}.';
+
+const NEXT_OPENING = /\{\{\s*next opening\s*\}\}/gi;
+
+/**
+ * The away text with the next opening filled in. Without a known opening (agents offline, no
+ * business hours), "from {{ next opening }}" reads "as soon as possible".
+ */
+export function awayText(template: string, openingText: string | undefined): string {
+	if (openingText) return template.replace(NEXT_OPENING, openingText);
+	return template
+		.replace(/\bfrom\s+\{\{\s*next opening\s*\}\}/gi, 'as soon as possible')
+		.replace(NEXT_OPENING, 'soon');
+}
+
+/** The text to send: the away text when Assign found no one there and the user gave one. */
+function messageFor(context: IExecuteFunctions, itemIndex: number, item: IDataObject) {
+	const message = requiredString(context, 'message', 'Message', itemIndex);
+	const assigned = actionResult(item, 'assign');
+	if (assigned?.available !== false) return { text: message, away: false };
+	const template = optionalString(context, 'awayMessage', itemIndex);
+	if (!template) return { text: message, away: false };
+	return { text: awayText(template, assigned.nextOpeningText), away: true };
+}
 
 /** How long a sent message blocks another send for the same handover: longer than any retry. */
 export const SENT_ONCE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -57,7 +82,7 @@ export async function sendMessage(
 	connect = connectPlatform,
 ): Promise<MessageResult> {
 	const platform = context.getNodeParameter('platform', itemIndex) as ActionPlatform;
-	const message = requiredString(context, 'message', 'Message', itemIndex);
+	const { text: message, away } = messageFor(context, itemIndex, item);
 	const adapter = await connect(context, platform, itemIndex);
 	// Everything that can be wrong with the parameters fails here, before the key is claimed.
 	const delivery = adapter.prepareReply(subjectParameter(context, adapter, itemIndex), {
@@ -76,7 +101,7 @@ export async function sendMessage(
 	}
 	try {
 		const result = await delivery.send();
-		return { platform, sent: true, ...result, idempotencyKey: key };
+		return { platform, sent: true, ...result, ...(away && { away }), idempotencyKey: key };
 	} catch (error) {
 		if (surelyNotSent(error)) {
 			// The send's own error is the one to show; a store that also fails keeps the key taken.

@@ -29,6 +29,8 @@ export interface FailedAttempt {
 	error: string;
 }
 
+export type UnavailableReason = 'outside_business_hours' | 'no_agent_online';
+
 /** Handover Assign: who took the conversation, and who was tried before. */
 export interface AssignResult {
 	platform: ActionPlatform;
@@ -39,6 +41,17 @@ export interface AssignResult {
 	userName: string;
 	strategy: string;
 	tried: FailedAttempt[];
+	/**
+	 * Whether someone was there to take it now. False outside the business hours or when no agent
+	 * was online: the conversation is still assigned to whom it would have gone, who finds it on
+	 * return, and Send Message answers with its away text.
+	 */
+	available: boolean;
+	/** Why no one was available. */
+	unavailableReason?: UnavailableReason;
+	/** When the business hours open next (ISO), and as the contact reads it ("Monday 09:00"). */
+	nextOpening?: string;
+	nextOpeningText?: string;
 }
 
 /** Handover Create Task: a HighLevel task, or on Chatwoot a private note that reads as one. */
@@ -54,6 +67,8 @@ export interface MessageResult extends ReplyDelivery {
 	sent: boolean;
 	/** Why nothing was sent. */
 	skipped?: string;
+	/** The away text was sent: Assign found no one there. */
+	away?: boolean;
 	idempotencyKey: string;
 }
 

@@ -5,7 +5,7 @@
  * No n8n import.
  */
 import type { HandoverReason } from '../engine/types';
-import { actionResult } from './actionResults';
+import { actionResult, type UnavailableReason } from './actionResults';
 
 export interface SummaryContact {
 	name?: string;
@@ -37,6 +37,8 @@ export interface EventSummary {
 	transcript: SummaryLine[];
 	/** The task Create Task made earlier in the flow, unless it failed. */
 	task?: { title: string; dueDate?: string; id?: string };
+	/** When Assign found no one there: why, and when the team is back, in a sentence. */
+	unavailable?: string;
 }
 
 export interface ReasonWords {
@@ -101,6 +103,21 @@ function taskOf(event: EventLike): EventSummary['task'] {
 	return { title, ...(dueDate ? { dueDate } : {}), ...(id ? { id } : {}) };
 }
 
+const UNAVAILABLE_WORDS: Record<UnavailableReason, string> = {
+	outside_business_hours: 'Arrived outside business hours',
+	no_agent_online: 'Arrived when no agent was online',
+};
+
+function unavailableOf(event: EventLike): string | undefined {
+	const assigned = actionResult(event, 'assign');
+	if (!assigned || assigned.available !== false) return undefined;
+	const why =
+		UNAVAILABLE_WORDS[assigned.unavailableReason as UnavailableReason] ??
+		'Arrived when no one was available';
+	const back = text(assigned.nextOpeningText);
+	return `${why}${back ? `; the team is back ${back}` : ''}.`;
+}
+
 export function summariseEvent(event: EventLike): EventSummary {
 	const contact = contactOf(event);
 	const who = contact.name ?? contact.phone ?? contact.email;
@@ -111,6 +128,7 @@ export function summariseEvent(event: EventLike): EventSummary {
 	const evidence = text(event.evidence);
 	const message = text(event.message);
 	const task = taskOf(event);
+	const unavailable = unavailableOf(event);
 	return {
 		...(handoverId ? { handoverId } : {}),
 		contact,
@@ -123,5 +141,6 @@ export function summariseEvent(event: EventLike): EventSummary {
 		...(message ? { message } : {}),
 		transcript: transcriptOf(event),
 		...(task ? { task } : {}),
+		...(unavailable ? { unavailable } : {}),
 	};
 }

@@ -46,3 +46,29 @@ describe('summariseEvent', () => {
 		);
 	});
 });
+
+describe('an event that arrived when no one was there', () => {
+	it('says so, with the next opening, for the task and the staff note', () => {
+		const assign = { userId: 'u-1', userName: 'Ana', strategy: 'roundRobin', tried: [] };
+		const closed = summariseEvent({
+			actions: {
+				assign: {
+					...assign,
+					available: false,
+					unavailableReason: 'outside_business_hours',
+					nextOpeningText: 'Monday 09:00',
+				},
+			},
+		});
+		expect(closed.unavailable).toBe(
+			'Arrived outside business hours; the team is back Monday 09:00.',
+		);
+		const offline = summariseEvent({
+			actions: { assign: { ...assign, available: false, unavailableReason: 'no_agent_online' } },
+		});
+		expect(offline.unavailable).toBe('Arrived when no agent was online.');
+		expect(
+			summariseEvent({ actions: { assign: { ...assign, available: true } } }).unavailable,
+		).toBeUndefined();
+	});
+});

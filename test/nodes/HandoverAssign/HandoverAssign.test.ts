@@ -142,6 +142,7 @@ describe('Handover Assign on HighLevel', () => {
 							userName: 'Ana Pereira',
 							strategy: 'roundRobin',
 							tried: [],
+							available: true,
 						},
 					},
 				},
@@ -386,6 +387,7 @@ describe('Handover Assign on Chatwoot', () => {
 							userName: 'Ana García',
 							strategy: 'roundRobin',
 							tried: [],
+							available: true,
 						},
 					},
 				},
@@ -431,16 +433,58 @@ describe('Handover Assign on Chatwoot', () => {
 		expect(chatwoot.callsTo('GET', /\/agents$/)).toHaveLength(0);
 	});
 
-	it('fails saying who was skipped when no team member is available', async () => {
+	it('when no team member is online, assigns whom it would have chosen and says available: false', async () => {
 		chatwoot.agent(3)!.availability_status = 'offline';
 
-		const error = await failureOf(run('chatwoot', { candidates: 'team', teamId: '20' }));
+		const [item] = await run('chatwoot', { candidates: 'team', teamId: '20' });
 
-		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error.message).toBe(
-			'No one could be assigned: no candidate is available (skipped Ana García (offline), Zoe (offline))',
+		expect(assignOf(item)).toMatchObject({
+			userId: '3',
+			userName: 'Ana García',
+			available: false,
+			unavailableReason: 'no_agent_online',
+		});
+		expect(assignOf(item)).not.toHaveProperty('nextOpening');
+		expect(chatwoot.callsTo('POST', /\/assignments$/)).toHaveLength(1);
+	});
+
+	it('outside business hours, assigns whom it would have chosen and gives the next opening', async () => {
+		// Open all of tomorrow (UTC) and never today: closed now, next opening tomorrow 00:00 UTC.
+		const days = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+		const tomorrow = new Date(Date.now() + 86_400_000);
+		const [item] = await run('chatwoot', {
+			options: {
+				timeZone: 'UTC',
+				businessHours: {
+					hours: [{ days: days[tomorrow.getUTCDay()], from: '00:00', to: '24:00' }],
+				},
+			},
+		});
+
+		const opening = new Date(
+			Date.UTC(tomorrow.getUTCFullYear(), tomorrow.getUTCMonth(), tomorrow.getUTCDate()),
 		);
-		expect(chatwoot.callsTo('POST', /\/assignments$/)).toHaveLength(0);
+		expect(assignOf(item)).toMatchObject({
+			userId: '3',
+			available: false,
+			unavailableReason: 'outside_business_hours',
+			nextOpening: opening.toISOString(),
+			nextOpeningText: `${days[tomorrow.getUTCDay()].replace(/^./, (c) => c.toUpperCase())} 00:00`,
+		});
+		// Presence says nothing out of hours: offline Zoe keeps her turn in the rotation.
+		expect(chatwoot.callsTo('POST', /\/assignments$/)).toHaveLength(1);
+	});
+
+	it('refuses Business Hours it cannot read, naming the option and the item', async () => {
+		const error = await failureOf(
+			run('chatwoot', {
+				options: { businessHours: { hours: [{ days: 'weekdays', from: '9', to: '17:00' }] } },
+			}),
+		);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe('Business Hours cannot be read');
+		expect((error as NodeOperationError).description).toContain('write it as 09:00 and 17:30');
+		expect(chatwoot.requests).toHaveLength(0);
 	});
 
 	it('with least busy, picks the agent with the fewest open handovers', async () => {

@@ -6,7 +6,11 @@ import { NodeApiError, NodeOperationError, type IDataObject } from 'n8n-workflow
 
 import { HandoverSendMessage } from '../../../nodes/HandoverSendMessage/HandoverSendMessage.node';
 import { typeForChannel } from '../../../nodes/platforms/highlevel/messageTypes';
-import { DEFAULT_MESSAGE } from '../../../nodes/HandoverSendMessage/sendMessage';
+import {
+	awayText,
+	DEFAULT_AWAY_MESSAGE,
+	DEFAULT_MESSAGE,
+} from '../../../nodes/HandoverSendMessage/sendMessage';
 import { textToEmailHtml } from '../../../nodes/platforms/highlevel/client';
 import { ChatwootFake } from '../../fakes/chatwoot/ChatwootFake';
 import { HighLevelFake } from '../../fakes/highlevel/HighLevelFake';
@@ -112,6 +116,31 @@ describe('HighLevel channel of the event', () => {
 });
 
 describe('Handover Send Message on HighLevel', () => {
+	it('sends the away text, with the next opening, when Assign found no one there', async () => {
+		const event = highLevelEvent({
+			channel: 'SMS',
+			actions: {
+				assign: {
+					platform: 'highlevel',
+					userId: 'u-ana',
+					userName: 'Ana',
+					strategy: 'roundRobin',
+					tried: [],
+					available: false,
+					unavailableReason: 'outside_business_hours',
+					nextOpening: '2026-12-07T08:00:00.000Z',
+					nextOpeningText: 'Monday 09:00',
+				},
+			},
+		});
+		const [output] = await runHighLevel([event]);
+		const [request] = highLevel.callsTo('POST', HL_SEND);
+		expect((request.body as IDataObject).message).toBe(
+			'Thanks! Our team is away right now and will get back to you from Monday 09:00.',
+		);
+		expect(resultOf(output)).toMatchObject({ sent: true, away: true });
+	});
+
 	it('sends the default text on the channel of the event, and passes the event on', async () => {
 		const event = highLevelEvent({ channel: 'WhatsApp' });
 		const [output] = await runHighLevel([event]);
@@ -384,5 +413,15 @@ describe('Handover Send Message on Chatwoot', () => {
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toBe('Message is empty');
 		expect(chatwoot.requests).toHaveLength(0);
+	});
+});
+
+describe('away text', () => {
+	it('reads without a known opening', () => {
+		expect(awayText(DEFAULT_AWAY_MESSAGE, undefined)).toBe(
+			'Thanks! Our team is away right now and will get back to you as soon as possible.',
+		);
+		expect(awayText('Back {{ next opening }}!', undefined)).toBe('Back soon!');
+		expect(awayText('Back {{next opening}}', 'Monday 09:00')).toBe('Back Monday 09:00');
 	});
 });
