@@ -2,6 +2,7 @@
  * Business hours in a time zone: whether the team is in now, and when it next opens. HighLevel
  * has no presence API, so a schedule is how a flow knows that nobody is there. No n8n import.
  */
+import { instantOfWallClock, isTimeZone, wallClockAt } from '../shared/zonedTime';
 
 export type DayChoice =
 	| 'everyDay'
@@ -46,15 +47,6 @@ export function minutesOf(time: string): number | undefined {
 	return minutes;
 }
 
-export function isTimeZone(timeZone: string): boolean {
-	try {
-		new Intl.DateTimeFormat('en-US', { timeZone });
-		return true;
-	} catch {
-		return false;
-	}
-}
-
 /**
  * The schedule of the node's lines; a problem (a bad time, a closing before an opening, an unknown
  * time zone) is thrown as a message that names it. Lines that end before they start are refused
@@ -90,53 +82,20 @@ interface LocalTime {
 	minutes: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
 function localTime(instant: number, timeZone: string): LocalTime {
-	let format = formatters.get(timeZone);
-	if (!format) {
-		format = new Intl.DateTimeFormat('en-US', {
-			timeZone,
-			hourCycle: 'h23',
-			year: 'numeric',
-			month: 'numeric',
-			day: 'numeric',
-			hour: 'numeric',
-			minute: 'numeric',
-			weekday: 'short',
-		});
-		formatters.set(timeZone, format);
-	}
-	const parts = Object.fromEntries(
-		format.formatToParts(new Date(instant)).map((part) => [part.type, part.value]),
-	);
+	const clock = wallClockAt(instant, timeZone);
 	return {
-		year: Number(parts.year),
-		month: Number(parts.month),
-		day: Number(parts.day),
-		weekday: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.weekday),
-		minutes: Number(parts.hour) * 60 + Number(parts.minute),
+		year: clock.getUTCFullYear(),
+		month: clock.getUTCMonth() + 1,
+		day: clock.getUTCDate(),
+		weekday: clock.getUTCDay(),
+		minutes: clock.getUTCHours() * 60 + clock.getUTCMinutes(),
 	};
 }
 
 /** The instant at which the wall clock of the time zone shows this date and minute. */
-function instantOf(
-	year: number,
-	month: number,
-	day: number,
-	minutes: number,
-	zone: string,
-): number {
-	const wanted = Date.UTC(year, month - 1, day, 0, minutes);
-	let guess = wanted;
-	// Two corrections settle the offset, also across a daylight-saving change.
-	for (let i = 0; i < 2; i++) {
-		const seen = localTime(guess, zone);
-		const shown = Date.UTC(seen.year, seen.month - 1, seen.day, 0, seen.minutes);
-		guess += wanted - shown;
-	}
-	return guess;
-}
+const instantOf = (year: number, month: number, day: number, minutes: number, zone: string) =>
+	instantOfWallClock(Date.UTC(year, month - 1, day, 0, minutes), zone);
 
 /** Whether the schedule is open at the instant. A schedule without lines is never open. */
 export function isOpen(schedule: Schedule, at: Date): boolean {

@@ -1,4 +1,5 @@
 /** When a pause ends. Plain TypeScript: the node turns the errors into NodeOperationErrors. */
+import { instantOfWallClock, isTimeZone } from '../shared/zonedTime';
 
 export type PauseUnit = 'minutes' | 'hours' | 'days';
 
@@ -12,30 +13,6 @@ export function durationEnd(now: Date, amount: number, unit: PauseUnit): Date | 
 	const unitMs = UNIT_MS[unit];
 	if (!Number.isFinite(amount) || amount <= 0 || unitMs === undefined) return undefined;
 	return new Date(now.getTime() + amount * unitMs);
-}
-
-/** How far `timeZone` is ahead of UTC at the instant `utcMs`. */
-function zoneOffsetMs(utcMs: number, timeZone: string): number {
-	const parts = new Intl.DateTimeFormat('en-US', {
-		timeZone,
-		hourCycle: 'h23',
-		year: 'numeric',
-		month: 'numeric',
-		day: 'numeric',
-		hour: 'numeric',
-		minute: 'numeric',
-		second: 'numeric',
-	}).formatToParts(new Date(utcMs));
-	const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-	const wall = Date.UTC(
-		part('year'),
-		part('month') - 1,
-		part('day'),
-		part('hour'),
-		part('minute'),
-		part('second'),
-	);
-	return wall - Math.floor(utcMs / 1000) * 1000;
 }
 
 const LOCAL_DATE_TIME =
@@ -65,15 +42,8 @@ export function parseDateTime(value: unknown, timeZone: string | undefined): Dat
 			.map((part) => Number(part ?? 0));
 		const milliseconds = Math.round(Number(`0.${local[7] ?? '0'}`) * 1000);
 		const wall = Date.UTC(year, month - 1, day, hour, minute, second, milliseconds);
-		let zone = timeZone || 'UTC';
-		try {
-			zoneOffsetMs(wall, zone);
-		} catch {
-			zone = 'UTC';
-		}
-		// The offset at the guessed instant, then again at the result: right across DST changes.
-		const guess = wall - zoneOffsetMs(wall, zone);
-		const result = new Date(wall - zoneOffsetMs(guess, zone));
+		const zone = timeZone && isTimeZone(timeZone) ? timeZone : 'UTC';
+		const result = new Date(instantOfWallClock(wall, zone));
 		return Number.isNaN(result.getTime()) ? undefined : result;
 	}
 	const parsed = new Date(text);
