@@ -6,7 +6,12 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { subjectProperties, platformCredentials, platformProperty } from '../shared/properties';
+import {
+	authenticationProperties,
+	subjectProperties,
+	platformCredentials,
+	platformProperty,
+} from '../shared/properties';
 import { runForEachItem } from '../shared/actionRunner';
 import { addTags } from './addTags';
 
@@ -27,6 +32,7 @@ export class HandoverAddTag implements INodeType {
 		credentials: platformCredentials,
 		properties: [
 			platformProperty,
+			...authenticationProperties,
 			...subjectProperties,
 			{
 				displayName: 'Tags',

@@ -8,7 +8,12 @@ import {
 } from 'n8n-workflow';
 
 import { runForEachItem } from '../shared/actionRunner';
-import { subjectProperties, platformCredentials, platformProperty } from '../shared/properties';
+import {
+	authenticationProperties,
+	subjectProperties,
+	platformCredentials,
+	platformProperty,
+} from '../shared/properties';
 import { redisStoreCredential, stateStoreProperties } from '../shared/storeProperties';
 import { assignItem } from './assign';
 import { getTeams, getUsers } from './loadOptions';
@@ -47,6 +52,7 @@ export class HandoverAssign implements INodeType {
 		credentials: [...(platformCredentials ?? []), redisStoreCredential],
 		properties: [
 			platformProperty,
+			...authenticationProperties,
 			{
 				displayName: 'Assign To',
 				name: 'mode',
@@ -70,7 +76,10 @@ export class HandoverAssign implements INodeType {
 				displayName: 'User Name or ID',
 				name: 'userId',
 				type: 'options',
-				typeOptions: { loadOptionsMethod: 'getUsers', loadOptionsDependsOn: ['platform'] },
+				typeOptions: {
+					loadOptionsMethod: 'getUsers',
+					loadOptionsDependsOn: ['platform', 'authentication'],
+				},
 				default: '',
 				required: true,
 				displayOptions: { show: { mode: ['specificUser'] } },
@@ -144,7 +153,10 @@ export class HandoverAssign implements INodeType {
 				displayName: 'User Names or IDs',
 				name: 'chosenUsers',
 				type: 'multiOptions',
-				typeOptions: { loadOptionsMethod: 'getUsers', loadOptionsDependsOn: ['platform'] },
+				typeOptions: {
+					loadOptionsMethod: 'getUsers',
+					loadOptionsDependsOn: ['platform', 'authentication'],
+				},
 				default: [],
 				required: true,
 				displayOptions: { show: { candidates: ['chosenUsers'] } },
@@ -155,7 +167,10 @@ export class HandoverAssign implements INodeType {
 				displayName: 'Team Name or ID',
 				name: 'teamId',
 				type: 'options',
-				typeOptions: { loadOptionsMethod: 'getTeams', loadOptionsDependsOn: ['platform'] },
+				typeOptions: {
+					loadOptionsMethod: 'getTeams',
+					loadOptionsDependsOn: ['platform', 'authentication'],
+				},
 				default: '',
 				required: true,
 				displayOptions: { show: { platform: ['chatwoot'], candidates: ['team'] } },

@@ -8,7 +8,12 @@ import {
 
 import { actionFieldExpression } from '../event/actionResults';
 import { runForEachItem } from '../shared/actionRunner';
-import { subjectProperties, platformCredentials, platformProperty } from '../shared/properties';
+import {
+	authenticationProperties,
+	subjectProperties,
+	platformCredentials,
+	platformProperty,
+} from '../shared/properties';
 import { createTask } from './createTask';
 import { GENERATED_DESCRIPTION } from './taskBody';
 
@@ -29,6 +34,7 @@ export class HandoverCreateTask implements INodeType {
 		credentials: platformCredentials,
 		properties: [
 			platformProperty,
+			...authenticationProperties,
 			{
 				displayName:
 					'Chatwoot has no tasks. This node writes a private note on the conversation that starts with "Task: <title> — due <date>", carries the body, and mentions the assignee so Chatwoot notifies them. It also sets the conversation attributes handover_task_title and handover_task_due (ISO date); add them under Settings → Custom Attributes (Conversation) to filter and sort by them.',

@@ -8,7 +8,12 @@ import {
 
 import { actionFieldExpression } from '../event/actionResults';
 import { runForEachItem } from '../shared/actionRunner';
-import { subjectProperties, platformCredentials, platformProperty } from '../shared/properties';
+import {
+	authenticationProperties,
+	subjectProperties,
+	platformCredentials,
+	platformProperty,
+} from '../shared/properties';
 import { notify } from './notify';
 
 const webhookChannels = ['slack', 'teams', 'discord', 'webhook'];
@@ -31,6 +36,7 @@ export class HandoverNotify implements INodeType {
 		credentials: platformCredentials,
 		properties: [
 			platformProperty,
+			...authenticationProperties,
 			{
 				displayName: 'Channel',
 				name: 'channel',

@@ -8,6 +8,7 @@ import {
 
 import { runForEachItem } from '../shared/actionRunner';
 import {
+	authenticationProperties,
 	contactIdProperty,
 	conversationIdProperty,
 	platformCredentials,
@@ -56,6 +57,7 @@ export class HandoverPauseBot implements INodeType {
 				],
 			},
 			platformProperty,
+			...authenticationProperties,
 			{
 				...conversationIdProperty,
 				description:

@@ -8,6 +8,7 @@ import {
 
 import { runForEachItem } from '../shared/actionRunner';
 import {
+	authenticationProperties,
 	contactIdProperty,
 	conversationIdProperty,
 	platformsActingOn,
@@ -42,6 +43,7 @@ export class HandoverSendMessage implements INodeType {
 		credentials: [...(platformCredentials ?? []), redisStoreCredential],
 		properties: [
 			platformProperty,
+			...authenticationProperties,
 			contactIdProperty,
 			{
 				...conversationIdProperty,

@@ -23,6 +23,11 @@ export interface PlatformDescriptor {
 	name: string;
 	/** The n8n credential type that authenticates its calls. */
 	credentialType: string;
+	/**
+	 * Other ways to authenticate, when the platform has several: each shows its own credential,
+	 * chosen in the Authentication parameter (the first is `credentialType`).
+	 */
+	authentications?: ReadonlyArray<{ name: string; value: string; credentialType: string }>;
 	subject: ActionSubject;
 	/** What the platform calls the people who take conversations: "User", "Agent". */
 	personNoun: string;

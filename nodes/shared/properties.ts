@@ -13,13 +13,39 @@ export const platformProperty: INodeProperties = {
 	description: 'Where the conversation lives; use the same as the Handover Detector received',
 };
 
-/** Each platform's credential, shown when it is the chosen platform. */
-export const platformCredentials: INodeTypeDescription['credentials'] = PLATFORMS.map(
-	(platform) => ({
-		name: platform.credentialType,
-		required: true,
-		displayOptions: { show: { platform: [platform.id] } },
-	}),
+/** Each platform's credential, shown when it is the chosen platform (and authentication). */
+export const platformCredentials: INodeTypeDescription['credentials'] = PLATFORMS.flatMap(
+	(platform) =>
+		platform.authentications
+			? platform.authentications.map((way) => ({
+					name: way.credentialType,
+					required: true,
+					displayOptions: { show: { platform: [platform.id], authentication: [way.value] } },
+				}))
+			: [
+					{
+						name: platform.credentialType,
+						required: true,
+						displayOptions: { show: { platform: [platform.id] } },
+					},
+				],
+);
+
+/** How each platform with several ways to authenticate is reached; one parameter per platform. */
+export const authenticationProperties: INodeProperties[] = PLATFORMS.flatMap((platform) =>
+	platform.authentications
+		? [
+				{
+					displayName: 'Authentication',
+					name: 'authentication',
+					type: 'options' as const,
+					default: platform.authentications[0].value,
+					options: platform.authentications.map((way) => ({ name: way.name, value: way.value })),
+					displayOptions: { show: { platform: [platform.id] } },
+					description: `How the node signs in to ${platform.name}`,
+				},
+			]
+		: [],
 );
 
 export const conversationIdProperty: INodeProperties = {

@@ -104,6 +104,14 @@ function authenticate(
 	credentials: ICredentialDataDecryptedObject,
 	requestOptions: IHttpRequestOptions,
 ): IHttpRequestOptions {
+	if (credentialType === 'highLevelOAuth2Api') {
+		// n8n's OAuth2 credentials send the token they were granted as a bearer token.
+		const token = (credentials.oauthTokenData as IDataObject | undefined)?.access_token;
+		return {
+			...requestOptions,
+			headers: { ...requestOptions.headers, Authorization: `Bearer ${String(token)}` },
+		};
+	}
 	const type = CREDENTIAL_TYPES[credentialType];
 	if (!type) throw new Error(`transportContext: unknown credential type "${credentialType}"`);
 	const rule = type.authenticate;

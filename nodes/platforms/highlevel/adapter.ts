@@ -3,7 +3,7 @@
  * and the actions in HighLevel's terms. HighLevel acts on the contact: it is assigned, tagged,
  * given tasks and notes; the sub-account scopes state.
  */
-import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import { HIGHLEVEL_BASE_URL } from '../../../credentials/HighLevelPrivateIntegrationApi.credentials';
 import { createTransport } from '../../shared/transport';
@@ -21,6 +21,19 @@ export const HIGHLEVEL_PLATFORM = {
 	id: 'highlevel',
 	name: 'HighLevel',
 	credentialType: 'highLevelPrivateIntegrationApi',
+	authentications: [
+		{
+			name: 'Private Integration Token',
+			value: 'privateIntegration',
+			credentialType: 'highLevelPrivateIntegrationApi',
+		},
+		{
+			name: 'OAuth2 (n8n HighLevel Credential)',
+			value: 'oAuth2',
+			// n8n's own HighLevel credential, which users of n8n's HighLevel node already have.
+			credentialType: 'highLevelOAuth2Api',
+		},
+	],
 	subject: { field: 'contactId', label: 'Contact ID' },
 	personNoun: 'User',
 	noPeopleHint: 'The sub-account has no users: add users in HighLevel, or choose other candidates.',
@@ -134,19 +147,53 @@ export function highLevelAdapter(client: HighLevelClient, locationId: string): P
 	};
 }
 
+type Context = IExecuteFunctions | ILoadOptionsFunctions;
+
+/** The Authentication parameter: per item in an execution, the current value in a dropdown. */
+function authenticationOf(context: Context, itemIndex: number | undefined): string {
+	const value =
+		'getCurrentNodeParameter' in context
+			? context.getCurrentNodeParameter('authentication')
+			: context.getNodeParameter('authentication', itemIndex ?? 0, 'privateIntegration');
+	return value === 'oAuth2' ? 'oAuth2' : 'privateIntegration';
+}
+
+/**
+ * The sub-account of the credential: a Private Integration names it; an OAuth2 connection is
+ * made for one location, which HighLevel returns with the token.
+ */
+function locationOf(credentials: IDataObject, oAuth2: boolean): string {
+	if (!oAuth2) return String(credentials.locationId ?? '');
+	const token = (credentials.oauthTokenData ?? {}) as IDataObject;
+	return String(token.locationId ?? '');
+}
+
 /** The HighLevel adapter over the package transport and the node's credential. */
 export async function connectHighLevel(
-	context: IExecuteFunctions | ILoadOptionsFunctions,
+	context: Context,
 	itemIndex?: number,
 ): Promise<PlatformAdapter> {
-	const credentials = await context.getCredentials(HIGHLEVEL_PLATFORM.credentialType, itemIndex);
+	const oAuth2 = authenticationOf(context, itemIndex) === 'oAuth2';
+	const credentialType = HIGHLEVEL_PLATFORM.authentications[oAuth2 ? 1 : 0].credentialType;
+	const credentials = await context.getCredentials(credentialType, itemIndex);
+	// n8n's OAuth2 credential has no Base URL field: the API's own address (tests give one).
 	const baseUrl = String(credentials.baseUrl || HIGHLEVEL_BASE_URL);
-	const locationId = String(credentials.locationId);
+	const locationId = locationOf(credentials, oAuth2);
+	if (!locationId) {
+		throw new ParameterProblem(
+			'The HighLevel credential names no location',
+			oAuth2
+				? 'Reconnect the HighLevel OAuth2 credential and choose a sub-account (location) when HighLevel asks'
+				: 'Set Location ID in the HighLevel Private Integration credential',
+		);
+	}
 	const send = createTransport(context, {
 		platformName: HIGHLEVEL_PLATFORM.name,
-		credentialType: HIGHLEVEL_PLATFORM.credentialType,
+		credentialType,
 		baseUrl,
-		credentialHint: 'the Private Integration token and Location ID in the HighLevel credential',
+		credentialHint: oAuth2
+			? 'the HighLevel OAuth2 credential and its scopes'
+			: 'the Private Integration token and Location ID in the HighLevel credential',
 		itemIndex,
 	});
 	return highLevelAdapter(new HighLevelClient(send, locationId), locationId);

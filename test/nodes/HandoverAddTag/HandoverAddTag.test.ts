@@ -92,6 +92,33 @@ describe('Handover Add Tag on HighLevel', () => {
 		});
 	});
 
+	it("works with n8n's HighLevel OAuth2 credential: its token, and the location it was granted for", async () => {
+		const oAuth2 = {
+			highLevelOAuth2Api: {
+				// n8n keeps the token and HighLevel's answer (which names the location) in oauthTokenData.
+				oauthTokenData: { access_token: highLevel.token, locationId: highLevel.locationId },
+				baseUrl: highLevel.baseUrl,
+			},
+		};
+		const [output] = await runHighLevel([highLevelEvent()], {
+			overrides: { authentication: 'oAuth2' },
+			credentials: oAuth2,
+		});
+		expect(tagOf(output)).toMatchObject({ contactId: 'contact-1', added: ['human_handover'] });
+		expect(highLevel.callsTo('POST', TAGS)[0].headers.authorization).toBe(
+			`Bearer ${highLevel.token}`,
+		);
+
+		const error = await failureOf(
+			runHighLevel([highLevelEvent()], {
+				overrides: { authentication: 'oAuth2' },
+				credentials: { highLevelOAuth2Api: { oauthTokenData: { access_token: 't' } } },
+			}),
+		);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe('The HighLevel credential names no location');
+	});
+
 	it('adds a comma-separated list once each', async () => {
 		await runHighLevel(undefined, { overrides: { tags: 'vip, callback,vip' } });
 		expect(highLevel.callsTo('POST', TAGS)[0].body).toEqual({ tags: ['vip', 'callback'] });
