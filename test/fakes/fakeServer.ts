@@ -18,6 +18,8 @@ export interface FakeResponse {
 	status: number;
 	body?: unknown;
 	headers?: Record<string, string>;
+	/** A body sent as it is instead of `body` as JSON (e.g. server-sent events); set its content type. */
+	raw?: string;
 }
 
 interface InjectedFailure {
@@ -133,6 +135,13 @@ export abstract class FakeServer {
 				status: 500,
 				body: { statusCode: 500, message: `fake failed: ${String(error)}` },
 			};
+		}
+		// The client gave up waiting (a fake that answers late): nobody is left to answer.
+		if (res.destroyed) return;
+		if (response.raw !== undefined) {
+			res.writeHead(response.status, response.headers);
+			res.end(response.raw);
+			return;
 		}
 		const text = response.body === undefined ? '' : JSON.stringify(response.body);
 		res.writeHead(response.status, {
