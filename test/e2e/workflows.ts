@@ -13,7 +13,13 @@ function triggerThenNoOp(name: string, id: string, trigger: Record<string, unkno
 	return {
 		name,
 		nodes: [
-			{ id: `${id}-detector`, name: 'Handover Detector', typeVersion: 1, position: [0, 0], ...trigger },
+			{
+				id: `${id}-detector`,
+				name: 'Handover Detector',
+				typeVersion: 1,
+				position: [0, 0],
+				...trigger,
+			},
 			{
 				id: `${id}-noop`,
 				name: 'No Operation',
@@ -31,7 +37,11 @@ function triggerThenNoOp(name: string, id: string, trigger: Record<string, unkno
 }
 
 /** Handover Detector (n8n webhook on `path`) → No Operation. */
-export function detectorWorkflow(name: string, path: string, detector: NodeOverrides = {}): WorkflowJson {
+export function detectorWorkflow(
+	name: string,
+	path: string,
+	detector: NodeOverrides = {},
+): WorkflowJson {
 	return triggerThenNoOp(name, path, {
 		type: `${PACKAGE_NAME}.handoverDetectorTrigger`,
 		webhookId: `${path}-webhook-id`,
@@ -90,22 +100,29 @@ export const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms))
 /** Credential entry of an action node for a credential created over REST. */
 export type CredentialRef = { id: string; name: string };
 
+/** The package's nodes that take no platform credential: the detectors and the Check. */
+const takesNoPlatformCredential = (type: string) =>
+	type.endsWith('Trigger') || type === `${PACKAGE_NAME}.handoverCheck`;
+
 /**
  * A template from `examples/` with the given credential set on every action node (as a user does
- * after importing it) and parameters overridden per node name.
+ * after importing it), parameters overridden per node name, and credentials of other node types
+ * (e.g. `{ '@n8n/n8n-nodes-langchain.lmChatOpenAi': { openAiApi: … } }`) set by type.
  */
 export function templateWithCredentials(
 	template: WorkflowJson,
 	credentials: Record<string, CredentialRef>,
 	overrides: Record<string, Record<string, unknown>> = {},
+	credentialsByType: Record<string, Record<string, CredentialRef>> = {},
 ): WorkflowJson {
 	const nodes = (template.nodes as Array<Record<string, unknown>>).map((node) => {
 		const type = String(node.type);
-		const isAction = type.startsWith(`${PACKAGE_NAME}.`) && !type.endsWith('Trigger');
+		const isAction = type.startsWith(`${PACKAGE_NAME}.`) && !takesNoPlatformCredential(type);
+		const own = isAction ? credentials : credentialsByType[type];
 		return {
 			...node,
 			parameters: { ...(node.parameters as object), ...overrides[String(node.name)] },
-			...(isAction && { credentials }),
+			...(own && { credentials: own }),
 		};
 	});
 	return { ...template, nodes };
