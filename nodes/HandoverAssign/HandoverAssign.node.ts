@@ -266,7 +266,7 @@ export class HandoverAssign implements INodeType {
 		return await runForEachItem(
 			this,
 			'assign',
-			async (itemIndex) => await assignItem(this, itemIndex),
+			async (itemIndex, item) => await assignItem(this, itemIndex, item),
 		);
 	}
 }

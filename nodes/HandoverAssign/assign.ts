@@ -9,6 +9,7 @@ import type { AssignResult, FailedAttempt, UnavailableReason } from '../event/ac
 import { listParameter, requiredString, subjectParameter } from '../shared/parameters';
 import { connectPlatform, type ActionPlatform } from '../platforms/platformList';
 import type { PlatformAdapter } from '../platforms/platformAdapter';
+import { handoverActionKey, oncePerHandover } from '../shared/oncePerHandover';
 import { storeFromParameters } from '../shared/storeProvider';
 import type { HandoverStore } from '../store/HandoverStore';
 import { unavailableBecause, type Person } from '../platforms/person';
@@ -47,13 +48,30 @@ export function assigneeKey(platform: ActionPlatform, scope: string, userId: str
 export async function assignItem(
 	context: IExecuteFunctions,
 	itemIndex: number,
+	item: IDataObject = {},
 	connect = connectPlatform,
+): Promise<AssignResult> {
+	const store = await storeFromParameters(context, itemIndex);
+	// A re-run gets the first run's assignee: moving the contact on and counting the load twice
+	// would be wrong. Any failure frees the key: no one was assigned, or a retry is harmless.
+	return await oncePerHandover(
+		store,
+		handoverActionKey(context, itemIndex, item, 'assign'),
+		async () => await assignOnce(context, itemIndex, store, connect),
+		{ mayRetry: () => true },
+	);
+}
+
+async function assignOnce(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	store: HandoverStore,
+	connect: typeof connectPlatform,
 ): Promise<AssignResult> {
 	const platform = context.getNodeParameter('platform', itemIndex) as ActionPlatform;
 	const mode = context.getNodeParameter('mode', itemIndex, 'autoAssign') as AssignMode;
 	const access = await connect(context, platform, itemIndex);
 	const subjectId = subjectParameter(context, access, itemIndex);
-	const store = await storeFromParameters(context, itemIndex);
 	const tried: FailedAttempt[] = [];
 	const now = new Date();
 	const schedule = scheduleFromOptions(context, itemIndex);
@@ -163,6 +181,9 @@ function isCandidateFailure(error: unknown): error is Error {
 	if (!(error instanceof NodeApiError)) return false;
 	const status = Number(error.httpCode);
 	if (!Number.isInteger(status) || status === 0) return false;
+	// 429 and 5xx after the transport's retries: the platform is struggling, not this person, and
+	// walking every candidate would only add to it.
+	if (status === 429 || status >= 500) return false;
 	return status !== 401 && status !== 403 && status !== 404;
 }
 

@@ -8,6 +8,7 @@ import {
 
 import { actionFieldExpression } from '../event/actionResults';
 import { runForEachItem } from '../shared/actionRunner';
+import { redisStoreCredential, stateStoreProperties } from '../shared/storeProperties';
 import {
 	authenticationProperties,
 	subjectProperties,
@@ -31,7 +32,7 @@ export class HandoverCreateTask implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
-		credentials: platformCredentials,
+		credentials: [...(platformCredentials ?? []), redisStoreCredential],
 		properties: [
 			platformProperty,
 			...authenticationProperties,
@@ -93,6 +94,7 @@ export class HandoverCreateTask implements INodeType {
 				description:
 					'Shown in the mention of the note; Chatwoot notifies by the ID, so this is only the text people see',
 			},
+			...stateStoreProperties,
 		],
 	};
 

@@ -3,6 +3,8 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8
 import type { TaskResult } from '../event/actionResults';
 import { optionalString, requiredString, subjectParameter } from '../shared/parameters';
 import { connectPlatform, type ActionPlatform } from '../platforms/platformList';
+import { handoverActionKey, oncePerHandover } from '../shared/oncePerHandover';
+import { storeFromParameters } from '../shared/storeProvider';
 import { readableDate, taskBody } from './taskBody';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -39,19 +41,27 @@ export async function createTask(
 	const adapter = await connect(context, platform, itemIndex);
 	const subjectId = subjectParameter(context, adapter, itemIndex);
 	if (assigneeId) adapter.checkPersonId(assigneeId, 'Assignee ID');
-	const task = await adapter.createFollowUp(subjectId, {
-		title,
-		body,
-		due,
-		dueText: readableDate(due, context.getTimezone()),
-		...(assigneeId
-			? {
-					assignee: {
-						id: assigneeId,
-						name: optionalString(context, 'assigneeName', itemIndex),
-					},
-				}
-			: {}),
-	});
-	return { platform, [adapter.descriptor.subject.field]: subjectId, ...task };
+	const store = await storeFromParameters(context, itemIndex);
+	// One task per handover: a re-run gets the first task back instead of a second one.
+	return await oncePerHandover(
+		store,
+		handoverActionKey(context, itemIndex, item, 'task'),
+		async () => {
+			const task = await adapter.createFollowUp(subjectId, {
+				title,
+				body,
+				due,
+				dueText: readableDate(due, context.getTimezone()),
+				...(assigneeId
+					? {
+							assignee: {
+								id: assigneeId,
+								name: optionalString(context, 'assigneeName', itemIndex),
+							},
+						}
+					: {}),
+			});
+			return { platform, [adapter.descriptor.subject.field]: subjectId, ...task };
+		},
+	);
 }

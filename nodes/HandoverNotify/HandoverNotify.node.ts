@@ -8,6 +8,7 @@ import {
 
 import { actionFieldExpression } from '../event/actionResults';
 import { runForEachItem } from '../shared/actionRunner';
+import { redisStoreCredential, stateStoreProperties } from '../shared/storeProperties';
 import {
 	authenticationProperties,
 	subjectProperties,
@@ -33,7 +34,7 @@ export class HandoverNotify implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
 		// The platform credential also builds the link to the conversation on webhook channels.
-		credentials: platformCredentials,
+		credentials: [...(platformCredentials ?? []), redisStoreCredential],
 		properties: [
 			platformProperty,
 			...authenticationProperties,
@@ -121,6 +122,7 @@ export class HandoverNotify implements INodeType {
 				description:
 					'Your own text instead of the contact, reason and messages (expressions allowed); the title, link and mentions stay. Empty for the built summary.',
 			},
+			...stateStoreProperties,
 		],
 	};
 

@@ -4,6 +4,8 @@ import { actionResult, type NotifyResult } from '../event/actionResults';
 import { listParameter, optionalString, requiredString } from '../shared/parameters';
 import { connectPlatform, type ActionPlatform } from '../platforms/platformList';
 import { ParameterProblem, type PlatformAdapter } from '../platforms/platformAdapter';
+import { handoverActionKey, oncePerHandover } from '../shared/oncePerHandover';
+import { storeFromParameters } from '../shared/storeProvider';
 import { createApiCall } from '../shared/transport';
 import { buildNotification, webhookBody, type Recipient, type WebhookService } from './message';
 
@@ -50,31 +52,41 @@ export async function notify(
 		for (const id of recipientIds) checkRecipient(context, itemIndex, adapter, id);
 	}
 
-	const notification = buildNotification(item, {
-		recipients: await recipientsOf(adapter, item, recipientIds),
-		...(targetId ? { link: adapter.conversationLink(targetId) } : {}),
-		transcriptMessages: Number(context.getNodeParameter('transcriptMessages', itemIndex, 5)) || 0,
-		override: optionalString(context, 'message', itemIndex),
-	});
-	const result = {
-		channel,
-		recipientId: recipientIds[0] ?? '',
-		recipientIds,
-		...(targetId ? { [field]: targetId } : {}),
-	};
-
-	if (channel === 'platform') {
-		const told = await adapter.notifyPeople(targetId, notification.recipients, notification.text);
-		return { ...result, delivered: true, ...told };
-	}
-	const status = await postToWebhook(
-		context,
-		itemIndex,
-		channel,
-		url,
-		webhookBody(channel, notification),
+	const store = await storeFromParameters(context, itemIndex);
+	// One notification per handover: a re-run gets the first delivery back instead of a second note.
+	return await oncePerHandover(
+		store,
+		handoverActionKey(context, itemIndex, item, 'notify'),
+		async () => await deliver(),
 	);
-	return { ...result, delivered: true, status };
+
+	async function deliver(): Promise<NotifyResult> {
+		const notification = buildNotification(item, {
+			recipients: await recipientsOf(adapter, item, recipientIds),
+			...(targetId ? { link: adapter.conversationLink(targetId) } : {}),
+			transcriptMessages: Number(context.getNodeParameter('transcriptMessages', itemIndex, 5)) || 0,
+			override: optionalString(context, 'message', itemIndex),
+		});
+		const result = {
+			channel,
+			recipientId: recipientIds[0] ?? '',
+			recipientIds,
+			...(targetId ? { [field]: targetId } : {}),
+		};
+
+		if (channel === 'platform') {
+			const told = await adapter.notifyPeople(targetId, notification.recipients, notification.text);
+			return { ...result, delivered: true, ...told };
+		}
+		const status = await postToWebhook(
+			context,
+			itemIndex,
+			channel,
+			url,
+			webhookBody(channel, notification),
+		);
+		return { ...result, delivered: true, status };
+	}
 }
 
 /** A recipient the platform cannot notify, said in the words of this node's fields. */

@@ -8,6 +8,7 @@ import {
 import { actionResult, type MessageResult } from '../event/actionResults';
 import { optionalString, requiredString, subjectParameter } from '../shared/parameters';
 import { connectPlatform, type ActionPlatform } from '../platforms/platformList';
+import { handoverActionKey, ONCE_TTL_MS, surelyNotDone } from '../shared/oncePerHandover';
 import { storeFromParameters } from '../shared/storeProvider';
 
 export const DEFAULT_MESSAGE = 'Thank you! Someone from the team will get back to you.';
@@ -39,36 +40,13 @@ function messageFor(context: IExecuteFunctions, itemIndex: number, item: IDataOb
 }
 
 /** How long a sent message blocks another send for the same handover: longer than any retry. */
-export const SENT_ONCE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+export const SENT_ONCE_TTL_MS = ONCE_TTL_MS;
 
 export const ALREADY_SENT = 'already sent for this handover';
 
-/**
- * The sent-once key: one per handover and Send Message node, so a retried node or workflow finds
- * it taken while two different Send Message nodes of one flow each send theirs. An item that is
- * not a HandoverEvent falls back to the execution and item, which still covers a node retry.
- */
-export function sentOnceKey(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	item: IDataObject,
-): string {
-	const handoverId = typeof item.handoverId === 'string' ? item.handoverId.trim() : '';
-	const scope = handoverId || `${context.getExecutionId()}:${itemIndex}`;
-	return `message:${scope}:${context.getNode().name}`;
-}
-
-/**
- * True when the platform surely did not take the message: refused (4xx), rate-limited (429) or
- * unavailable (503), or stopped before any request. A dropped connection or another 5xx may come
- * after the message went out, and a second send would reach the contact twice.
- */
-function surelyNotSent(error: unknown): boolean {
-	if (!(error instanceof NodeApiError)) return true;
-	const status = Number(error.httpCode);
-	if (!Number.isFinite(status) || status === 0) return false;
-	return status < 500 || status === 503;
-}
+/** The sent-once key: one per handover and Send Message node (see handoverActionKey). */
+export const sentOnceKey = (context: IExecuteFunctions, itemIndex: number, item: IDataObject) =>
+	handoverActionKey(context, itemIndex, item, 'message');
 
 /**
  * Sends the closing message at most once per handover: the sent-once key is claimed in the store
@@ -103,7 +81,7 @@ export async function sendMessage(
 		const result = await delivery.send();
 		return { platform, sent: true, ...result, ...(away && { away }), idempotencyKey: key };
 	} catch (error) {
-		if (surelyNotSent(error)) {
+		if (surelyNotDone(error)) {
 			// The send's own error is the one to show; a store that also fails keeps the key taken.
 			await store.releaseClaim(key).catch(() => undefined);
 		} else if (error instanceof NodeApiError) {

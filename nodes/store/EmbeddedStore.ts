@@ -40,6 +40,8 @@ const SCHEMA = `
 	CREATE TABLE IF NOT EXISTS loads (assignee TEXT PRIMARY KEY, count INTEGER NOT NULL);
 	CREATE TABLE IF NOT EXISTS claims (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
 	CREATE INDEX IF NOT EXISTS claims_expires_at ON claims (expires_at);
+	CREATE TABLE IF NOT EXISTS outcomes (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at INTEGER NOT NULL);
+	CREATE INDEX IF NOT EXISTS outcomes_expires_at ON outcomes (expires_at);
 `;
 
 function isBusy(error: unknown): boolean {
@@ -80,6 +82,10 @@ export class EmbeddedStore implements HandoverStore {
 	private readonly deleteClaim: StatementSync;
 	private readonly deleteExpiredConversations: StatementSync;
 	private readonly deleteExpiredClaims: StatementSync;
+	private readonly holdClaim: StatementSync;
+	private readonly upsertOutcome: StatementSync;
+	private readonly selectOutcome: StatementSync;
+	private readonly deleteExpiredOutcomes: StatementSync;
 
 	constructor(options: EmbeddedStoreOptions = {}) {
 		this.filePath = options.filePath ?? defaultStorePath();
@@ -128,6 +134,16 @@ export class EmbeddedStore implements HandoverStore {
 			WHERE claims.expires_at <= :now`,
 		);
 		this.deleteClaim = db.prepare('DELETE FROM claims WHERE key = ?');
+		this.holdClaim = db.prepare(
+			`INSERT INTO claims (key, expires_at) VALUES (:key, :expiresAt)
+			ON CONFLICT (key) DO UPDATE SET expires_at = max(claims.expires_at, excluded.expires_at)`,
+		);
+		this.upsertOutcome = db.prepare(
+			`INSERT INTO outcomes (key, value, expires_at) VALUES (?, ?, ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
+		);
+		this.selectOutcome = db.prepare('SELECT value FROM outcomes WHERE key = ? AND expires_at > ?');
+		this.deleteExpiredOutcomes = db.prepare('DELETE FROM outcomes WHERE expires_at <= ?');
 		this.deleteExpiredConversations = db.prepare('DELETE FROM conversations WHERE expires_at <= ?');
 		this.deleteExpiredClaims = db.prepare('DELETE FROM claims WHERE expires_at <= ?');
 	}
@@ -192,6 +208,20 @@ export class EmbeddedStore implements HandoverStore {
 		this.deleteClaim.run(key);
 	}
 
+	async settleClaim(key: string, outcome: string, ttlMs: number): Promise<void> {
+		checkTtl(ttlMs);
+		const expiresAt = Date.now() + ttlMs;
+		// The outcome first: once it is there, a held or lapsed claim both lead to it.
+		this.upsertOutcome.run(key, outcome, expiresAt);
+		this.holdClaim.run({ key, expiresAt });
+		this.afterWrite();
+	}
+
+	async claimOutcome(key: string): Promise<string | undefined> {
+		const row = this.selectOutcome.get(key, Date.now());
+		return row === undefined ? undefined : String(row.value);
+	}
+
 	async prune(): Promise<void> {
 		this.pruneNow();
 	}
@@ -212,6 +242,7 @@ export class EmbeddedStore implements HandoverStore {
 		this.lastPruneAt = now;
 		this.deleteExpiredConversations.run(now);
 		this.deleteExpiredClaims.run(now);
+		this.deleteExpiredOutcomes.run(now);
 	}
 
 	/** Expired rows are only ignored by reads; deleting them now and then keeps the file small. */

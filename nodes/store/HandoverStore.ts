@@ -36,6 +36,15 @@ export interface HandoverStore {
 	/** Gives a claimed key back, so that a retry after a failure may claim it again. */
 	releaseClaim(key: string): Promise<void>;
 
+	/**
+	 * Records what the work behind a claimed key came to, and holds the claim as long: a later
+	 * run that finds the key taken reads this instead of doing the work again.
+	 */
+	settleClaim(key: string, outcome: string, ttlMs: number): Promise<void>;
+
+	/** The outcome a claim was settled with; undefined while its work runs, or without a claim. */
+	claimOutcome(key: string): Promise<string | undefined>;
+
 	/** Removes expired entries. Implementations also prune on their own from time to time. */
 	prune(): Promise<void>;
 

@@ -227,6 +227,23 @@ export class RedisStore implements HandoverStore {
 		await this.guarded(async () => await this.redis.del(this.claimKey(key)));
 	}
 
+	async settleClaim(key: string, outcome: string, ttlMs: number): Promise<void> {
+		const px = checkTtl(ttlMs);
+		await this.guarded(
+			async () =>
+				await this.redis
+					.multi()
+					.set(this.outcomeKey(key), outcome, 'PX', px)
+					.set(this.claimKey(key), '1', 'PX', px)
+					.exec(),
+		);
+	}
+
+	async claimOutcome(key: string): Promise<string | undefined> {
+		const value = await this.guarded(async () => await this.redis.get(this.outcomeKey(key)));
+		return value ?? undefined;
+	}
+
 	/** Nothing to do: every conversation and claim key carries its own Redis TTL. */
 	async prune(): Promise<void> {}
 
@@ -265,6 +282,10 @@ export class RedisStore implements HandoverStore {
 
 	private claimKey(key: string): string {
 		return this.keyPrefix + 'claim:' + key;
+	}
+
+	private outcomeKey(key: string): string {
+		return this.keyPrefix + 'outcome:' + key;
 	}
 
 	private async transaction<T>(

@@ -228,6 +228,24 @@ export function describeHandoverStoreContract(
 				await expect(store.releaseClaim(key('never-claimed'))).resolves.toBeUndefined();
 			});
 
+			it('keeps the outcome a claim was settled with, and holds the claim as long', async () => {
+				await expect(store.claimOnce(key('k'), SHORT_TTL)).resolves.toBe(true);
+				await expect(store.claimOutcome(key('k'))).resolves.toBeUndefined();
+				await store.settleClaim(key('k'), '{"userId":"u-1"}', HOUR);
+				await sleep(PAST_SHORT_TTL);
+				await expect(store.claimOutcome(key('k'))).resolves.toBe('{"userId":"u-1"}');
+				await expect(store.claimOnce(key('k'), HOUR)).resolves.toBe(false);
+				await expect(store.claimOutcome(key('never-claimed'))).resolves.toBeUndefined();
+			});
+
+			it('forgets a settled outcome after its TTL', async () => {
+				await store.claimOnce(key('k'), SHORT_TTL);
+				await store.settleClaim(key('k'), 'done', SHORT_TTL);
+				await sleep(PAST_SHORT_TTL);
+				await expect(store.claimOutcome(key('k'))).resolves.toBeUndefined();
+				await expect(store.claimOnce(key('k'), HOUR)).resolves.toBe(true);
+			});
+
 			it('can claim an expired key again', async () => {
 				await expect(store.claimOnce(key('k'), SHORT_TTL)).resolves.toBe(true);
 				await expect(store.claimOnce(key('k'), SHORT_TTL)).resolves.toBe(false);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +39,7 @@ interface RunOptions {
 	items?: IDataObject[];
 	continueOnFail?: boolean;
 	token?: string;
+	keepHandoverIds?: boolean;
 }
 
 /** The node as a user drops it (defaults), with `parameters` changed and the test's store file. */
@@ -46,7 +48,11 @@ async function run(
 	parameters: Record<string, ParameterValue> = {},
 	options: RunOptions = {},
 ): Promise<INodeExecutionData[]> {
-	const items = options.items ?? (platform === 'highlevel' ? [handoverEvent()] : [chatwootEvent()]);
+	// Every run is a new handover unless the test keeps the ids: a re-run of one gets its result back.
+	const given = options.items ?? (platform === 'highlevel' ? [handoverEvent()] : [chatwootEvent()]);
+	const items = options.keepHandoverIds
+		? given
+		: given.map((item) => ({ ...item, handoverId: randomUUID() }));
 	const context = nodeContext({
 		items,
 		parameters: defaultParameters(node.description, {
@@ -128,7 +134,7 @@ describe('Handover Assign on HighLevel', () => {
 	it('with defaults only, assigns the first user by round robin and passes the event on', async () => {
 		const event = handoverEvent();
 
-		const output = await run('highlevel', {}, { items: [event] });
+		const output = await run('highlevel', {}, { items: [event], keepHandoverIds: true });
 
 		expect(output).toEqual([
 			{
@@ -257,19 +263,24 @@ describe('Handover Assign on HighLevel', () => {
 		]);
 	});
 
-	it('records a user still rate-limited after the retries and assigns the next', async () => {
+	it('stops at a user still rate-limited after the retries instead of walking everyone', async () => {
 		highLevel.failNext(/^\/contacts\/contact-1$/, 429, 4, { 'Retry-After': '0' });
 
-		const [item] = await run('highlevel');
+		const error = await failureOf(run('highlevel'));
 
-		expect(assignOf(item).userId).toBe('u-bo');
-		expect(assignOf(item).tried).toEqual([
-			expect.objectContaining({
-				userId: 'u-ana',
-				error: expect.stringContaining('HighLevel rate limit still exceeded after retries'),
-			}),
-		]);
-		expect(highLevel.callsTo('PUT', /./)).toHaveLength(5);
+		expect(error.message).toContain('HighLevel rate limit still exceeded after retries');
+		expect(highLevel.callsTo('PUT', /./)).toHaveLength(4);
+	});
+
+	it('a re-run of the same handover gets the first assignee back, without moving or counting again', async () => {
+		const items = [handoverEvent()];
+		const [first] = await run('highlevel', {}, { items, keepHandoverIds: true });
+		const [again] = await run('highlevel', {}, { items, keepHandoverIds: true });
+
+		expect(assignOf(again)).toEqual(assignOf(first));
+		expect(highLevel.callsTo('PUT', /./)).toHaveLength(1);
+		const loads = await (await store()).getLoads([`highlevel:${highLevel.locationId}:u-ana`]);
+		expect(Object.values(loads)).toEqual([1]);
 	});
 
 	it('fails naming everyone tried and what to check when nobody can be assigned', async () => {
@@ -373,7 +384,7 @@ describe('Handover Assign on Chatwoot', () => {
 	it('with defaults only, assigns the first agent and passes the event on', async () => {
 		const event = chatwootEvent();
 
-		const output = await run('chatwoot', {}, { items: [event] });
+		const output = await run('chatwoot', {}, { items: [event], keepHandoverIds: true });
 
 		expect(output).toEqual([
 			{

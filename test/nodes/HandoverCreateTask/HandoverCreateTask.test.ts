@@ -19,6 +19,7 @@ import {
 	highLevelEvent,
 	msUntil,
 	runNode,
+	tempStore,
 } from '../../helpers/actionNodes';
 
 const node = new HandoverCreateTask();
@@ -33,6 +34,8 @@ const assigned = (userId: string | number, userName: string) => ({
 
 let highLevel: HighLevelFake;
 let chatwoot: ChatwootFake;
+/** A fresh store per test: each test is a handover of its own (a re-run gets its task back). */
+let store: ReturnType<typeof tempStore>;
 
 beforeAll(async () => {
 	highLevel = new HighLevelFake({ locationId: HIGHLEVEL_LOCATION, rateLimit: { max: 10_000 } });
@@ -46,7 +49,10 @@ afterAll(async () => {
 	await Promise.all([highLevel.stop(), chatwoot.stop()]);
 });
 
+afterEach(async () => await store.close());
+
 beforeEach(() => {
+	store = tempStore();
 	highLevel.requests.splice(0);
 	chatwoot.requests.splice(0);
 	highLevel.addContact({ id: 'contact-1', name: 'Ana Lima' });
@@ -63,7 +69,7 @@ const runHighLevel = async (
 ) =>
 	await runNode(node, {
 		items,
-		parameters: defaultParameters(node, { platform: 'highlevel' }),
+		parameters: defaultParameters(node, { platform: 'highlevel', storeFile: store.file }),
 		credentials: highLevelCredentials(highLevel),
 		...more,
 	});
@@ -71,7 +77,7 @@ const runHighLevel = async (
 const runChatwoot = async (items = [chatwootEvent(assigned(12, 'Luis Ortega'))], more = {}) =>
 	await runNode(node, {
 		items,
-		parameters: defaultParameters(node, { platform: 'chatwoot' }),
+		parameters: defaultParameters(node, { platform: 'chatwoot', storeFile: store.file }),
 		credentials: chatwootCredentials(chatwoot),
 		...more,
 	});
@@ -128,12 +134,20 @@ describe('Handover Create Task on HighLevel', () => {
 		});
 	});
 
+	it('creates one task per handover: a re-run gets the first task back', async () => {
+		const [first] = await runHighLevel();
+		const [again] = await runHighLevel();
+		expect(again.json.actions).toEqual(first.json.actions);
+		expect(highLevel.callsTo('POST', TASKS)).toHaveLength(1);
+	});
+
 	it('leaves the task unassigned without an Assign result, and honours description, message count and due time', async () => {
 		const started = Date.now();
 		const [output] = await runNode(node, {
 			items: [highLevelEvent()],
 			parameters: defaultParameters(node, {
 				platform: 'highlevel',
+				storeFile: store.file,
 				description: 'Call her back about the Oak Street house',
 				lastMessages: 1,
 				dueInHours: 2,

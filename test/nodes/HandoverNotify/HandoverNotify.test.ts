@@ -12,7 +12,7 @@ import { HandoverNotify } from '../../../nodes/HandoverNotify/HandoverNotify.nod
 import { ChatwootFake } from '../../fakes/chatwoot/ChatwootFake';
 import { HighLevelFake } from '../../fakes/highlevel/HighLevelFake';
 import { handoverEvent, nodeContext, type ParameterValue } from '../../helpers/nodeContext';
-import { chatwootCredentials, highLevelCredentials } from '../../helpers/actionNodes';
+import { chatwootCredentials, highLevelCredentials, tempStore } from '../../helpers/actionNodes';
 import { defaultParameters } from '../../helpers/nodeDefaults';
 
 const HL_TOKEN = 'pit-notify-token';
@@ -97,7 +97,11 @@ async function run(
 	const items = options.items ?? [platform === 'highlevel' ? highLevelEvent() : chatwootEvent()];
 	const context = nodeContext({
 		items,
-		parameters: defaultParameters(node.description, { platform, ...parameters }),
+		parameters: defaultParameters(node.description, {
+			platform,
+			storeFile: store.file,
+			...parameters,
+		}),
 		credentials: {
 			...highLevelCredentials(highLevel, options.token),
 			...chatwootCredentials(chatwoot, options.token),
@@ -144,7 +148,12 @@ async function failureOf(promise: Promise<unknown>): Promise<Error> {
 	throw new Error('expected the node to fail, it succeeded');
 }
 
+/** A fresh store per test: each test is a handover of its own (a re-run gets its note back). */
+let store: ReturnType<typeof tempStore>;
+afterEach(async () => await store.close());
+
 beforeEach(async () => {
+	store = tempStore();
 	highLevel = new HighLevelFake({ token: HL_TOKEN, locationId: LOCATION });
 	highLevel.addUser({ id: 'u-ana', name: 'Ana Pereira' });
 	highLevel.addUser({ id: 'u-bo', name: 'Bo Chen' });
@@ -311,10 +320,27 @@ describe('Handover Notify on Chatwoot', () => {
 		expect(chatwoot.callsTo('POST', /\/messages$/)).toHaveLength(2);
 
 		chatwoot.failNext(/\/messages$/, 500, 1);
-		const error = await failureOf(run('chatwoot'));
+		// Another handover: this one's note was delivered and a re-run would only read it back.
+		const next = chatwootEvent({ handoverId: 'another-handover' });
+		const error = await failureOf(run('chatwoot', {}, { items: [next] }));
 		expect(error.message).toContain('Chatwoot had a server error (500)');
 		expect(chatwoot.callsTo('POST', /\/messages$/)).toHaveLength(3);
 	});
+
+	it('notifies once per handover: a re-run gets the first note back instead of writing another', async () => {
+		const [first] = await run('chatwoot');
+		const [again] = await run('chatwoot');
+		expect(notifyOf(again)).toEqual(notifyOf(first));
+		expect(chatwoot.conversation(42).messages).toHaveLength(1);
+	});
+
+	it('after a 500 on the note (it may be stored), a re-run does not write it again', async () => {
+		chatwoot.failNext(/\/messages$/, 500, 1);
+		await failureOf(run('chatwoot'));
+		const error = await failureOf(run('chatwoot'));
+		expect(error.message).toContain('Another run is doing this for the same handover');
+		expect(chatwoot.callsTo('POST', /\/messages$/)).toHaveLength(1);
+	}, 20_000);
 
 	it('with Continue On Fail, passes the failed item on with its error, paired', async () => {
 		const items = [chatwootEvent({ conversationId: '999' }), chatwootEvent()];

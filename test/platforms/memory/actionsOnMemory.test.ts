@@ -88,7 +88,7 @@ describe('the actions on an in-memory platform', () => {
 		const [item] = await run(
 			new HandoverAssign(),
 			'assign',
-			(context, connect) => (i) => assignItem(context, i, connect),
+			(context, connect) => (i, it) => assignItem(context, i, it, connect),
 		);
 		expect(desk.calls).toEqual(['assign t-1 ana', 'assign t-1 ben']);
 		expect(desk.ticket('t-1').assignee).toBe('ben');
