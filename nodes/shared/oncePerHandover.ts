@@ -82,6 +82,7 @@ export async function oncePerHandover<T>(
 			// The work's own error is the one to show; a store that also fails keeps the key taken.
 			await store.releaseClaim(key).catch(() => undefined);
 		}
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the work's own error, passed on as it came for the action runner
 		throw error;
 	}
 	await store.settleClaim(key, JSON.stringify(result), ONCE_TTL_MS);
