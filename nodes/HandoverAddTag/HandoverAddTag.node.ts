@@ -7,6 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import {
+	PLATFORM_NAME,
 	authenticationProperties,
 	subjectProperties,
 	platformCredentials,
@@ -22,7 +23,7 @@ export class HandoverAddTag implements INodeType {
 		icon: { light: 'file:handover.svg', dark: 'file:handover.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{"Tag " + $parameter["tags"]}}',
+		subtitle: `={{"Tag " + $parameter["tags"] + " on " + ${PLATFORM_NAME}}}`,
 		description:
 			'Tags the handed-over contact (HighLevel) or conversation (Chatwoot label), keeping existing tags',
 		defaults: { name: 'Add Tag' },

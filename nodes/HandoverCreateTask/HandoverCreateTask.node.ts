@@ -10,6 +10,7 @@ import { actionFieldExpression } from '../event/actionResults';
 import { runForEachItem } from '../shared/actionRunner';
 import { redisStoreCredential, stateStoreProperties } from '../shared/storeProperties';
 import {
+	PLATFORM_NAME,
 	authenticationProperties,
 	subjectProperties,
 	platformCredentials,
@@ -25,7 +26,7 @@ export class HandoverCreateTask implements INodeType {
 		icon: { light: 'file:handover.svg', dark: 'file:handover.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{"Due in " + $parameter["dueInHours"] + " h"}}',
+		subtitle: `={{"Follow-up on " + ${PLATFORM_NAME} + ", due in " + $parameter["dueInHours"] + " h"}}`,
 		description:
 			'Creates a follow-up task for the person taking over: a HighLevel contact task, or on Chatwoot a private note that mentions the assignee',
 		defaults: { name: 'Create Task' },

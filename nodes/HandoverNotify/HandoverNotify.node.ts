@@ -10,6 +10,7 @@ import { actionFieldExpression } from '../event/actionResults';
 import { runForEachItem } from '../shared/actionRunner';
 import { redisStoreCredential, stateStoreProperties } from '../shared/storeProperties';
 import {
+	PLATFORM_NAME,
 	authenticationProperties,
 	subjectProperties,
 	platformCredentials,
@@ -26,7 +27,7 @@ export class HandoverNotify implements INodeType {
 		icon: { light: 'file:handover.svg', dark: 'file:handover.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{"Notify via " + $parameter["channel"]}}',
+		subtitle: `={{"Notify via " + ($parameter["channel"] === "platform" ? ${PLATFORM_NAME} + " note" : ({"slack": "Slack", "teams": "Microsoft Teams", "discord": "Discord", "webhook": "a webhook"})[$parameter["channel"]])}}`,
 		description:
 			'Tells the person taking over who is waiting, why, the last messages and where to answer: a Chatwoot private note, a HighLevel contact note, or Slack, Teams, Discord or any webhook',
 		defaults: { name: 'Notify' },

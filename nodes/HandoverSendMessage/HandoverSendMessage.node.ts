@@ -8,6 +8,7 @@ import {
 
 import { runForEachItem } from '../shared/actionRunner';
 import {
+	PLATFORM_NAME,
 	authenticationProperties,
 	contactIdProperty,
 	conversationIdProperty,
@@ -33,7 +34,7 @@ export class HandoverSendMessage implements INodeType {
 		icon: { light: 'file:handover.svg', dark: 'file:handover.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{"Send on " + $parameter["platform"]}}',
+		subtitle: `={{"Send on " + ${PLATFORM_NAME}}}`,
 		description:
 			'Tells the contact that a person will take over, on the channel they wrote on; sent at most once per handover, even when retried',
 		defaults: { name: 'Send Message' },

@@ -13,6 +13,9 @@ export const platformProperty: INodeProperties = {
 	description: 'Where the conversation lives; use the same as the Handover Detector received',
 };
 
+/** An n8n expression naming the chosen platform in words ("HighLevel"), for node subtitles. */
+export const PLATFORM_NAME = `({${PLATFORMS.map((p) => `"${p.id}": "${p.name}"`).join(', ')}})[$parameter["platform"]]`;
+
 /** Each platform's credential, shown when it is the chosen platform (and authentication). */
 export const platformCredentials: INodeTypeDescription['credentials'] = PLATFORMS.flatMap(
 	(platform) =>
