@@ -9,6 +9,8 @@ import type { AssignResult, FailedAttempt, UnavailableReason } from '../event/ac
 import { listParameter, requiredString, subjectParameter } from '../shared/parameters';
 import { connectPlatform, type ActionPlatform } from '../platforms/platformList';
 import type { PlatformAdapter } from '../platforms/platformAdapter';
+import { conversationKeyForItem } from '../conversation/conversationKey';
+import { recordAssignment } from '../conversation/conversationState';
 import { handoverActionKey, oncePerHandover } from '../shared/oncePerHandover';
 import { storeFromParameters } from '../shared/storeProvider';
 import type { HandoverStore } from '../store/HandoverStore';
@@ -57,7 +59,7 @@ export async function assignItem(
 	return await oncePerHandover(
 		store,
 		handoverActionKey(context, itemIndex, item, 'assign'),
-		async () => await assignOnce(context, itemIndex, store, connect),
+		async () => await assignOnce(context, itemIndex, item, store, connect),
 		{ mayRetry: () => true },
 	);
 }
@@ -65,6 +67,7 @@ export async function assignItem(
 async function assignOnce(
 	context: IExecuteFunctions,
 	itemIndex: number,
+	item: IDataObject,
 	store: HandoverStore,
 	connect: typeof connectPlatform,
 ): Promise<AssignResult> {
@@ -83,7 +86,14 @@ async function assignOnce(
 		userName: string,
 		strategy: string,
 	): Promise<AssignResult> => {
-		await store.adjustLoad(assigneeKey(platform, access.scope, userId), 1);
+		const load = assigneeKey(platform, access.scope, userId);
+		await store.adjustLoad(load, 1);
+		// The conversation remembers whose load this is: resolving it gives the count back.
+		const conversationId = item.conversationId;
+		if (typeof conversationId === 'string' || typeof conversationId === 'number') {
+			const key = conversationKeyForItem(item, platform, access.scope, String(conversationId));
+			await recordAssignment(store, key, load, now);
+		}
 		const opening = closed && schedule ? nextOpening(schedule, now) : undefined;
 		return {
 			platform,

@@ -79,6 +79,23 @@ export async function resumeConversation(
 	);
 }
 
+/**
+ * Remembers whom the conversation's open handover went to (their load key), so that resolving it
+ * later lowers the right person's open count.
+ */
+export async function recordAssignment(
+	store: HandoverStore,
+	key: string,
+	assignee: string,
+	now: Date,
+): Promise<void> {
+	await store.updateConversation(
+		key,
+		(memory) => ({ memory: { ...(memory ?? emptyMemory(now)), assignee }, result: null }),
+		MEMORY_TTL_MS,
+	);
+}
+
 /** The conversation's memory as stored, without changing it (undefined when new or expired). */
 export async function readConversation(
 	store: HandoverStore,

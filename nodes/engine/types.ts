@@ -44,6 +44,8 @@ export interface ConversationMemory {
 	/** ISO time until which the bot stays quiet (set by a handover or by the Pause Bot node). */
 	pausedUntil?: string;
 	lastHandoverId?: string;
+	/** The load key of whom the open handover was assigned to, so that closing it frees them. */
+	assignee?: string;
 	updatedAt: string;
 }
 

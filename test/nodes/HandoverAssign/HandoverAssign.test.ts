@@ -13,6 +13,7 @@ import {
 	type INodeParameters,
 } from 'n8n-workflow';
 
+import { conversationKey } from '../../../nodes/conversation/conversationKey';
 import { HandoverAssign } from '../../../nodes/HandoverAssign/HandoverAssign.node';
 import { getStore } from '../../../nodes/shared/storeProvider';
 import type { HandoverStore } from '../../../nodes/store/HandoverStore';
@@ -281,6 +282,11 @@ describe('Handover Assign on HighLevel', () => {
 		expect(highLevel.callsTo('PUT', /./)).toHaveLength(1);
 		const loads = await (await store()).getLoads([`highlevel:${highLevel.locationId}:u-ana`]);
 		expect(Object.values(loads)).toEqual([1]);
+		// The conversation remembers whose load it is, for when it is resolved.
+		const memory = await (
+			await store()
+		).getConversation(conversationKey('highlevel', 'loc-1', 'conv-1'));
+		expect(memory?.assignee).toBe(`highlevel:${highLevel.locationId}:u-ana`);
 	});
 
 	it('fails naming everyone tried and what to check when nobody can be assigned', async () => {
