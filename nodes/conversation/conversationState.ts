@@ -61,22 +61,42 @@ export async function recordTurn<T>(
 }
 
 /**
- * Hands the conversation back to the bot: the pause ends now, and the handover with it — the
- * cool-down no longer holds back the next request for a person, and failed attempts count from 0.
+ * Closes the conversation's handover and hands it back to the bot: the pause ends now, the
+ * cool-down no longer holds back the next request for a person, failed attempts count from 0, and
+ * whoever had it gets one open handover less. The assignee is taken off in the same atomic update,
+ * so closing twice frees them once. Gives back whether a handover was open, and whose it was.
  */
+export async function closeHandover(
+	store: HandoverStore,
+	key: string,
+	now: Date,
+): Promise<{ wasOpen: boolean; assignee?: string }> {
+	const closed = await store.updateConversation(
+		key,
+		(memory) => {
+			const current = memory ?? emptyMemory(now);
+			const { pausedUntil, handedOverAt, assignee, ...rest } = current;
+			return {
+				memory: { ...rest, failedAttempts: 0, updatedAt: now.toISOString() },
+				result: {
+					wasOpen: handedOverAt !== undefined || pausedUntil !== undefined,
+					...(assignee !== undefined && { assignee }),
+				},
+			};
+		},
+		MEMORY_TTL_MS,
+	);
+	if (closed.assignee !== undefined) await store.adjustLoad(closed.assignee, -1);
+	return closed;
+}
+
+/** Hands the conversation back to the bot (Pause Bot's Resume): the handover closes. */
 export async function resumeConversation(
 	store: HandoverStore,
 	key: string,
 	now: Date,
 ): Promise<void> {
-	await store.updateConversation(
-		key,
-		(memory) => {
-			const { pausedUntil: _pause, handedOverAt: _handover, ...rest } = memory ?? emptyMemory(now);
-			return { memory: { ...rest, failedAttempts: 0, updatedAt: now.toISOString() }, result: null };
-		},
-		MEMORY_TTL_MS,
-	);
+	await closeHandover(store, key, now);
 }
 
 /**

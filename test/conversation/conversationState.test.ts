@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { conversationKey, conversationKeyForItem } from '../../nodes/conversation/conversationKey';
-import { pauseConversation, recordTurn } from '../../nodes/conversation/conversationState';
+import {
+	closeHandover,
+	pauseConversation,
+	recordAssignment,
+	recordTurn,
+} from '../../nodes/conversation/conversationState';
 import { emptyMemory, isBotPaused } from '../../nodes/engine/detectHandover';
 import { EmbeddedStore } from '../../nodes/store';
 
@@ -81,5 +86,36 @@ describe('pauseConversation', () => {
 			failedAttempts: 2,
 			pausedUntil: new Date(until.getTime() + HOUR).toISOString(),
 		});
+	});
+});
+
+describe('closeHandover', () => {
+	const key = conversationKey('chatwoot', '3', '42');
+
+	it("ends the pause and the handover and frees the assignee's load once, however often it runs", async () => {
+		await recordTurn(
+			store,
+			key,
+			() => ({
+				memory: { ...emptyMemory(NOW), handedOverAt: NOW.toISOString(), failedAttempts: 0 },
+				handover: true,
+				result: null,
+			}),
+			{ handoverId: 'h-1', pauseMs: HOUR, now: NOW },
+		);
+		await recordAssignment(store, key, 'chatwoot:3:7', NOW);
+		await store.adjustLoad('chatwoot:3:7', 1);
+
+		await expect(closeHandover(store, key, NOW)).resolves.toEqual({
+			wasOpen: true,
+			assignee: 'chatwoot:3:7',
+		});
+		await expect(closeHandover(store, key, NOW)).resolves.toEqual({ wasOpen: false });
+
+		const memory = await store.getConversation(key);
+		expect(isBotPaused(memory!, NOW)).toBe(false);
+		expect(memory).not.toHaveProperty('handedOverAt');
+		expect(memory).not.toHaveProperty('assignee');
+		expect(await store.getLoads(['chatwoot:3:7'])).toEqual({ 'chatwoot:3:7': 0 });
 	});
 });
