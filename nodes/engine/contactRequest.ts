@@ -73,7 +73,21 @@ export interface ContactReading {
 	owned: boolean;
 }
 
-function personRequest(clause: Item[], p: number, reading: ContactReading): number | undefined {
+/**
+ * Whether every word of the clause is a person word or a filler ("live agent", "human please").
+ * Asked once per clause, not once per person word: a clause of thousands of "agent" would
+ * otherwise be read thousands of times over.
+ */
+function onlyPersonsAndFillers(clause: Item[]): boolean {
+	return clause.every((item) => item.tags & (Tag.filler | Tag.person));
+}
+
+function personRequest(
+	clause: Item[],
+	p: number,
+	reading: ContactReading,
+	onlyPersons: () => boolean,
+): number | undefined {
 	const tags = clause[p].tags;
 	const strong = (tags & Tag.person) !== 0;
 	if (clause[p + 1] && clause[p + 1].tags & Tag.notPerson) return undefined;
@@ -90,19 +104,20 @@ function personRequest(clause: Item[], p: number, reading: ContactReading): numb
 		if (clause[k].tags & Tag.reach) return k;
 		if (k - p <= WINDOW.actAfter && clause[k].tags & Tag.act) return k;
 	}
-	// "live agent", "human please": a person word with nothing but fillers around it.
-	if (strong && clause.every((item, k) => k === p || item.tags & (Tag.filler | Tag.person))) {
-		return p;
-	}
+	// "live agent", "human please": a person word with nothing but fillers around it (the word
+	// itself is a person word, being strong).
+	if (strong && onlyPersons()) return p;
 	return undefined;
 }
 
 function clauseRequest(clause: Item[], reading: ContactReading): string | undefined {
+	let onlyPersons: boolean | undefined;
+	const askOnlyPersons = () => (onlyPersons ??= onlyPersonsAndFillers(clause));
 	for (let p = 0; p < clause.length; p++) {
 		const tags = clause[p].tags;
 		// Roles and "who" are people only when reached, like "someone".
 		if (tags & (Tag.person | Tag.someone | Tag.role | Tag.who) && !(tags & Tag.nobody)) {
-			const verb = personRequest(clause, p, reading);
+			const verb = personRequest(clause, p, reading, askOnlyPersons);
 			if (verb !== undefined) {
 				if (!isNegated(clause, Math.min(p, verb), Math.max(p, verb))) {
 					return clause.map((item) => item.text).join(' ');

@@ -29,3 +29,23 @@ describe('findContactRequest', () => {
 		expect(asks("I don't want to talk to a person")).toBe(false);
 	});
 });
+
+describe('findContactRequest on adversarial input (linear: each clause is read once)', () => {
+	const million = (unit: string) => unit.repeat(Math.ceil(1_000_000 / unit.length));
+
+	it('reads a million characters of one person word in one clause', () => {
+		const tokens = normaliseText(million('agent ')).tokens;
+		expect(tokens.length).toBeGreaterThan(150_000);
+		// Nothing but person words asks for one ("live agent"); the evidence is the clause.
+		expect(findContactRequest(tokens)?.length).toBe(tokens.length * 6 - 1);
+	});
+
+	it('reads a million characters of owned person words without finding a request', () => {
+		expect(findContactRequest(normaliseText(million('my agent ')).tokens)).toBeUndefined();
+	});
+
+	it('finds a request after a million characters of clauses without one', () => {
+		const text = `${million('my agent, ')} can I talk to a human?`;
+		expect(findContactRequest(normaliseText(text).tokens)).toBe('can i talk to a human');
+	});
+});

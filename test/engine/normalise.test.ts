@@ -3,7 +3,14 @@ import { editsOf } from '../../nodes/engine/normalise';
 
 describe('normaliseText', () => {
 	it('lowers case, strips accents and joins English contractions', () => {
-		expect(normaliseText("I DON'T want Ça À éé").tokens).toEqual(['i', 'dont', 'want', 'ca', 'a', 'ee']);
+		expect(normaliseText("I DON'T want Ça À éé").tokens).toEqual([
+			'i',
+			'dont',
+			'want',
+			'ca',
+			'a',
+			'ee',
+		]);
 	});
 
 	it('splits elisions and keeps clause breaks as one token', () => {
@@ -46,5 +53,20 @@ describe('normaliseText', () => {
 		const edits = editsOf('human');
 		expect(edits).toEqual(expect.arrayContaining(['huamn', 'humn', 'humen', 'humaan']));
 		expect(edits).not.toContain('human');
+	});
+});
+
+describe('normaliseText on adversarial input (one pass)', () => {
+	const million = (unit: string) => unit.repeat(Math.ceil(1_000_000 / unit.length));
+
+	it('shortens a million of one letter to one word', () => {
+		expect(normaliseText(million('a')).tokens).toEqual(['a']);
+	});
+
+	it('reads a million characters of apostrophes, clauses and accents', () => {
+		expect(normaliseText(million("don't ")).tokens.slice(0, 2)).toEqual(['dont', 'dont']);
+		expect(normaliseText(million("l'a")).tokens.slice(0, 3)).toEqual(['l', 'al', 'al']);
+		expect(new Set(normaliseText(million('x.')).tokens)).toEqual(new Set(['x', '.']));
+		expect(normaliseText(million('é')).tokens).toEqual(['e']);
 	});
 });

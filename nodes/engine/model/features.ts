@@ -107,11 +107,11 @@ function addCharacters(token: string, sink: FeatureSink): void {
  */
 function namesIn(raw: string): Set<string> {
 	const names = new Set<string>();
-	const words = /(^|[.!?\n]\s*)?([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)/g;
+	const words = /[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+/g;
 	for (let match = words.exec(raw); match !== null; match = words.exec(raw)) {
-		if (match[1] !== undefined || match.index === 0) continue;
+		if (startsSentence(raw, match.index)) continue;
 		names.add(
-			match[2]
+			match[0]
 				.toLowerCase()
 				.normalize('NFD')
 				.replace(/[\u0300-\u036f]/g, ''),
@@ -119,6 +119,21 @@ function namesIn(raw: string): Set<string> {
 		if (names.size >= 8) break;
 	}
 	return names;
+}
+
+const SPACE = /\s/;
+
+/**
+ * A word at the start of the text or of a sentence: after . ! ? or a line break, spaces between.
+ * Read backwards over the spaces before the word only, so that each space is read once: the
+ * regular expression this replaces tried every line break again up to the next capital, which is
+ * quadratic in a text of blank lines.
+ */
+function startsSentence(raw: string, at: number): boolean {
+	if (at === 0) return true;
+	let k = at - 1;
+	for (; k >= 0 && SPACE.test(raw[k]); k--) if (raw[k] === '\n') return true;
+	return k >= 0 && (raw[k] === '.' || raw[k] === '!' || raw[k] === '?');
 }
 
 /** Word classes in order, per clause: each class of a word, and pairs of neighbouring classes. */

@@ -42,3 +42,17 @@ describe('callsMeByName', () => {
 		},
 	);
 });
+
+describe('readRaw on adversarial input', () => {
+	it('reads names after thousands of blank lines (each space read once)', () => {
+		const raw = `is ${'\n'.repeat(3900)}Marta in? Ask Marta`;
+		expect([...readRaw('user', raw).names]).toEqual(['marta']);
+	});
+
+	it('takes a capital after a sentence end or a line break, spaces between, as no name', () => {
+		expect([...readRaw('user', 'Hi. \t Ana is here\nBob and\n  Carl, not Dave').names]).toEqual([
+			'dave',
+		]);
+		expect([...readRaw('user', '  Ana is here').names]).toEqual(['ana']);
+	});
+});
