@@ -55,7 +55,6 @@ export function turnOf(context: IExecuteFunctions, itemIndex: number): Turn {
 		botReply: text(details.botReply),
 		...(details.botConfidence !== undefined && { botConfidence: details.botConfidence }),
 		...(details.staffReply !== undefined && { staffReply: details.staffReply }),
-		platform: details.platform || 'generic',
 		contactId: text(details.contactId),
 		locationId: text(details.locationId),
 		accountId: text(details.accountId),
@@ -66,7 +65,8 @@ export function turnOf(context: IExecuteFunctions, itemIndex: number): Turn {
 			phone: text(details.contactPhone),
 		},
 	};
-	const parsed = parseGeneric(body);
+	// The Platform parameter is the user's own setting, so it may name a platform; a webhook body may not.
+	const parsed = parseGeneric(body, { platform: details.platform || 'generic' });
 	if (parsed.ok && 'turn' in parsed) return parsed.turn;
 	const error = parsed.ok ? 'the turn was ignored' : parsed.error;
 	const message = error

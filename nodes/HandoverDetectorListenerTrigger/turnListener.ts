@@ -6,12 +6,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { MAX_BODY_BYTES, payloadTooLarge, typeRefusal } from '../detector/inputContract';
 import { handleTurn, type TurnSettings } from '../detector/turnHandler';
 import type { HandoverEvent } from '../event/handoverEvent';
 import type { HandoverStore } from '../store/HandoverStore';
 
-/** Largest turn body accepted; larger ones are answered 413. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+/** Largest turn body accepted, as on the n8n webhook; larger ones are answered 413. */
+export { MAX_BODY_BYTES };
 /** Past this many bytes of an already refused body the connection is cut instead of drained. */
 const MAX_DRAINED_BYTES = 16 * MAX_BODY_BYTES;
 /** Longer than the 60 s idle timeout of common load balancers, so they never reuse a closed socket. */
@@ -131,16 +132,6 @@ function readBody(req: IncomingMessage, limit: number): Promise<BodyRead> {
 	});
 }
 
-/** JSON, or the text itself when it is not JSON: the payload parser then answers 400 saying so. */
-function parseBody(raw: Buffer): unknown {
-	const text = raw.toString('utf8');
-	try {
-		return JSON.parse(text) as unknown;
-	} catch {
-		return text;
-	}
-}
-
 /** Set once close() is called: from then on no turn may start an execution. */
 interface ListenerState {
 	closing: boolean;
@@ -195,16 +186,24 @@ function requestHandler(options: TurnListenerOptions, state: ListenerState) {
 			);
 			return;
 		}
+		// A body that would be refused whatever it holds is not read (inputContract.ts).
+		const wrongType = typeRefusal(req.headers);
+		if (wrongType !== undefined) {
+			req.on('error', () => undefined);
+			drain(req, 0);
+			send(res, wrongType.status, { error: wrongType.error });
+			return;
+		}
 		const body = await readBody(req, limit);
 		if (body.kind === 'aborted') return;
 		if (body.kind === 'tooLarge') {
-			send(res, 413, { error: `Payload too large: a turn may have at most ${limit} bytes` });
+			const tooLarge = payloadTooLarge(limit);
+			send(res, tooLarge.status, { error: tooLarge.error });
 			return;
 		}
 		const outcome = await handleTurn(options.settings, options.store, {
 			headers: req.headers,
 			rawBody: body.raw,
-			body: () => parseBody(body.raw),
 		});
 		// Closed while the turn was detected: the workflow is no longer active, so the handover must
 		// not start an execution (n8n could still run the deactivated version). The caller retries.

@@ -14,9 +14,9 @@ export async function receiveTurn(context: IWebhookFunctions): Promise<IWebhookR
 	const store = await storeFromParameters(context);
 	const outcome = await handleTurn(settings, store, {
 		headers: request.headers,
-		// n8n keeps the exact bytes received; signatures are over those.
+		// n8n keeps the exact bytes received: signatures are over those, and the detector reads
+		// them itself so that this door and the dedicated port take the same bodies.
 		rawBody: request.rawBody ?? Buffer.from(JSON.stringify(request.body ?? {})),
-		body: () => context.getBodyData(),
 	});
 	context.getResponseObject().status(outcome.status).json(outcome.answer);
 	if (outcome.event === undefined) return { noWebhookResponse: true };

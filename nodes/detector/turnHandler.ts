@@ -9,6 +9,14 @@ import { parseInbound, type InboundOptions, type PayloadFormat } from '../platfo
 import { verifyWebhook, type WebhookAuthSettings } from '../shared/webhookAuth';
 import type { HandoverStore } from '../store/HandoverStore';
 import { answerFor, ignoredAnswer, type WebhookAnswer } from './answer';
+import {
+	bodyRefusal,
+	bodySizeRefusal,
+	charsetRefusal,
+	parseJsonBody,
+	typeRefusal,
+	type Refusal,
+} from './inputContract';
 
 /** What detecting a turn needs, in every node that detects. */
 export interface DetectSettings {
@@ -41,16 +49,22 @@ export interface TurnOutcome {
 
 export interface IncomingTurn {
 	headers: Record<string, string | string[] | undefined>;
-	/** The exact bytes received: signatures are over these, not over re-serialised JSON. */
+	/**
+	 * The exact bytes received: signatures are over these, not over re-serialised JSON, and both
+	 * doors parse these the same way (inputContract.ts) rather than trusting another parser.
+	 */
 	rawBody: Buffer;
-	/** The parsed JSON body; read only once the caller is verified. */
-	body: () => unknown;
 }
 
+const refused = (refusal: Refusal): TurnOutcome => ({
+	status: refusal.status,
+	answer: { error: refusal.error },
+});
+
 /**
- * One turn, however it arrived: verify, parse, detect in one atomic store update, and say what
- * to answer and whether a workflow execution starts. No n8n import: the n8n webhook and the
- * dedicated listener both call this.
+ * One turn, however it arrived: check the input contract, verify, parse, detect in one atomic
+ * store update, and say what to answer and whether a workflow execution starts. No n8n import:
+ * the n8n webhook and the dedicated listener both call this, so both answer a request alike.
  */
 export async function handleTurn(
 	settings: TurnSettings,
@@ -58,17 +72,21 @@ export async function handleTurn(
 	incoming: IncomingTurn,
 	now: Date = new Date(),
 ): Promise<TurnOutcome> {
+	// The input contract, in its order (inputContract.ts): the same request, the same answer on
+	// either door.
+	const { headers, rawBody } = incoming;
+	const unread = typeRefusal(headers) ?? bodySizeRefusal(rawBody.length) ?? charsetRefusal(headers);
+	if (unread !== undefined) return refused(unread);
+	const json = parseJsonBody(rawBody);
+	if (!json.ok) return refused(json.refusal);
 	// The store also remembers signed deliveries: a replay is refused by every process sharing it.
-	const auth = await verifyWebhook(
-		settings.auth,
-		incoming.headers,
-		incoming.rawBody,
-		store,
-		now.getTime(),
-	);
+	const auth = await verifyWebhook(settings.auth, headers, rawBody, store, now.getTime());
 	if (!auth.ok) return { status: auth.status, answer: { error: auth.error } };
 
-	const parsed = parseInbound(incoming.body(), settings.format, settings.inbound);
+	// The body's content is looked at only once the caller is verified.
+	const refusal = bodyRefusal(rawBody, json.body);
+	if (refusal !== undefined) return refused(refusal);
+	const parsed = parseInbound(json.body, settings.format, settings.inbound);
 	if (!parsed.ok) return { status: 400, answer: { error: parsed.error } };
 	if ('ignore' in parsed) return { status: 200, answer: ignoredAnswer(parsed.ignore) };
 

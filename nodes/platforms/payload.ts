@@ -16,9 +16,33 @@ export type InboundResult =
 /**
  * Longest message text kept. Longer text (long e-mail threads with quoted history) is cut, not
  * rejected: a 400 makes platforms retry or disable the webhook, and the words that ask for a person
- * are at the start of a message, not in the quoted tail.
+ * are at the start of a message, not in the quoted tail. The cut comes before anything reads the
+ * text (HTML stripping aside, which has its own cut), so no message costs more than this much.
  */
 export const MAX_MESSAGE_CHARS = 20_000;
+
+/**
+ * Longest HTML of an e-mail read. Cut before the markup is stripped, then the text is cut to
+ * MAX_MESSAGE_CHARS: e-mail clients put tens of kilobytes of styles before the first word, so the
+ * HTML gets more room than the text.
+ */
+export const MAX_HTML_CHARS = 200_000;
+
+/**
+ * Longest id accepted (conversation, contact, account, location, message and user ids). Longer ones
+ * are refused, not cut: a cut id would name another conversation, and ids are kept for 30 days.
+ */
+export const MAX_ID_CHARS = 256;
+
+/** Longest short text field accepted: names, e-mail, phone, channel, message type and the like. */
+export const MAX_FIELD_CHARS = 1000;
+
+/**
+ * What an id may not contain: control characters (C0, DEL, C1), line and paragraph separators,
+ * U+FFFD (what a decoder puts where the bytes were not UTF-8) and halves of a surrogate pair (what
+ * is left of an emoji cut in two). With the u flag a surrogate range matches unpaired halves only.
+ */
+const NOT_IN_AN_ID = /[\p{Cc}\u2028\u2029\ufffd\ud800-\udfff]/u;
 
 export const ignore = (reason: string): InboundResult => ({ ok: true, ignore: reason });
 export const fail = (error: string): InboundResult => ({ ok: false, error });
@@ -45,8 +69,26 @@ export function notAnObject(body: unknown): InboundResult {
 
 // ---- zod helpers --------------------------------------------------------------------------------
 
+/** Why an id is refused, or undefined when it is fine. */
+function idProblem(id: string): string | undefined {
+	if (id.length > MAX_ID_CHARS) return `must be at most ${MAX_ID_CHARS} characters`;
+	if (NOT_IN_AN_ID.test(id)) {
+		return 'must be plain text: no control characters, U+FFFD or half of a surrogate pair (send ids as UTF-8)';
+	}
+	return undefined;
+}
+
+function checkId(id: string | undefined, context: z.RefinementCtx): void {
+	const problem = id === undefined ? undefined : idProblem(id);
+	if (problem !== undefined) context.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+}
+
 /** A required id given as text (HighLevel ids). */
-export const requiredText = z.string().trim().min(1, { message: 'must not be empty' });
+export const requiredText = z
+	.string()
+	.trim()
+	.min(1, { message: 'must not be empty' })
+	.superRefine(checkId);
 
 /** A required id that platforms send as a number or as text (Chatwoot ids); kept as text. */
 export const requiredId = z
@@ -56,6 +98,7 @@ export const requiredId = z
 /** An optional text field; platforms send null or "" for fields they have no value for. */
 export const optionalText = z
 	.string()
+	.max(MAX_FIELD_CHARS, { message: `must be at most ${MAX_FIELD_CHARS} characters` })
 	.nullish()
 	.transform((text): string | undefined =>
 		text == null || text.trim() === '' ? undefined : text.trim(),
@@ -69,7 +112,8 @@ export const optionalId = z
 		if (id == null) return undefined;
 		const text = String(id).trim();
 		return text === '' ? undefined : text;
-	});
+	})
+	.superRefine(checkId);
 
 /**
  * A boolean that may arrive as "true"/"false" text (values typed into low-code tools and
@@ -210,25 +254,133 @@ const HTML_ENTITIES: Record<string, string> = {
 	nbsp: ' ',
 };
 
+/** Elements whose content is not text: removed with their content. */
+const HIDDEN_ELEMENTS = new Set(['style', 'script', 'head']);
+/** Elements whose end (and `<br>`) ends a line. */
+const LINE_ENDS = new Set([
+	'p',
+	'div',
+	'li',
+	'tr',
+	'h1',
+	'h2',
+	'h3',
+	'h4',
+	'h5',
+	'h6',
+	'blockquote',
+]);
+/** Longest entity read (`&#x10ffff;`, `&nbsp;`); a longer run after "&" is text. */
+const MAX_ENTITY_CHARS = 32;
+const ENTITY = /^&(#x[0-9a-f]+|#\d+|[a-z]+);/i;
+const TAG_NAME = /^<(\/?)([a-z][a-z0-9]*)/i;
+
+function decodeEntity(entity: string, code: string): string {
+	if (code[0] === '#') {
+		const point =
+			code[1] === 'x' || code[1] === 'X'
+				? parseInt(code.slice(2), 16)
+				: parseInt(code.slice(1), 10);
+		return point > 0 && point <= 0x10ffff ? String.fromCodePoint(point) : entity;
+	}
+	return HTML_ENTITIES[code.toLowerCase()] ?? entity;
+}
+
+/**
+ * Where the next `search` match starts at or after `from`, or -1. Remembers its last answer: when a
+ * later search starts before the match found, the answer is the same, and after a miss every later
+ * search misses too. So an e-mail of a thousand "<style>" without an end is searched once, not a
+ * thousand times — the repeated scans that made the regular expressions before this quadratic.
+ */
+function forwardFinder(html: string, search: RegExp): (from: number) => number {
+	const pattern = new RegExp(search.source, `${search.flags.replace('g', '')}g`);
+	let lastFrom = Infinity;
+	let found = -1;
+	return (from) => {
+		if (from >= lastFrom && (found === -1 || found >= from)) return found;
+		pattern.lastIndex = from;
+		found = pattern.exec(html)?.index ?? -1;
+		lastFrom = from;
+		return found;
+	};
+}
+
 /**
  * Plain text of an HTML e-mail body. Deliberately small: the detector needs the words, not the
- * layout, and style attributes ("font-family: verdana") would otherwise be read as words.
+ * layout, and style attributes ("font-family: verdana") would otherwise be read as words. One pass
+ * over at most MAX_HTML_CHARS: each character is looked at a bounded number of times, whatever the
+ * markup (unclosed tags, endless nesting, a thousand unclosed styles).
  */
 export function htmlToText(html: string): string {
-	return html
-		.replace(/<(style|script|head)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
-		.replace(/<br\s*\/?>|<\/(p|div|li|tr|h[1-6]|blockquote)\s*>/gi, '\n')
-		.replace(/<[^>]*>/g, ' ')
-		.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, code: string) => {
-			if (code[0] === '#') {
-				const point =
-					code[1] === 'x' || code[1] === 'X'
-						? parseInt(code.slice(2), 16)
-						: parseInt(code.slice(1), 10);
-				return point > 0 && point <= 0x10ffff ? String.fromCodePoint(point) : entity;
+	const source = truncate(html, MAX_HTML_CHARS);
+	const tagEnd = forwardFinder(source, />/);
+	const commentEnd = forwardFinder(source, /-->/);
+	const hiddenEnds = new Map<string, (from: number) => number>();
+	const hiddenEnd = (name: string) => {
+		let finder = hiddenEnds.get(name);
+		if (finder === undefined) {
+			finder = forwardFinder(source, new RegExp(`</${name}\\s*>`, 'i'));
+			hiddenEnds.set(name, finder);
+		}
+		return finder;
+	};
+
+	const out: string[] = [];
+	let text = 0; // start of the text not yet copied
+	const copyTo = (end: number) => {
+		if (end > text) out.push(source.slice(text, end));
+	};
+	let i = source.indexOf('<');
+	let amp = source.indexOf('&');
+	while (i !== -1 || amp !== -1) {
+		if (amp !== -1 && (i === -1 || amp < i)) {
+			// An entity in text; in a tag it goes with the tag.
+			const match = ENTITY.exec(source.slice(amp, amp + MAX_ENTITY_CHARS));
+			if (match !== null) {
+				copyTo(amp);
+				out.push(decodeEntity(match[0], match[1]));
+				text = amp + match[0].length;
 			}
-			return HTML_ENTITIES[code.toLowerCase()] ?? entity;
-		})
+			amp = source.indexOf('&', match === null ? amp + 1 : text);
+			continue;
+		}
+		const close = tagEnd(i + 1);
+		if (close === -1) {
+			// No ">" after this "<": it and every later one are text, like any other character.
+			i = -1;
+			continue;
+		}
+		copyTo(i);
+		let end = close + 1;
+		let replacement = ' ';
+		if (source.startsWith('<!--', i)) {
+			const comment = commentEnd(i + 4);
+			if (comment !== -1) end = comment + 3;
+		} else {
+			const tag = TAG_NAME.exec(source.slice(i, i + 16));
+			const closing = tag?.[1] === '/';
+			const name = tag?.[2].toLowerCase();
+			if (
+				name !== undefined &&
+				!closing &&
+				HIDDEN_ELEMENTS.has(name) &&
+				!/\w/.test(source[i + 1 + name.length] ?? '')
+			) {
+				const hidden = hiddenEnd(name)(close + 1);
+				if (hidden !== -1) end = tagEnd(hidden) + 1;
+			} else if (name === 'br' || (closing && name !== undefined && LINE_ENDS.has(name))) {
+				replacement = '\n';
+			}
+		}
+		out.push(replacement);
+		text = end;
+		i = source.indexOf('<', end);
+		if (amp !== -1 && amp < end) amp = source.indexOf('&', end);
+	}
+	copyTo(source.length);
+	// Linear: the first replacement leaves no run of spaces for the second to rescan.
+	return out
+		.join('')
 		.replace(/[ \t\f\v\u00a0]+/g, ' ')
 		.replace(/ *\n[ \n]*/g, '\n')
 		.trim();
@@ -240,7 +392,9 @@ export function htmlToText(html: string): string {
  * because the time is informational.
  */
 export function toIsoTimestamp(value: string | number | null | undefined): string | undefined {
-	if (value == null || value === '') return undefined;
+	if (value == null || value === '' || (typeof value === 'string' && value.length > 64)) {
+		return undefined;
+	}
 	const ms =
 		typeof value === 'number' ? (Math.abs(value) < 1e12 ? value * 1000 : value) : Date.parse(value);
 	if (!Number.isFinite(ms)) return undefined;

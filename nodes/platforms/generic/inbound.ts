@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 
-import type { Turn } from '../../engine/types';
+import type { Platform, Turn } from '../../engine/types';
 import {
 	compact,
 	contactOf,
@@ -34,7 +34,15 @@ const BETWEEN_0_AND_1 = 'must be a number between 0 and 1';
 export const genericTurnSchema = z
 	.object({
 		conversationId: requiredId,
-		platform: z.enum(['highlevel', 'chatwoot', 'generic']).nullish(),
+		// A webhook body says nothing about the platform: see parseGeneric.
+		platform: z
+			.literal('generic', {
+				errorMap: () => ({
+					message:
+						'must be "generic" or left out: HighLevel and Chatwoot turns come through their own webhooks, or the Handover Check\'s Platform',
+				}),
+			})
+			.nullish(),
 		contactId: optionalId,
 		accountId: optionalId,
 		locationId: optionalId,
@@ -57,9 +65,28 @@ export const genericTurnSchema = z
 	})
 	.passthrough();
 
-/** Reads the generic payload. */
-export function parseGeneric(body: unknown): InboundResult {
+export interface GenericParseOptions {
+	/**
+	 * The platform the conversation lives on, from a trusted source (the Handover Check's own
+	 * Platform parameter); 'generic' when absent.
+	 */
+	platform?: string;
+}
+
+const PLATFORMS: readonly Platform[] = ['highlevel', 'chatwoot', 'generic'];
+
+/**
+ * Reads the generic payload. Its turns are generic turns, keyed as such: a body that anyone able
+ * to reach the webhook can write must not be able to say it belongs to a HighLevel or Chatwoot
+ * conversation, and so pause, count or hand over that conversation's state. Only a trusted
+ * caller names another platform, through `options`.
+ */
+export function parseGeneric(body: unknown, options: GenericParseOptions = {}): InboundResult {
 	if (!isPlainObject(body)) return notAnObject(body);
+	const platform = options.platform ?? 'generic';
+	if (!PLATFORMS.includes(platform as Platform)) {
+		return fail(`Invalid payload: "platform" must be one of ${PLATFORMS.join(', ')}`);
+	}
 	const parsed = parseWith(genericTurnSchema, body);
 	if (!parsed.ok) return fail(parsed.error);
 	const payload = parsed.data;
@@ -75,7 +102,7 @@ export function parseGeneric(body: unknown): InboundResult {
 		turn: compact<Turn>({
 			conversationId: payload.conversationId,
 			contactId: payload.contactId,
-			platform: payload.platform ?? 'generic',
+			platform: platform as Platform,
 			accountId: payload.accountId,
 			locationId: payload.locationId,
 			channel: payload.channel,

@@ -188,7 +188,8 @@ describe('turn listener: answers', () => {
 		try {
 			for (let i = 0; i < 5; i++) {
 				await new Promise<void>((resolve, reject) => {
-					const req = request(url, { method: 'POST', agent }, (res) => {
+					const headers = { 'content-type': 'application/json' };
+					const req = request(url, { method: 'POST', agent, headers }, (res) => {
 						sockets.add(res.socket);
 						expect(res.statusCode).toBe(200);
 						res.resume();
@@ -271,11 +272,11 @@ describe('turn listener: answers', () => {
 });
 
 describe('turn listener: refusals', () => {
-	it('answers 400 to a body that is not JSON, and starts nothing', async () => {
+	it('answers 422 to a body that is not JSON, 400 to an empty one, and starts nothing', async () => {
 		const { url } = await start();
 		const res = await send(url, { body: 'conversationId=c-1&userMessage=human' });
-		expect(res.status).toBe(400);
-		expect(res.json.error).toMatch(/expected a JSON object, got .*string/i);
+		expect(res.status).toBe(422);
+		expect(res.json.error).toMatch(/not valid JSON/i);
 		const empty = await send(url, { body: '' });
 		expect(empty.status).toBe(400);
 		expect(onHandover).not.toHaveBeenCalled();

@@ -11,6 +11,8 @@ import type { WebhookAnswer } from '../../../nodes/detector/answer';
 import type { HandoverEvent } from '../../../nodes/event/handoverEvent';
 import { getStore } from '../../../nodes/shared/storeProvider';
 import { conversationKey } from '../../../nodes/conversation/conversationKey';
+import { MAX_MESSAGE_CHARS } from '../../../nodes/platforms/payload';
+import { LONG_MESSAGE, REFUSED, TAKEN } from '../../helpers/inputContract';
 import { chatwootIncoming, highLevelInboundSms } from '../../platforms/fixtures/payloads';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -47,8 +49,19 @@ afterEach(async () => {
 	rmSync(dir, { recursive: true, force: true });
 });
 
-/** One webhook call through a mocked n8n context; records what was answered to the caller. */
+/** One webhook call of a JSON body through a mocked n8n context, as a platform sends it. */
 async function call(body: object, settings: CallSettings = {}): Promise<Call> {
+	const headers = { 'content-type': 'application/json', ...settings.headers };
+	return await deliver(headers, Buffer.from(JSON.stringify(body)), body, settings);
+}
+
+/** One webhook call of exactly these headers and bytes; records what was answered to the caller. */
+async function deliver(
+	headers: Record<string, string>,
+	rawBody: Buffer,
+	body: unknown,
+	settings: CallSettings = {},
+): Promise<Call> {
 	const context = mock<IWebhookFunctions>();
 	const parameters: Record<string, unknown> = {
 		authentication: settings.authentication ?? 'none',
@@ -64,8 +77,7 @@ async function call(body: object, settings: CallSettings = {}): Promise<Call> {
 	}) as IWebhookFunctions['getNodeParameter']);
 	context.getCredentials.mockResolvedValue({ secret: settings.secret ?? 'token-123' });
 
-	const rawBody = Buffer.from(JSON.stringify(body));
-	const request = { headers: settings.headers ?? {}, body, rawBody };
+	const request = { headers, body, rawBody };
 	context.getRequestObject.mockReturnValue(
 		request as unknown as ReturnType<IWebhookFunctions['getRequestObject']>,
 	);
@@ -466,5 +478,49 @@ describe('receiveTurn: authentication', () => {
 		expect(replayed.status).toBe(403);
 		expect(replayed.answer).toEqual({ error: expect.stringMatching(/already received/) });
 		expectNoExecution(replayed);
+	});
+});
+
+describe('receiveTurn: input contract (the same table as the dedicated port)', () => {
+	it.each(REFUSED.map((refused) => [refused.what, refused] as const))(
+		'refuses %s, and nothing runs or is remembered',
+		async (_, { headers, body, status, error }) => {
+			const result = await deliver(headers, body, undefined);
+			expect(result.status).toBe(status);
+			expect(result.answer).toEqual({ error: expect.stringMatching(error) });
+			expectNoExecution(result);
+		},
+	);
+
+	it.each(TAKEN.map((taken) => [taken.what, taken] as const))(
+		'takes %s',
+		async (_, { headers, body }) => {
+			const result = await deliver(headers, body, undefined);
+			expect(result.status).toBe(200);
+			expect(result.answer).toMatchObject({ handover: true, reason: 'contact_request' });
+		},
+	);
+
+	it('cuts a message over the cap instead of refusing it: the event has the cut text', async () => {
+		const result = await deliver(LONG_MESSAGE.headers, LONG_MESSAGE.body, undefined);
+		expect(result.status).toBe(200);
+		const event = eventOf(result);
+		expect(event.message).toHaveLength(MAX_MESSAGE_CHARS);
+		expect(event.message?.startsWith('Can I talk to a human? agent agent')).toBe(true);
+	});
+
+	it('keys a generic turn as generic, away from the platform conversation of the same ids', async () => {
+		await call(chatwootIncoming());
+		const generic = await call(
+			genericTurn({ conversationId: '13098', accountId: '3', staffReply: true }),
+		);
+		expect(generic.status).toBe(200);
+		const store = await getStore({ kind: 'embedded', filePath: storeFile });
+		const chatwoot = await store.getConversation(conversationKey('chatwoot', '3', '13098'));
+		expect(chatwoot?.transcript).toHaveLength(1);
+		expect(chatwoot?.pausedUntil).toBeUndefined();
+		expect(
+			(await store.getConversation(conversationKey('generic', '3', '13098')))?.pausedUntil,
+		).toEqual(expect.any(String));
 	});
 });

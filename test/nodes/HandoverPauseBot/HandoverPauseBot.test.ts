@@ -127,7 +127,7 @@ async function detectorAnswer(body: object): Promise<WebhookAnswer> {
 	};
 	context.getNodeParameter.mockImplementation(((name: string) => parameters[name]) as never);
 	context.getRequestObject.mockReturnValue({
-		headers: {},
+		headers: { 'content-type': 'application/json' },
 		body,
 		rawBody: Buffer.from(JSON.stringify(body)),
 	} as never);

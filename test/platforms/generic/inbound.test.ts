@@ -1,5 +1,5 @@
 import { parseGeneric } from '../../../nodes/platforms/generic/inbound';
-import { MAX_MESSAGE_CHARS } from '../../../nodes/platforms/payload';
+import { MAX_FIELD_CHARS, MAX_ID_CHARS, MAX_MESSAGE_CHARS } from '../../../nodes/platforms/payload';
 
 const fullTurn = () => ({
 	conversationId: 'web-4711',
@@ -32,11 +32,65 @@ describe('parseGeneric', () => {
 		});
 	});
 
-	it('keeps a platform named by the caller', () => {
-		const body = { conversationId: 'c1', userMessage: 'hi', platform: 'chatwoot', accountId: 2 };
-		expect(parseGeneric(body)).toMatchObject({
+	it('keys a webhook turn as generic: a body cannot claim a platform conversation', () => {
+		const body = { conversationId: 'c1', userMessage: 'hi', accountId: 2 };
+		expect(parseGeneric({ ...body, platform: 'generic' })).toMatchObject({
+			ok: true,
+			turn: { platform: 'generic', accountId: '2' },
+		});
+		for (const platform of ['chatwoot', 'highlevel']) {
+			expect(parseGeneric({ ...body, platform })).toEqual({
+				ok: false,
+				error: expect.stringMatching(/^Invalid payload: "platform" must be "generic" or left out/),
+			});
+		}
+	});
+
+	it('keeps the platform a trusted caller names in the options (the Handover Check)', () => {
+		const body = { conversationId: 'c1', userMessage: 'hi', accountId: 2 };
+		expect(parseGeneric(body, { platform: 'chatwoot' })).toMatchObject({
 			ok: true,
 			turn: { platform: 'chatwoot', accountId: '2' },
+		});
+		expect(parseGeneric(body, { platform: 'slack' })).toEqual({
+			ok: false,
+			error: 'Invalid payload: "platform" must be one of highlevel, chatwoot, generic',
+		});
+	});
+
+	it.each([
+		['conversationId', 'c\u0007'],
+		['conversationId', 'c\u2028d'],
+		['contactId', 'u\ufffd'],
+		['accountId', '\udc00'],
+		['locationId', 'l\u0085'],
+	])('refuses a %s holding a control character or broken text', (field, id) => {
+		expect(parseGeneric({ conversationId: 'c1', userMessage: 'hi', [field]: id })).toEqual({
+			ok: false,
+			error: `Invalid payload: "${field}" must be plain text: no control characters, U+FFFD or half of a surrogate pair (send ids as UTF-8)`,
+		});
+	});
+
+	it('refuses ids over MAX_ID_CHARS and takes them at the limit, numbers too', () => {
+		const at = (conversationId: unknown) => parseGeneric({ conversationId, userMessage: 'hi' });
+		expect(at('c'.repeat(MAX_ID_CHARS))).toMatchObject({ ok: true });
+		expect(at(` ${'c'.repeat(MAX_ID_CHARS)} `)).toMatchObject({ ok: true });
+		expect(at('c'.repeat(MAX_ID_CHARS + 1))).toEqual({
+			ok: false,
+			error: `Invalid payload: "conversationId" must be at most ${MAX_ID_CHARS} characters`,
+		});
+		expect(at(1e300)).toMatchObject({ ok: true, turn: { conversationId: '1e+300' } });
+	});
+
+	it('refuses short text fields over MAX_FIELD_CHARS', () => {
+		const body = {
+			conversationId: 'c1',
+			userMessage: 'hi',
+			channel: 'w'.repeat(MAX_FIELD_CHARS + 1),
+		};
+		expect(parseGeneric(body)).toEqual({
+			ok: false,
+			error: `Invalid payload: "channel" must be at most ${MAX_FIELD_CHARS} characters`,
 		});
 	});
 
@@ -141,7 +195,7 @@ describe('parseGeneric', () => {
 		[{ contact: { email: 5 } }, 'Invalid payload: "contact.email" must be a string, not a number'],
 		[
 			{ platform: 'slack' },
-			'Invalid payload: "platform" must be one of highlevel, chatwoot, generic',
+			'Invalid payload: "platform" must be "generic" or left out: HighLevel and Chatwoot turns come through their own webhooks, or the Handover Check\'s Platform',
 		],
 		[
 			{ userMessage: undefined, botReply: '' },

@@ -1,5 +1,5 @@
 import { parseHighLevel } from '../../../nodes/platforms/highlevel/inbound';
-import { MAX_MESSAGE_CHARS } from '../../../nodes/platforms/payload';
+import { MAX_ID_CHARS, MAX_MESSAGE_CHARS } from '../../../nodes/platforms/payload';
 import {
 	highLevelInboundEmail,
 	highLevelInboundSms,
@@ -67,6 +67,27 @@ describe('parseHighLevel: InboundMessage', () => {
 		expect(result.ok && 'turn' in result && result.turn.userMessage?.length).toBe(
 			MAX_MESSAGE_CHARS,
 		);
+	});
+
+	it('cuts an HTML e-mail before stripping it, then its text: the words at the top are read', () => {
+		const body = `<p>Can I talk to a human?</p>${'<div>quoted history</div>'.repeat(40_000)}`;
+		const result = parseHighLevel({ ...highLevelInboundEmail(), body });
+		const text = result.ok && 'turn' in result ? (result.turn.userMessage ?? '') : '';
+		expect(text).toHaveLength(MAX_MESSAGE_CHARS);
+		expect(text.startsWith('Can I talk to a human?\nquoted history\nquoted history')).toBe(true);
+	});
+
+	it('refuses ids with control characters, and over the id limit', () => {
+		expect(parseHighLevel({ ...highLevelInboundSms(), contactId: 'c\u0000' })).toEqual({
+			ok: false,
+			error: expect.stringMatching(/^Invalid payload: "contactId" must be plain text/),
+		});
+		expect(
+			parseHighLevel({ ...highLevelInboundSms(), messageId: 'm'.repeat(MAX_ID_CHARS + 1) }),
+		).toEqual({
+			ok: false,
+			error: `Invalid payload: "messageId" must be at most ${MAX_ID_CHARS} characters`,
+		});
 	});
 
 	it('keeps extra fields out of the turn (signature fields, unknown keys)', () => {
