@@ -13,6 +13,8 @@ export interface WebhookAnswer {
 	pausedUntil: string | null;
 	suppressed?: DetectionResult['suppressed'];
 	ignored?: string;
+	/** A resolved (or handed back) conversation: whether a handover was open and is now closed. */
+	closed?: boolean;
 }
 
 /** The answer to a turn the payload parser chose to ignore (e.g. a message in an agent's conversation). */
@@ -23,6 +25,16 @@ export const ignoredAnswer = (reason: string): WebhookAnswer => ({
 	botPaused: false,
 	pausedUntil: null,
 	ignored: reason,
+});
+
+/** The answer to a conversation whose handover was closed: the bot has it again. */
+export const closedAnswer = (wasOpen: boolean): WebhookAnswer => ({
+	handover: false,
+	reason: null,
+	handoverId: null,
+	botPaused: false,
+	pausedUntil: null,
+	closed: wasOpen,
 });
 
 /** The answer to a detected turn, from its result and the conversation's memory as stored. */

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 
 import { conversationKeyOfTurn } from '../conversation/conversationKey';
-import { readConversation, recordTurn } from '../conversation/conversationState';
+import { closeHandover, readConversation, recordTurn } from '../conversation/conversationState';
 import { detectHandover } from '../engine/detectHandover';
 import type { DetectionResult, DetectorOptions, SecondOpinion, Turn } from '../engine/types';
 import { buildHandoverEvent, type HandoverEvent } from '../event/handoverEvent';
 import { parseInbound, type InboundOptions, type PayloadFormat } from '../platforms/inbound';
 import { verifyWebhook, type WebhookAuthSettings } from '../shared/webhookAuth';
 import type { HandoverStore } from '../store/HandoverStore';
-import { answerFor, ignoredAnswer, type WebhookAnswer } from './answer';
+import { answerFor, closedAnswer, ignoredAnswer, type WebhookAnswer } from './answer';
 import {
 	bodyRefusal,
 	bodySizeRefusal,
@@ -89,6 +89,12 @@ export async function handleTurn(
 	const parsed = parseInbound(json.body, settings.format, settings.inbound);
 	if (!parsed.ok) return { status: 400, answer: { error: parsed.error } };
 	if ('ignore' in parsed) return { status: 200, answer: ignoredAnswer(parsed.ignore) };
+	if ('close' in parsed) {
+		// Answered at once and no execution: the handover's end needs no workflow unless the user
+		// wires one to the platform's own event.
+		const { wasOpen } = await closeHandover(store, conversationKeyOfTurn(parsed.close), now);
+		return { status: 200, answer: closedAnswer(wasOpen) };
+	}
 
 	const { answer, event } = await detectTurn(settings, store, parsed.turn, now);
 	return event === undefined ? { status: 200, answer } : { status: 200, answer, event };

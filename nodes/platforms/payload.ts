@@ -10,8 +10,18 @@ import type { Turn } from '../engine/types';
  * One parsed webhook call: a turn for the detector, an event that is deliberately not a turn
  * (answered 200 with the reason, no execution), or a payload the caller must fix (answered 400).
  */
+/** The conversation a lifecycle event is about: the fields its store key is built from. */
+export type ConversationRef = Pick<
+	Turn,
+	'platform' | 'conversationId' | 'accountId' | 'locationId'
+>;
+
 export type InboundResult =
-	{ ok: true; turn: Turn } | { ok: true; ignore: string } | { ok: false; error: string };
+	| { ok: true; turn: Turn }
+	| { ok: true; ignore: string }
+	/** The conversation's handover is over (resolved, or handed back to the bot): close it. */
+	| { ok: true; close: ConversationRef; why: string }
+	| { ok: false; error: string };
 
 /**
  * Longest message text kept. Longer text (long e-mail threads with quoted history) is cut, not

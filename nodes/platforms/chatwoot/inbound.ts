@@ -168,16 +168,71 @@ function fromMessage(
 	};
 }
 
+/** Conversation events whose new status may end a handover. */
+const CONVERSATION_EVENTS = new Set([
+	'conversation_status_changed',
+	'conversation_updated',
+	'conversation_resolved',
+]);
+
+/**
+ * Statuses that end a handover: resolved, or pending — the bot's queue, where agents give a
+ * conversation back to the bot.
+ */
+const CLOSING_STATUSES = new Set(['resolved', 'pending']);
+
+const idOf = (value: unknown): string | undefined =>
+	(typeof value === 'number' && Number.isInteger(value)) ||
+	(typeof value === 'string' && /^\d{1,20}$/.test(value))
+		? String(value)
+		: undefined;
+
+/** Whether `conversation_updated` changed the status (its changed_attributes name it). */
+function statusChanged(changed: unknown): boolean {
+	const entries = Array.isArray(changed) ? changed : [changed];
+	return entries.some((entry) => isPlainObject(entry) && 'status' in entry);
+}
+
+/**
+ * A conversation event (the conversation itself at the top level): a status that ends the
+ * handover closes it; anything else is ignored. The account is the payload's `account`, its
+ * `account_id`, or that of its messages, as Chatwoot versions differ.
+ */
+function fromConversationEvent(body: Record<string, unknown>): InboundResult {
+	const status = typeof body.status === 'string' ? body.status : '';
+	const event = String(body.event);
+	const closes =
+		event === 'conversation_resolved' ||
+		(CLOSING_STATUSES.has(status) &&
+			(event === 'conversation_status_changed' || statusChanged(body.changed_attributes)));
+	if (!closes) {
+		return ignore(`Chatwoot ${event}${status ? ` (status "${status}")` : ''}: nothing to close`);
+	}
+	const conversationId = idOf(body.id);
+	if (conversationId === undefined) {
+		return fail('Invalid payload: "id" must be the Chatwoot conversation number');
+	}
+	const messages = Array.isArray(body.messages) ? body.messages : [];
+	const firstMessage = isPlainObject(messages[0]) ? messages[0] : {};
+	const account = isPlainObject(body.account) ? body.account.id : undefined;
+	const accountId = idOf(account) ?? idOf(body.account_id) ?? idOf(firstMessage.account_id);
+	if (accountId === undefined) {
+		return ignore('Chatwoot conversation event names no account: cannot tell which conversation');
+	}
+	return {
+		ok: true,
+		close: { platform: 'chatwoot', conversationId, accountId },
+		why: event === 'conversation_resolved' ? 'resolved' : status,
+	};
+}
+
 /** Reads a Chatwoot webhook or agent-bot body. */
 export function parseChatwoot(body: unknown, options: ChatwootParseOptions = {}): InboundResult {
 	if (!isPlainObject(body)) return notAnObject(body);
 	if (typeof body.event !== 'string' || body.event === '') {
 		return fail('Invalid payload: "event" is required for a Chatwoot payload');
 	}
-	if (body.event === 'conversation_status_changed') {
-		const status = typeof body.status === 'string' ? ` to "${body.status}"` : '';
-		return ignore(`Chatwoot conversation status changed${status}: not a message`);
-	}
+	if (CONVERSATION_EVENTS.has(body.event)) return fromConversationEvent(body);
 	if (body.event !== 'message_created') {
 		return ignore(`Chatwoot event "${body.event}" is not a new message`);
 	}

@@ -62,6 +62,8 @@ export const genericTurnSchema = z
 			.passthrough()
 			.nullish(),
 		timestamp: z.union([z.string(), z.number()]).nullish(),
+		/** "resolved": the conversation's handover is over and the bot has it again. */
+		event: z.string().nullish(),
 	})
 	.passthrough();
 
@@ -91,6 +93,18 @@ export function parseGeneric(body: unknown, options: GenericParseOptions = {}): 
 	if (!parsed.ok) return fail(parsed.error);
 	const payload = parsed.data;
 
+	if (payload.event === 'resolved') {
+		return {
+			ok: true,
+			close: compact({
+				platform: platform as Platform,
+				conversationId: payload.conversationId,
+				accountId: payload.accountId,
+				locationId: payload.locationId,
+			}),
+			why: 'resolved',
+		};
+	}
 	const userMessage = messageText(payload.userMessage);
 	const botReply = messageText(payload.botReply);
 	// A person's reply is news even without text; anything else needs words to judge.

@@ -190,10 +190,70 @@ describe('parseChatwoot: ignored messages and events', () => {
 		});
 	});
 
-	it('ignores conversation_status_changed, naming the new status', () => {
+	it('ignores a status change that does not end a handover, naming the status', () => {
 		expect(parseChatwoot(chatwootStatusChanged())).toEqual({
 			ok: true,
-			ignore: 'Chatwoot conversation status changed to "open": not a message',
+			ignore: 'Chatwoot conversation_status_changed (status "open"): nothing to close',
+		});
+	});
+});
+
+describe('parseChatwoot: the end of a handover', () => {
+	const accountOf = (body: Record<string, unknown>) =>
+		((body.messages as Array<Record<string, unknown>> | undefined)?.[0]?.account_id ??
+			body.account_id) as number | undefined;
+
+	it.each([['resolved'], ['pending']])('closes the conversation when it is set %s', (status) => {
+		const body = { ...chatwootStatusChanged(), status, account: { id: 3 } };
+		expect(parseChatwoot(body)).toEqual({
+			ok: true,
+			close: { platform: 'chatwoot', conversationId: String(body.id), accountId: '3' },
+			why: status,
+		});
+	});
+
+	it('reads the account from the messages when the payload has no account object', () => {
+		const { account: _account, ...body } = {
+			...chatwootStatusChanged(),
+			status: 'resolved',
+			account: undefined,
+			messages: [{ id: 1, account_id: 7 }],
+		};
+		expect(accountOf(body)).toBe(7);
+		expect(parseChatwoot(body)).toMatchObject({ close: { accountId: '7' } });
+	});
+
+	it('closes on conversation_updated only when the status changed to an ending one', () => {
+		const base = { ...chatwootStatusChanged(), event: 'conversation_updated', account: { id: 3 } };
+		expect(
+			parseChatwoot({
+				...base,
+				status: 'resolved',
+				changed_attributes: [{ status: { previous_value: 'open', current_value: 'resolved' } }],
+			}),
+		).toMatchObject({ close: { accountId: '3' } });
+		expect(
+			parseChatwoot({
+				...base,
+				status: 'resolved',
+				changed_attributes: [{ assignee_id: { previous_value: null, current_value: 4 } }],
+			}),
+		).toMatchObject({ ignore: expect.stringContaining('nothing to close') });
+	});
+
+	it('ignores a conversation event without an account, rather than closing another one', () => {
+		const {
+			account: _account,
+			messages: _messages,
+			...body
+		} = {
+			...chatwootStatusChanged(),
+			status: 'resolved',
+			account: undefined,
+			messages: [],
+		};
+		expect(parseChatwoot(body)).toMatchObject({
+			ignore: expect.stringContaining('names no account'),
 		});
 	});
 
