@@ -3,6 +3,11 @@ import type { ConversationMemory } from '../engine/types';
 /**
  * State shared by the detector and the action nodes. Every method is atomic across processes that
  * share the same store (several n8n processes on one host for the embedded store, any number for Redis).
+ *
+ * No method blocks the event loop while it waits for the store. One that cannot be answered within
+ * the store's deadline (2 s by default: the SQLite file locked by another process, Redis down, paused
+ * or too busy) rejects with StoreUnavailable (`./StoreUnavailable`) having changed nothing: callers
+ * answer 503 and let the sender try again.
  */
 export interface HandoverStore {
 	/**

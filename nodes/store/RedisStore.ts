@@ -10,6 +10,8 @@ import type { RedisOptions } from 'ioredis';
 import type { ConversationMemory } from '../engine/types';
 import type { HandoverStore } from './HandoverStore';
 import { urlSecrets, withoutSecrets } from './redactSecrets';
+import { StoreUnavailable, isStoreUnavailable } from './StoreUnavailable';
+import { StoredMemoryReader, encodeMemory } from './storedMemory';
 
 export interface RedisStoreOptions {
 	/** An ioredis client to use. The store never closes it (it does close the connections it adds). */
@@ -34,14 +36,26 @@ export interface RedisStoreOptions {
 	 * its own while it runs). Updates of different conversations run in parallel up to this. Default 4.
 	 */
 	transactionConnections?: number;
-	/** How long an update waits for a transaction connection to be ready. Default 10 s. */
+	/**
+	 * Updates that may wait for a transaction connection (or for an earlier update of the same
+	 * conversation) at once; one more fails at once with StoreUnavailable. Default 1000.
+	 */
+	maxWaitingUpdates?: number;
+	/**
+	 * How long one operation may take, waits and retries included, before it fails with
+	 * StoreUnavailable; also the command timeout of the connections the store opens. Default 2 s.
+	 */
+	timeoutMs?: number;
+	/** How long one attempt to connect may take, for the connections the store opens. Default 2 s. */
 	connectTimeoutMs?: number;
 }
 
 export const DEFAULT_KEY_PREFIX = 'handover:';
 const DEFAULT_MAX_UPDATE_ATTEMPTS = 50;
 const DEFAULT_TRANSACTION_CONNECTIONS = 4;
-const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const DEFAULT_MAX_WAITING_UPDATES = 1000;
+const DEFAULT_TIMEOUT_MS = 2000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 2000;
 /** Upper bound of the jittered wait between two update attempts, in ms. */
 const MAX_BACKOFF_MS = 50;
 
@@ -64,11 +78,23 @@ function script(lua: string): Script {
 
 const ADJUST_LOAD = script(ADJUST_LOAD_LUA);
 
-/** A connection reserved for transactions; `generation` changes on every (re)connection. */
-interface TransactionConnection {
+/**
+ * A connection the store uses: `generation` changes on every (re)connection; `failure` is why it is
+ * not ready, from its last error until it is ready again.
+ */
+interface Connection {
 	redis: Redis;
 	generation: number;
+	failure: Error | undefined;
+	/** Settles when the connection attempt in progress does; shared by the operations waiting for it. */
+	ready?: Promise<void>;
+	/** Removes the store's listeners (from a client that stays open after the store is closed). */
+	unwatch: () => void;
 }
+
+/** Errors of ioredis that say Redis did not answer, rather than that it refused a command. */
+const UNREACHABLE =
+	/Command timed out|Connection is closed|Stream isn't writeable|max retries per request|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE/i;
 
 /** Thrown when an update keeps losing to other writers of the same conversation. */
 export class RedisUpdateConflictError extends Error {
@@ -91,7 +117,36 @@ function checkTtl(ttlMs: number): number {
 
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
-function clientOptions(options: RedisStoreOptions): RedisOptions {
+/** `promise`, or the abort reason as soon as `signal` is aborted. */
+async function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+	signal.throwIfAborted();
+	let onAbort: (() => void) | undefined;
+	const aborted = new Promise<never>((_, reject) => {
+		onAbort = () => reject(signal.reason as Error);
+		signal.addEventListener('abort', onAbort, { once: true });
+	});
+	try {
+		return await Promise.race([promise, aborted]);
+	} finally {
+		signal.removeEventListener('abort', onAbort!);
+	}
+}
+
+/**
+ * No offline queue: a command for a Redis that is not there fails at once instead of waiting for it
+ * (the store waits for a connection itself, within its deadline); a command timeout, so that a
+ * Redis that stops answering (paused, overloaded, a half-open connection) cannot hold a turn.
+ */
+function failFastOptions(timeoutMs: number, connectTimeoutMs: number): RedisOptions {
+	return {
+		enableOfflineQueue: false,
+		commandTimeout: timeoutMs,
+		connectTimeout: connectTimeoutMs,
+		maxRetriesPerRequest: 1,
+	};
+}
+
+function clientOptions(options: RedisStoreOptions, failFast: RedisOptions): RedisOptions {
 	const tls = options.tls === true ? {} : options.tls || undefined;
 	const explicit: RedisOptions = {
 		host: options.host,
@@ -105,33 +160,40 @@ function clientOptions(options: RedisStoreOptions): RedisOptions {
 	const given = Object.fromEntries(
 		Object.entries(explicit).filter(([, value]) => value !== undefined),
 	) as RedisOptions;
-	return { ...options.redisOptions, ...given };
+	return { ...failFast, ...options.redisOptions, ...given };
 }
 
 /**
  * HandoverStore in Redis, for n8n queue mode or several hosts. Conversation memory is one JSON string
  * per conversation with a PX TTL, updated by optimistic WATCH/MULTI/EXEC transactions; the cursor,
  * loads and claims are single atomic commands (INCR, a Lua script, SET NX PX). Expiry is Redis's own.
+ *
+ * Every operation has a deadline (`timeoutMs`): past it, or at once when Redis is known to be down,
+ * it fails with StoreUnavailable, and an update that has not written yet never writes afterwards.
  */
 export class RedisStore implements HandoverStore {
 	readonly keyPrefix: string;
 	/** Updates done, and EXECs that a concurrent writer aborted (each one was retried). */
 	readonly stats = { updates: 0, conflicts: 0 };
 
-	private readonly redis: Redis;
+	private readonly main: Connection;
 	private readonly ownsClient: boolean;
 	private readonly maxUpdateAttempts: number;
 	private readonly maxTransactionConnections: number;
-	private readonly connectTimeoutMs: number;
-	private readonly transactionConnections: TransactionConnection[] = [];
-	private readonly idleConnections: TransactionConnection[] = [];
+	private readonly maxWaitingUpdates: number;
+	private readonly timeoutMs: number;
+	private readonly failFast: RedisOptions;
+	private readonly transactionConnections: Connection[] = [];
+	private readonly idleConnections: Connection[] = [];
 	private readonly connectionWaiters: Array<{
-		resolve: (connection: TransactionConnection) => void;
+		resolve: (connection: Connection) => void;
 		reject: (error: Error) => void;
 	}> = [];
 	/** Tail of the updates of each key in this process: they run one after another, never against each other. */
 	private readonly keyQueues = new Map<string, Promise<void>>();
-	private lastError: Error | undefined;
+	/** Updates begun and not yet answered, whether running or waiting. */
+	private updatesInFlight = 0;
+	private readonly memory = new StoredMemoryReader('RedisStore');
 	private closed = false;
 	/** The password however it was given: taken out of every error the store hands on. */
 	private readonly secrets: string[];
@@ -143,22 +205,28 @@ export class RedisStore implements HandoverStore {
 			1,
 			options.transactionConnections ?? DEFAULT_TRANSACTION_CONNECTIONS,
 		);
-		this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+		this.maxWaitingUpdates = Math.max(0, options.maxWaitingUpdates ?? DEFAULT_MAX_WAITING_UPDATES);
+		this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+		this.failFast = failFastOptions(
+			this.timeoutMs,
+			options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+		);
 		this.secrets = [
 			options.password,
 			options.redisOptions?.password,
 			options.redis?.options.password,
 			...urlSecrets(options.url),
 		].filter((secret): secret is string => !!secret);
+		let redis: Redis;
 		if (options.redis) {
-			this.redis = options.redis;
+			redis = options.redis;
 			this.ownsClient = false;
 		} else {
-			const redisOptions = clientOptions(options);
-			this.redis = options.url ? new Redis(options.url, redisOptions) : new Redis(redisOptions);
+			const redisOptions = clientOptions(options, this.failFast);
+			redis = options.url ? new Redis(options.url, redisOptions) : new Redis(redisOptions);
 			this.ownsClient = true;
-			this.redis.on('error', (error: Error) => (this.lastError = this.redacted(error)));
 		}
+		this.main = this.watch(redis);
 	}
 
 	async updateConversation<T>(
@@ -168,30 +236,47 @@ export class RedisStore implements HandoverStore {
 	): Promise<T> {
 		const px = checkTtl(ttlMs);
 		const redisKey = this.conversationKey(key);
-		// Updates of one key from this process wait for each other, so WATCH only ever meets other processes.
-		return await this.guarded(
-			async () =>
-				await this.inKeyQueue(redisKey, async () => {
-					const connection = await this.acquireConnection();
-					try {
-						return await this.transaction(connection, key, redisKey, update, px);
-					} finally {
-						this.releaseConnection(connection);
-					}
-				}),
-		);
+		if (this.updatesInFlight >= this.maxTransactionConnections + this.maxWaitingUpdates) {
+			// Queueing more would only make every waiting turn later: this one is told at once.
+			throw this.unavailable(
+				`is too slow: ${this.updatesInFlight} updates are already running or waiting for it, so ` +
+					'this one is refused at once rather than queued; check the load and latency of the Redis server',
+			);
+		}
+		this.updatesInFlight++;
+		try {
+			// Updates of one key from this process wait for each other, so WATCH only ever meets other processes.
+			return await this.withDeadline(
+				'updating a conversation',
+				async (signal) =>
+					await this.inKeyQueue(redisKey, async () => {
+						signal.throwIfAborted();
+						const connection = await this.acquireConnection(signal);
+						try {
+							return await this.transaction(connection, key, redisKey, update, px, signal);
+						} finally {
+							this.releaseConnection(connection);
+						}
+					}),
+			);
+		} finally {
+			this.updatesInFlight--;
+		}
 	}
 
 	async getConversation(key: string): Promise<ConversationMemory | undefined> {
-		return parseMemory(
-			await this.guarded(async () => await this.redis.get(this.conversationKey(key))),
+		const raw = await this.command(
+			'reading a conversation',
+			async () => await this.main.redis.get(this.conversationKey(key)),
 		);
+		return raw === null ? undefined : this.memory.read(key, raw);
 	}
 
 	async nextRoundRobin(poolKey: string, candidates: string[]): Promise<string[]> {
 		if (candidates.length === 0) return [];
-		const position = await this.guarded(
-			async () => await this.redis.incr(this.keyPrefix + 'rr:' + poolKey),
+		const position = await this.command(
+			'advancing a round robin',
+			async () => await this.main.redis.incr(this.keyPrefix + 'rr:' + poolKey),
 		);
 		const start = (position - 1) % candidates.length;
 		return [...candidates.slice(start), ...candidates.slice(0, start)];
@@ -199,7 +284,8 @@ export class RedisStore implements HandoverStore {
 
 	async adjustLoad(assigneeKey: string, delta: number): Promise<number> {
 		if (!Number.isInteger(delta)) throw new RangeError(`delta must be an integer, got ${delta}`);
-		const count = await this.guarded(
+		const count = await this.command(
+			'counting a load',
 			async () => await this.evalScript(ADJUST_LOAD, [this.loadKey(assigneeKey)], [String(delta)]),
 		);
 		return Number(count);
@@ -207,8 +293,9 @@ export class RedisStore implements HandoverStore {
 
 	async getLoads(assigneeKeys: string[]): Promise<Record<string, number>> {
 		if (assigneeKeys.length === 0) return {};
-		const values = await this.guarded(
-			async () => await this.redis.mget(assigneeKeys.map((key) => this.loadKey(key))),
+		const values = await this.command(
+			'reading loads',
+			async () => await this.main.redis.mget(assigneeKeys.map((key) => this.loadKey(key))),
 		);
 		const loads: Record<string, number> = {};
 		assigneeKeys.forEach((key, i) => (loads[key] = Number(values[i] ?? 0)));
@@ -217,21 +304,26 @@ export class RedisStore implements HandoverStore {
 
 	async claimOnce(key: string, ttlMs: number): Promise<boolean> {
 		const px = checkTtl(ttlMs);
-		const answer = await this.guarded(
-			async () => await this.redis.set(this.claimKey(key), '1', 'PX', px, 'NX'),
+		const answer = await this.command(
+			'claiming a key',
+			async () => await this.main.redis.set(this.claimKey(key), '1', 'PX', px, 'NX'),
 		);
 		return answer === 'OK';
 	}
 
 	async releaseClaim(key: string): Promise<void> {
-		await this.guarded(async () => await this.redis.del(this.claimKey(key)));
+		await this.command(
+			'releasing a claim',
+			async () => await this.main.redis.del(this.claimKey(key)),
+		);
 	}
 
 	async settleClaim(key: string, outcome: string, ttlMs: number): Promise<void> {
 		const px = checkTtl(ttlMs);
-		await this.guarded(
+		await this.command(
+			'settling a claim',
 			async () =>
-				await this.redis
+				await this.main.redis
 					.multi()
 					.set(this.outcomeKey(key), outcome, 'PX', px)
 					.set(this.claimKey(key), '1', 'PX', px)
@@ -240,7 +332,10 @@ export class RedisStore implements HandoverStore {
 	}
 
 	async claimOutcome(key: string): Promise<string | undefined> {
-		const value = await this.guarded(async () => await this.redis.get(this.outcomeKey(key)));
+		const value = await this.command(
+			'reading a claim',
+			async () => await this.main.redis.get(this.outcomeKey(key)),
+		);
 		return value ?? undefined;
 	}
 
@@ -254,7 +349,8 @@ export class RedisStore implements HandoverStore {
 		const closedError = new Error('RedisStore is closed');
 		for (const waiter of this.connectionWaiters.splice(0)) waiter.reject(closedError);
 		const connections = this.transactionConnections.splice(0).map((c) => c.redis);
-		if (this.ownsClient) connections.push(this.redis);
+		if (this.ownsClient) connections.push(this.main.redis);
+		else this.main.unwatch();
 		await Promise.all(connections.map(async (connection) => await quit(connection)));
 	}
 
@@ -263,13 +359,118 @@ export class RedisStore implements HandoverStore {
 		return this.keyPrefix + 'conv:' + key;
 	}
 
-	/** Runs one operation; what it throws is handed on without the password. */
-	private async guarded<T>(operation: () => Promise<T>): Promise<T> {
-		try {
+	/** One command (or pipeline) on the main connection, once it is ready, within the deadline. */
+	private async command<T>(doing: string, operation: () => Promise<T>): Promise<T> {
+		return await this.withDeadline(doing, async (signal) => {
+			await this.whenReady(this.main, signal);
 			return await operation();
+		});
+	}
+
+	/**
+	 * Runs `operation` with a deadline of `timeoutMs`: past it, the caller gets StoreUnavailable at once
+	 * and `signal` tells the operation to stop before it writes. Whatever is thrown is handed on
+	 * without the password; errors that mean Redis did not answer become StoreUnavailable.
+	 */
+	private async withDeadline<T>(
+		doing: string,
+		operation: (signal: AbortSignal) => Promise<T>,
+	): Promise<T> {
+		const controller = new AbortController();
+		let timer: NodeJS.Timeout | undefined;
+		const expired = new Promise<never>((_, reject) => {
+			timer = setTimeout(() => {
+				const error = this.unavailable(
+					`did not answer within ${this.timeoutMs} ms (${doing}): it may be overloaded, paused ` +
+						'or cut off; check the Redis server and the network to it',
+				);
+				controller.abort(error);
+				reject(error);
+			}, this.timeoutMs);
+		});
+		try {
+			if (this.closed) throw new Error('RedisStore is closed');
+			return await Promise.race([operation(controller.signal), expired]);
 		} catch (error) {
-			throw this.redacted(error);
+			throw this.redacted(this.asUnavailable(error, doing));
+		} finally {
+			clearTimeout(timer);
 		}
+	}
+
+	/** An error of ioredis that means Redis is not there becomes StoreUnavailable; others stay as they are. */
+	private asUnavailable(error: unknown, doing: string): unknown {
+		if (isStoreUnavailable(error) || !(error instanceof Error)) return error;
+		if (this.closed || !UNREACHABLE.test(error.message)) return error;
+		return this.unavailable(`did not answer (${doing}): ${error.message}`, error);
+	}
+
+	private unavailable(problem: string, cause?: unknown): StoreUnavailable {
+		const { host, port } = this.main.redis.options;
+		return new StoreUnavailable(`The Redis state store at ${host}:${port} ${problem}`, { cause });
+	}
+
+	private unreachable(error: Error): StoreUnavailable {
+		return this.unavailable(
+			`is not reachable (${error.message}): start it, or check the host, port and password of ` +
+				'the Redis credential',
+			error,
+		);
+	}
+
+	/** Follows a connection's state, so that an operation knows at once whether it is worth waiting for. */
+	private watch(redis: Redis): Connection {
+		const onReady = () => {
+			connection.generation++;
+			connection.failure = undefined;
+		};
+		// Also keeps ioredis from logging each failed attempt as an unhandled error event.
+		const onError = (error: Error) => (connection.failure = this.redacted(error));
+		const connection: Connection = {
+			redis,
+			generation: 0,
+			failure: undefined,
+			unwatch: () => {
+				redis.off('ready', onReady);
+				redis.off('error', onError);
+			},
+		};
+		redis.on('ready', onReady);
+		redis.on('error', onError);
+		return connection;
+	}
+
+	/**
+	 * Resolves once the connection is ready. Fails at once when its last attempt failed (Redis down,
+	 * refused, wrong password) and it has not been ready since: waiting for the next attempt would
+	 * only make the caller wait; that attempt goes on in the background.
+	 */
+	private async whenReady(connection: Connection, signal: AbortSignal): Promise<void> {
+		const { redis } = connection;
+		if (redis.status === 'ready') return;
+		if (this.closed) throw new Error('RedisStore is closed');
+		if (redis.status === 'end') throw this.unavailable('connection was closed');
+		if (connection.failure) throw this.unreachable(connection.failure);
+		if (redis.status === 'wait') redis.connect().catch(() => undefined);
+		// One wait per connection attempt, however many operations wait for it.
+		connection.ready ??= new Promise<void>((resolve, reject) => {
+			const done = (error?: Error) => {
+				redis.off('ready', onReady);
+				redis.off('error', onError);
+				redis.off('end', onEnd);
+				connection.ready = undefined;
+				if (error) reject(error);
+				else resolve();
+			};
+			const onReady = () => done();
+			const onError = (error: Error) => done(this.unreachable(error));
+			const onEnd = () => done(this.unavailable('connection was closed'));
+			redis.on('ready', onReady);
+			redis.on('error', onError);
+			redis.on('end', onEnd);
+		});
+		connection.ready.catch(() => undefined);
+		await untilAborted(connection.ready, signal);
 	}
 
 	private redacted<E>(error: E): E {
@@ -289,23 +490,26 @@ export class RedisStore implements HandoverStore {
 	}
 
 	private async transaction<T>(
-		connection: TransactionConnection,
+		connection: Connection,
 		key: string,
 		redisKey: string,
 		update: (current: ConversationMemory | undefined) => { memory: ConversationMemory; result: T },
 		px: number,
+		signal: AbortSignal,
 	): Promise<T> {
 		const { redis } = connection;
 		for (let attempt = 1; ; attempt++) {
-			await this.waitUntilReady(connection);
+			await this.whenReady(connection, signal);
 			const generation = connection.generation;
 			// Sent together: the GET is answered after the WATCH is in place.
 			const [, raw] = await Promise.all([redis.watch(redisKey), redis.get(redisKey)]);
 			let next: { memory: ConversationMemory; result: T };
 			let value: string;
 			try {
-				next = update(parseMemory(raw));
-				value = JSON.stringify(next.memory);
+				next = update(raw === null ? undefined : this.memory.read(key, raw));
+				value = encodeMemory(next.memory);
+				// Past the deadline the caller was told nothing was written: it must stay so.
+				signal.throwIfAborted();
 			} catch (error) {
 				await redis.unwatch().catch(() => undefined);
 				throw error;
@@ -341,69 +545,50 @@ export class RedisStore implements HandoverStore {
 		return await result;
 	}
 
-	private async acquireConnection(): Promise<TransactionConnection> {
+	private async acquireConnection(signal: AbortSignal): Promise<Connection> {
 		if (this.closed) throw new Error('RedisStore is closed');
 		const idle = this.idleConnections.pop();
 		if (idle) return idle;
 		if (this.transactionConnections.length < this.maxTransactionConnections) {
 			// No offline queue and no resend: a command never reaches a new connection that lacks the WATCH.
-			const redis = this.redis.duplicate({
-				enableOfflineQueue: false,
-				autoResendUnfulfilledCommands: false,
-			});
-			const connection: TransactionConnection = { redis, generation: 0 };
-			redis.on('ready', () => connection.generation++);
-			redis.on('error', (error: Error) => (this.lastError = this.redacted(error)));
+			const connection = this.watch(
+				this.main.redis.duplicate({ ...this.failFast, autoResendUnfulfilledCommands: false }),
+			);
 			this.transactionConnections.push(connection);
 			return connection;
 		}
-		return await new Promise((resolve, reject) => this.connectionWaiters.push({ resolve, reject }));
+		return await new Promise((resolve, reject) => {
+			const waiter = { resolve, reject };
+			this.connectionWaiters.push(waiter);
+			// An update past its deadline leaves the queue: it must not take a connection later.
+			signal.addEventListener(
+				'abort',
+				() => {
+					const index = this.connectionWaiters.indexOf(waiter);
+					if (index >= 0) this.connectionWaiters.splice(index, 1);
+					reject(signal.reason as Error);
+				},
+				{ once: true },
+			);
+		});
 	}
 
-	private releaseConnection(connection: TransactionConnection): void {
+	private releaseConnection(connection: Connection): void {
 		if (this.closed) return;
 		const waiter = this.connectionWaiters.shift();
 		if (waiter) waiter.resolve(connection);
 		else this.idleConnections.push(connection);
 	}
 
-	private async waitUntilReady(connection: TransactionConnection): Promise<void> {
-		const { redis } = connection;
-		if (redis.status === 'ready') return;
-		if (this.closed) throw new Error('RedisStore is closed');
-		if (redis.status === 'wait') redis.connect().catch(() => undefined);
-		await new Promise<void>((resolve, reject) => {
-			const done = (error?: Error) => {
-				clearTimeout(timer);
-				redis.off('ready', onReady);
-				redis.off('end', onEnd);
-				if (error) reject(error);
-				else resolve();
-			};
-			const onReady = () => done();
-			const onEnd = () => done(new Error('RedisStore: the Redis connection was closed'));
-			const timer = setTimeout(() => {
-				const cause = this.lastError ? `: ${this.lastError.message}` : '';
-				done(new Error(`RedisStore: Redis not ready after ${this.connectTimeoutMs} ms${cause}`));
-			}, this.connectTimeoutMs);
-			redis.on('ready', onReady);
-			redis.on('end', onEnd);
-		});
-	}
-
 	/** EVALSHA, loading the script with EVAL when the server does not know it yet. */
 	private async evalScript(script: Script, keys: string[], args: string[]): Promise<unknown> {
 		try {
-			return await this.redis.evalsha(script.sha, keys.length, ...keys, ...args);
+			return await this.main.redis.evalsha(script.sha, keys.length, ...keys, ...args);
 		} catch (error) {
 			if (!String((error as Error | undefined)?.message).startsWith('NOSCRIPT')) throw error;
-			return await this.redis.eval(script.lua, keys.length, ...keys, ...args);
+			return await this.main.redis.eval(script.lua, keys.length, ...keys, ...args);
 		}
 	}
-}
-
-function parseMemory(raw: string | null): ConversationMemory | undefined {
-	return raw === null ? undefined : (JSON.parse(raw) as ConversationMemory);
 }
 
 async function quit(redis: Redis): Promise<void> {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { EmbeddedStore } from '../../nodes/store';
+import { compileSources } from './compileSources';
 
 const WORKERS = 2;
 const ROUNDS = 500;
@@ -20,10 +21,10 @@ interface WorkerResult {
 	claimed: number[];
 }
 
-function start(filePath: string) {
+function start(compiledDir: string, filePath: string) {
 	const child = fork(
 		join(__dirname, 'fixtures', 'incrementWorker.js'),
-		[filePath, String(ROUNDS)],
+		[compiledDir, filePath, String(ROUNDS)],
 		{
 			execPath: process.execPath,
 			execArgv: [],
@@ -53,10 +54,13 @@ function start(filePath: string) {
 
 describe('EmbeddedStore across processes', () => {
 	let dir: string;
+	let compiledDir: string;
 	const children: ChildProcess[] = [];
 
 	beforeAll(() => {
 		dir = mkdtempSync(join(tmpdir(), 'handover-store-mp-'));
+		compiledDir = join(dir, 'compiled');
+		compileSources(compiledDir, ['nodes/store']);
 	});
 	afterAll(() => {
 		for (const child of children) if (child.exitCode === null) child.kill();
@@ -65,7 +69,7 @@ describe('EmbeddedStore across processes', () => {
 
 	it('loses no update, hands out each cursor position and each claim once', async () => {
 		const filePath = join(dir, 'store.sqlite');
-		const workers = Array.from({ length: WORKERS }, () => start(filePath));
+		const workers = Array.from({ length: WORKERS }, () => start(compiledDir, filePath));
 		children.push(...workers.map((worker) => worker.child));
 		await Promise.all(workers.map((worker) => worker.ready));
 		for (const worker of workers) worker.child.send('go');

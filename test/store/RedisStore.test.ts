@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 
 import { RedisStore, RedisUpdateConflictError } from '../../nodes/store/RedisStore';
 import type { RedisStoreOptions } from '../../nodes/store/RedisStore';
+import { StoreUnavailable } from '../../nodes/store/StoreUnavailable';
 import { startRedisServer } from './redisServer';
 import type { RedisServer } from './redisServer';
 import { describeHandoverStoreContract, increment, memory } from './storeContract';
@@ -236,6 +237,136 @@ describe('RedisStore', () => {
 		await store.close();
 		await expect(store.updateConversation(id, increment, HOUR)).rejects.toThrow(/closed/i);
 		await expect(store.close()).resolves.toBeUndefined();
+	});
+});
+
+describe('RedisStore: a Redis that cannot answer', () => {
+	// A server of their own: these tests pause and stop it.
+	let own: RedisServer;
+	const stores: RedisStore[] = [];
+	const open = (options: RedisStoreOptions = {}) => {
+		const store = new RedisStore({ url: own.url, ...options });
+		stores.push(store);
+		return store;
+	};
+
+	beforeEach(async () => {
+		own = await startRedisServer();
+	}, 30_000);
+	afterEach(async () => {
+		own.resume();
+		for (const store of stores.splice(0)) await store.close();
+		await own.stop();
+	});
+
+	/** How long `operation` took to fail, and with what. */
+	async function failure(operation: Promise<unknown>): Promise<{ error: unknown; ms: number }> {
+		const started = Date.now();
+		const error = await operation.then(
+			() => new Error('expected a failure'),
+			(error: unknown) => error,
+		);
+		return { error, ms: Date.now() - started };
+	}
+
+	it('fails with StoreUnavailable at the deadline when Redis hangs (SIGSTOP), and writes nothing late', async () => {
+		const store = open({ timeoutMs: 500 });
+		await store.updateConversation('c', increment, HOUR);
+		own.pause();
+
+		const update = failure(store.updateConversation('c', increment, HOUR));
+		const claim = failure(store.claimOnce('k', HOUR));
+		for (const { error, ms } of [await update, await claim]) {
+			expect(error).toBeInstanceOf(StoreUnavailable);
+			expect((error as Error).message).toMatch(
+				/^The Redis state store at 127\.0\.0\.1:\d+ did not answer within 500 ms \((updating a conversation|claiming a key)\)/,
+			);
+			// Not before the deadline, and not long after it (the test machine may be busy).
+			expect(ms).toBeGreaterThanOrEqual(450);
+			expect(ms).toBeLessThan(2500);
+		}
+
+		own.resume();
+		// Once Redis answers again the store goes on; the timed-out update never wrote.
+		await expect(store.updateConversation('c', increment, HOUR)).resolves.toBe(2);
+	});
+
+	it('fails at once, for every turn, while Redis is down', async () => {
+		const store = open({ timeoutMs: 2000 });
+		await store.updateConversation('c', increment, HOUR);
+		await own.stop();
+		// The store learns of it from the closed connection and a refused reconnection.
+		await waitFor(async () =>
+			store.getConversation('c').then(
+				() => false,
+				() => true,
+			),
+		);
+
+		for (let i = 0; i < 5; i++) {
+			const { error, ms } = await failure(store.updateConversation('c', increment, HOUR));
+			expect(error).toBeInstanceOf(StoreUnavailable);
+			expect((error as Error).message).toMatch(
+				/^The Redis state store at 127\.0\.0\.1:\d+ is not reachable \(.*ECONNREFUSED.*\): start it/,
+			);
+			// Far below the 2 s deadline: nothing was waited for.
+			expect(ms).toBeLessThan(500);
+		}
+		const { error, ms } = await failure(store.claimOnce('k', HOUR));
+		expect(error).toBeInstanceOf(StoreUnavailable);
+		expect(ms).toBeLessThan(500);
+	});
+
+	it('fails at once when a new store cannot connect', async () => {
+		await own.stop();
+		const store = open({ timeoutMs: 2000 });
+		const { error, ms } = await failure(store.updateConversation('c', increment, HOUR));
+		expect(error).toBeInstanceOf(StoreUnavailable);
+		expect((error as Error).message).toContain('ECONNREFUSED');
+		expect(ms).toBeLessThan(1500);
+	});
+
+	it('refuses an update at once when too many already wait for the connections', async () => {
+		const store = open({ timeoutMs: 1000, transactionConnections: 1, maxWaitingUpdates: 2 });
+		await store.updateConversation('warm', increment, HOUR);
+		own.pause();
+		// One runs (and hangs) on the only connection, two wait: the limit.
+		const waiting = ['a', 'b', 'c'].map((key) =>
+			failure(store.updateConversation(key, increment, HOUR)),
+		);
+		const refused = await failure(store.updateConversation('d', increment, HOUR));
+		expect(refused.error).toBeInstanceOf(StoreUnavailable);
+		expect((refused.error as Error).message).toContain(
+			'is too slow: 3 updates are already running or waiting for it',
+		);
+		expect(refused.ms).toBeLessThan(200);
+		// The waiting ones fail at their own deadline, with nothing written once Redis answers again.
+		for (const { error } of await Promise.all(waiting))
+			expect(error).toBeInstanceOf(StoreUnavailable);
+		own.resume();
+		await expect(store.updateConversation('a', increment, HOUR)).resolves.toBe(1);
+		await expect(store.updateConversation('d', increment, HOUR)).resolves.toBe(1);
+	});
+});
+
+describe('RedisStore: a stored value that cannot be read', () => {
+	it('reads as no memory, warns once, and is replaced by the next update', async () => {
+		const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+		const store = new RedisStore({ url: server.url });
+		try {
+			const id = randomUUID();
+			await admin.set(store.conversationKey(id), '{"failedAttempts": 3, "transcr', 'PX', HOUR);
+			await expect(store.getConversation(id)).resolves.toBeUndefined();
+			await expect(store.updateConversation(id, increment, HOUR)).resolves.toBe(1);
+			expect(warn).toHaveBeenCalledTimes(1);
+			expect(warn.mock.calls[0][0]).toContain(
+				`RedisStore: the stored memory of conversation "${id}"`,
+			);
+			await expect(store.getConversation(id)).resolves.toEqual(memory(1));
+		} finally {
+			warn.mockRestore();
+			await store.close();
+		}
 	});
 });
 

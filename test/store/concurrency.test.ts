@@ -7,11 +7,9 @@
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-
-import ts from 'typescript';
+import { join } from 'node:path';
 
 import type {
 	ConversationMemory,
@@ -23,6 +21,7 @@ import { conversationKey } from '../../nodes/conversation/conversationKey';
 import { EmbeddedStore } from '../../nodes/store/EmbeddedStore';
 import type { HandoverStore } from '../../nodes/store/HandoverStore';
 import { RedisStore } from '../../nodes/store/RedisStore';
+import { compileSources } from './compileSources';
 import { startRedisServer } from './redisServer';
 import type { RedisServer } from './redisServer';
 
@@ -106,44 +105,6 @@ function shuffle<T>(items: T[]): T[] {
 		[out[i], out[j]] = [out[j], out[i]];
 	}
 	return out;
-}
-
-/** Transpiles the engine, the stores and the conversation module to CommonJS, which the worker processes can require (weights copied). */
-function compileSources(outDir: string): void {
-	const walk = (dir: string): string[] =>
-		readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-			entry.isDirectory()
-				? walk(join(dir, entry.name))
-				: entry.name.endsWith('.ts')
-					? [join(dir, entry.name)]
-					: entry.name.endsWith('.json')
-						? [join(dir, entry.name)]
-						: [],
-		);
-	for (const file of [
-		...walk(join(ROOT, 'nodes', 'engine')),
-		...walk(join(ROOT, 'nodes', 'store')),
-		...walk(join(ROOT, 'nodes', 'conversation')),
-	]) {
-		if (file.endsWith('.json')) {
-			// The detector's weights are read from beside the compiled scorer.
-			const target = join(outDir, relative(ROOT, file));
-			mkdirSync(dirname(target), { recursive: true });
-			writeFileSync(target, readFileSync(file));
-			continue;
-		}
-		const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), {
-			fileName: file,
-			compilerOptions: {
-				module: ts.ModuleKind.CommonJS,
-				target: ts.ScriptTarget.ES2022,
-				esModuleInterop: true,
-			},
-		});
-		const target = join(outDir, relative(ROOT, file)).replace(/\.ts$/, '.js');
-		mkdirSync(dirname(target), { recursive: true });
-		writeFileSync(target, outputText);
-	}
 }
 
 function startWorker(compiledDir: string, settings: object) {

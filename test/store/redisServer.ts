@@ -8,6 +8,10 @@ import { join } from 'node:path';
 export interface RedisServer {
 	url: string;
 	port: number;
+	/** Freezes the server (SIGSTOP): connections stay open and nothing is answered, as with a hung Redis. */
+	pause(): void;
+	/** Lets a paused server go on (SIGCONT); what it was sent meanwhile is then answered. */
+	resume(): void;
 	stop(): Promise<void>;
 }
 
@@ -55,6 +59,8 @@ async function answersPing(port: number): Promise<boolean> {
 async function stopProcess(child: ChildProcess): Promise<void> {
 	if (child.exitCode !== null || child.signalCode !== null) return;
 	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+	// A paused server would not act on SIGTERM before it is let go on.
+	child.kill('SIGCONT');
 	child.kill('SIGTERM');
 	const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
 	await exited;
@@ -103,6 +109,8 @@ async function startOnce(port: number, dir: string): Promise<RedisServer> {
 			return {
 				url: `redis://${HOST}:${port}`,
 				port,
+				pause: () => child.kill('SIGSTOP'),
+				resume: () => child.kill('SIGCONT'),
 				stop: async () => await stopProcess(child),
 			};
 		}
