@@ -80,7 +80,8 @@ export async function pauseBot(
 		await resumeConversation(store, key, now);
 		told = await adapter.resume(subjectId, tags);
 	} else {
-		await pauseConversation(store, key, until, now);
+		const contactId = adapter.descriptor.subject.field === 'contactId' ? subjectId : undefined;
+		await pauseConversation(store, key, until, now, contactId ? { contactId } : {});
 		told = await adapter.pause(subjectId, { until, tags, status });
 	}
 	const subject = adapter.descriptor.subject.field === 'contactId' ? { contactId: subjectId } : {};

@@ -6,6 +6,7 @@
 import { emptyMemory } from '../engine/detectHandover';
 import type { ConversationMemory } from '../engine/types';
 import type { HandoverStore } from '../store/HandoverStore';
+import { notePauseEnd, type PauseEndDetail } from './pauseEnds';
 
 /** Conversation memory is kept this long after its last turn. */
 export const MEMORY_TTL_MS = 30 * 24 * 60 * 60 * 1000;
@@ -26,6 +27,8 @@ export interface TurnDecision<T> {
 
 export interface HandoverRecord {
 	handoverId: string;
+	/** The contact on the platform, noted with a pause so that its end can be told there. */
+	contactId?: string;
 	/** Pause the bot this long from `now` on a handover; 0 leaves pausing to Pause Bot. */
 	pauseMs: number;
 	now: Date;
@@ -43,7 +46,7 @@ export async function recordTurn<T>(
 	decide: (memory: ConversationMemory | undefined) => TurnDecision<T>,
 	handover: HandoverRecord,
 ): Promise<{ result: T; memory: ConversationMemory }> {
-	return await store.updateConversation(
+	const recorded = await store.updateConversation(
 		key,
 		(current) => {
 			const decision = decide(current);
@@ -54,10 +57,15 @@ export async function recordTurn<T>(
 					memory = pausedUntil(memory, new Date(handover.now.getTime() + handover.pauseMs));
 				}
 			}
-			return { memory, result: { result: decision.result, memory } };
+			return { memory, result: { result: decision.result, memory, before: current } };
 		},
 		MEMORY_TTL_MS,
 	);
+	// A pause set by this turn (on handover, or by a person's reply) is noted for when it ends.
+	await notePauseEnd(store, key, recorded.before, recorded.memory, {
+		...(handover.contactId !== undefined && { contactId: handover.contactId }),
+	});
+	return { result: recorded.result, memory: recorded.memory };
 }
 
 /**
@@ -133,10 +141,15 @@ export async function pauseConversation(
 	key: string,
 	until: Date,
 	now: Date,
+	detail: PauseEndDetail = {},
 ): Promise<void> {
-	await store.updateConversation(
+	const { before, after } = await store.updateConversation(
 		key,
-		(memory) => ({ memory: pausedUntil(memory ?? emptyMemory(now), until), result: null }),
+		(memory) => {
+			const next = pausedUntil(memory ?? emptyMemory(now), until);
+			return { memory: next, result: { before: memory, after: next } };
+		},
 		Math.max(MEMORY_TTL_MS, until.getTime() - now.getTime() + DAY_MS),
 	);
+	await notePauseEnd(store, key, before, after, detail);
 }

@@ -120,7 +120,12 @@ export async function detectTurn(
 			const detection = detectHandover(turn, current, settings.detector, now, secondOpinion);
 			return { memory: detection.memory, handover: detection.handover, result: detection };
 		},
-		{ handoverId, pauseMs: settings.pauseOnHandoverMs, now },
+		{
+			handoverId,
+			pauseMs: settings.pauseOnHandoverMs,
+			now,
+			...(turn.contactId !== undefined && { contactId: turn.contactId }),
+		},
 	);
 	const answer = answerFor(result, memory, handoverId, now);
 	if (!result.handover) return { result, answer };

@@ -1,6 +1,7 @@
 import {
 	NodeOperationError,
 	type IExecuteFunctions,
+	type IPollFunctions,
 	type ITriggerFunctions,
 	type IWebhookFunctions,
 } from 'n8n-workflow';
@@ -72,7 +73,7 @@ export function queueRedisSettings(env: NodeJS.ProcessEnv = process.env): StoreS
 
 /** The store the node's "State Store" parameter chooses. */
 export async function storeFromParameters(
-	context: IExecuteFunctions | IWebhookFunctions | ITriggerFunctions,
+	context: IExecuteFunctions | IWebhookFunctions | ITriggerFunctions | IPollFunctions,
 	itemIndex = 0,
 ): Promise<HandoverStore> {
 	const getParameter = context.getNodeParameter as (

@@ -6,7 +6,7 @@ import type { StatementSync } from 'node:sqlite';
 import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
 
 import type { ConversationMemory } from '../engine/types';
-import type { HandoverStore } from './HandoverStore';
+import type { HandoverStore, PauseEnd } from './HandoverStore';
 import { StoreUnavailable } from './StoreUnavailable';
 import { StoredMemoryReader, encodeMemory } from './storedMemory';
 
@@ -52,6 +52,8 @@ const SCHEMA = `
 	CREATE INDEX IF NOT EXISTS claims_expires_at ON claims (expires_at);
 	CREATE TABLE IF NOT EXISTS outcomes (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at INTEGER NOT NULL);
 	CREATE INDEX IF NOT EXISTS outcomes_expires_at ON outcomes (expires_at);
+	CREATE TABLE IF NOT EXISTS pause_ends (key TEXT PRIMARY KEY, at INTEGER NOT NULL, detail TEXT NOT NULL);
+	CREATE INDEX IF NOT EXISTS pause_ends_at ON pause_ends (at);
 `;
 
 /** The tables whose rows expire; each has an index on expires_at. */
@@ -87,6 +89,8 @@ interface Statements {
 	holdClaim: StatementSync;
 	upsertOutcome: StatementSync;
 	selectOutcome: StatementSync;
+	upsertPauseEnd: StatementSync;
+	takePauseEnds: StatementSync;
 	/** One batch of expired rows of each table: `run(now, limit)`. */
 	pruneBatch: Record<(typeof EXPIRING_TABLES)[number], StatementSync>;
 }
@@ -139,6 +143,16 @@ function openSchema(db: DatabaseSync): Statements {
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
 		),
 		selectOutcome: db.prepare('SELECT value FROM outcomes WHERE key = ? AND expires_at > ?'),
+		upsertPauseEnd: db.prepare(
+			`INSERT INTO pause_ends (key, at, detail) VALUES (?, ?, ?)
+			ON CONFLICT (key) DO UPDATE SET at = excluded.at, detail = excluded.detail`,
+		),
+		// One statement selects and deletes: two processes taking at once never get the same end.
+		takePauseEnds: db.prepare(
+			`DELETE FROM pause_ends WHERE key IN
+				(SELECT key FROM pause_ends WHERE at <= ? ORDER BY at LIMIT ?)
+			RETURNING key, at, detail`,
+		),
 		pruneBatch: {
 			conversations: pruneBatch('conversations'),
 			claims: pruneBatch('claims'),
@@ -269,6 +283,17 @@ export class EmbeddedStore implements HandoverStore {
 			s.upsertOutcome.run(key, outcome, expiresAt);
 			s.holdClaim.run({ key, expiresAt });
 		});
+	}
+
+	async schedulePauseEnd(key: string, at: number, detail: string): Promise<void> {
+		await this.whenFree('noting a pause end', (s) => s.upsertPauseEnd.run(key, at, detail));
+	}
+
+	async takeDuePauseEnds(now: number, limit: number): Promise<PauseEnd[]> {
+		const rows = await this.whenFree('taking ended pauses', (s) => s.takePauseEnds.all(now, limit));
+		return rows
+			.map((row) => ({ key: String(row.key), at: Number(row.at), detail: String(row.detail) }))
+			.sort((a, b) => a.at - b.at);
 	}
 
 	async claimOutcome(key: string): Promise<string | undefined> {

@@ -1,5 +1,12 @@
 import type { ConversationMemory } from '../engine/types';
 
+/** A noted pause end: the conversation's key, when it ends, and the detail noted with it. */
+export interface PauseEnd {
+	key: string;
+	at: number;
+	detail: string;
+}
+
 /**
  * State shared by the detector and the action nodes. Every method is atomic across processes that
  * share the same store (several n8n processes on one host for the embedded store, any number for Redis).
@@ -49,6 +56,18 @@ export interface HandoverStore {
 
 	/** The outcome a claim was settled with; undefined while its work runs, or without a claim. */
 	claimOutcome(key: string): Promise<string | undefined>;
+
+	/**
+	 * Notes that the conversation's pause ends at `at` (ms since the epoch), with a detail handed
+	 * back when it is taken. One end per conversation: a later note replaces the earlier one.
+	 */
+	schedulePauseEnd(key: string, at: number, detail: string): Promise<void>;
+
+	/**
+	 * Takes up to `limit` pause ends due by `now`, earliest first, and removes them in the same
+	 * atomic step: each is handed out once, however many processes take at the same time.
+	 */
+	takeDuePauseEnds(now: number, limit: number): Promise<PauseEnd[]>;
 
 	/** Removes expired entries. Implementations also prune on their own from time to time. */
 	prune(): Promise<void>;

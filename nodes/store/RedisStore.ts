@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
 
 import type { ConversationMemory } from '../engine/types';
-import type { HandoverStore } from './HandoverStore';
+import type { HandoverStore, PauseEnd } from './HandoverStore';
 import { urlSecrets, withoutSecrets } from './redactSecrets';
 import { StoreUnavailable, isStoreUnavailable } from './StoreUnavailable';
 import { StoredMemoryReader, encodeMemory } from './storedMemory';
@@ -77,6 +77,21 @@ function script(lua: string): Script {
 }
 
 const ADJUST_LOAD = script(ADJUST_LOAD_LUA);
+
+/** Takes the due pause ends (a sorted set by end, details in a hash) and removes them at once. */
+const TAKE_PAUSE_ENDS = script(`
+local keys = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
+local taken = {}
+for i = 1, #keys, 2 do
+	local detail = redis.call('HGET', KEYS[2], keys[i]) or '{}'
+	redis.call('ZREM', KEYS[1], keys[i])
+	redis.call('HDEL', KEYS[2], keys[i])
+	table.insert(taken, keys[i])
+	table.insert(taken, keys[i + 1])
+	table.insert(taken, detail)
+end
+return taken
+`);
 
 /**
  * A connection the store uses: `generation` changes on every (re)connection; `failure` is why it is
@@ -309,6 +324,35 @@ export class RedisStore implements HandoverStore {
 			async () => await this.main.redis.set(this.claimKey(key), '1', 'PX', px, 'NX'),
 		);
 		return answer === 'OK';
+	}
+
+	async schedulePauseEnd(key: string, at: number, detail: string): Promise<void> {
+		await this.command(
+			'noting a pause end',
+			async () =>
+				await this.main.redis
+					.multi()
+					.zadd(this.keyPrefix + 'pause-ends', at, key)
+					.hset(this.keyPrefix + 'pause-end-details', key, detail)
+					.exec(),
+		);
+	}
+
+	async takeDuePauseEnds(now: number, limit: number): Promise<PauseEnd[]> {
+		const flat = (await this.command(
+			'taking ended pauses',
+			async () =>
+				await this.evalScript(
+					TAKE_PAUSE_ENDS,
+					[this.keyPrefix + 'pause-ends', this.keyPrefix + 'pause-end-details'],
+					[String(now), String(limit)],
+				),
+		)) as string[];
+		const taken: PauseEnd[] = [];
+		for (let i = 0; i + 2 < flat.length; i += 3) {
+			taken.push({ key: flat[i], at: Number(flat[i + 1]), detail: flat[i + 2] });
+		}
+		return taken;
 	}
 
 	async releaseClaim(key: string): Promise<void> {

@@ -255,6 +255,38 @@ export function describeHandoverStoreContract(
 			});
 		});
 
+		describe('pause ends', () => {
+			it('hands out due ends once, earliest first, keeping one end per conversation', async () => {
+				const now = Date.now();
+				await store.schedulePauseEnd(key('a'), now - 2000, '{"contactId":"c-a"}');
+				await store.schedulePauseEnd(key('b'), now - 1000, '{}');
+				await store.schedulePauseEnd(key('later'), now + HOUR, '{}');
+				// A new pause of a conversation replaces its noted end.
+				await store.schedulePauseEnd(key('b'), now - 500, '{"contactId":"c-b"}');
+				const taken = await store.takeDuePauseEnds(now, 10);
+				expect(taken).toEqual([
+					{ key: key('a'), at: now - 2000, detail: '{"contactId":"c-a"}' },
+					{ key: key('b'), at: now - 500, detail: '{"contactId":"c-b"}' },
+				]);
+				await expect(store.takeDuePauseEnds(now, 10)).resolves.toEqual([]);
+				await expect(store.takeDuePauseEnds(now + 2 * HOUR, 10)).resolves.toEqual([
+					{ key: key('later'), at: now + HOUR, detail: '{}' },
+				]);
+			});
+
+			it('gives each due end to one taker among concurrent ones', async () => {
+				const now = Date.now();
+				for (let i = 0; i < 30; i++) await store.schedulePauseEnd(key(`p${i}`), now - i, '{}');
+				const takes = await Promise.all(
+					Array.from({ length: 6 }, async () => await store.takeDuePauseEnds(now, 7)),
+				);
+				const keys = takes.flat().map((end) => end.key);
+				expect(new Set(keys).size).toBe(keys.length);
+				const rest = await store.takeDuePauseEnds(now, 100);
+				expect(keys.length + rest.length).toBe(30);
+			});
+		});
+
 		describe('prune', () => {
 			it('removes expired entries and keeps live ones', async () => {
 				await store.updateConversation(key('old'), increment, SHORT_TTL);
