@@ -30,7 +30,9 @@ export function nodeContext(options: NodeContextOptions) {
 		(name: string, itemIndex: number, fallback?: unknown) => {
 			if (!(name in options.parameters)) return fallback;
 			const value = options.parameters[name];
-			return typeof value === 'function' ? (value as (item: IDataObject) => unknown)(options.items[itemIndex]) : value;
+			return typeof value === 'function'
+				? (value as (item: IDataObject) => unknown)(options.items[itemIndex])
+				: value;
 		},
 	);
 	return context;
@@ -51,7 +53,11 @@ export function handoverEvent(fields: IDataObject = {}): IDataObject {
 		message: 'Can I talk to a human?',
 		botReply: '',
 		transcript: [
-			{ role: 'user', text: 'Is the house on Oak Street available?', at: '2026-11-25T10:00:00.000Z' },
+			{
+				role: 'user',
+				text: 'Is the house on Oak Street available?',
+				at: '2026-11-25T10:00:00.000Z',
+			},
 			{ role: 'bot', text: 'Yes, from March.', at: '2026-11-25T10:00:01.000Z' },
 			{ role: 'user', text: 'Can I talk to a human?', at: '2026-11-25T10:01:00.000Z' },
 		],
