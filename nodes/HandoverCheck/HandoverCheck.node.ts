@@ -20,6 +20,7 @@ import {
 	OpinionCache,
 } from '../detector/secondOpinion';
 import { stateStoreProperties } from '../shared/storeProperties';
+import { isStoreUnavailable } from '../store/StoreUnavailable';
 import { askModelOf } from './chatModel';
 import { checkItem, outputItem } from './checkItem';
 
@@ -227,7 +228,13 @@ export class HandoverCheck implements INodeType {
 				if (!this.continueOnFail()) {
 					throw error instanceof NodeOperationError
 						? error
-						: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+						: new NodeOperationError(this.getNode(), error as Error, {
+								itemIndex,
+								...(isStoreUnavailable(error) && {
+									description:
+										'The state store did not answer in time; nothing was recorded for this turn. Turn on Retry On Fail, or check the store named above.',
+								}),
+							});
 				}
 				// The check failed: the bot answers as it would without this node.
 				outputs[OUTPUT.botReplies].push({

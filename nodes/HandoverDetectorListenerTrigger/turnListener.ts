@@ -213,7 +213,8 @@ function requestHandler(options: TurnListenerOptions, state: ListenerState) {
 		}
 		// A keep-alive connection would hold close() up until the grace period cuts it.
 		if (state.closing) res.setHeader('connection', 'close');
-		send(res, outcome.status, outcome.answer);
+		if (outcome.logMessage) options.onError(new Error(outcome.logMessage));
+		send(res, outcome.status, outcome.answer, outcome.headers);
 		if (outcome.event !== undefined) options.onHandover(outcome.event);
 	}
 

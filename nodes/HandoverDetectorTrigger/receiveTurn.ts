@@ -1,6 +1,7 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { handleTurn } from '../detector/turnHandler';
+import { handleTurn, storeUnavailableOutcome, type TurnOutcome } from '../detector/turnHandler';
+import { isStoreUnavailable } from '../store/StoreUnavailable';
 import { turnSettings } from '../detector/turnSettings';
 import { storeFromParameters } from '../shared/storeProvider';
 
@@ -11,14 +12,24 @@ import { storeFromParameters } from '../shared/storeProvider';
 export async function receiveTurn(context: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const request = context.getRequestObject();
 	const settings = await turnSettings(context);
-	const store = await storeFromParameters(context);
-	const outcome = await handleTurn(settings, store, {
-		headers: request.headers,
-		// n8n keeps the exact bytes received: signatures are over those, and the detector reads
-		// them itself so that this door and the dedicated port take the same bodies.
-		rawBody: request.rawBody ?? Buffer.from(JSON.stringify(request.body ?? {})),
-	});
-	context.getResponseObject().status(outcome.status).json(outcome.answer);
+	let outcome: TurnOutcome;
+	try {
+		const store = await storeFromParameters(context);
+		outcome = await handleTurn(settings, store, {
+			headers: request.headers,
+			// n8n keeps the exact bytes received: signatures are over those, and the detector reads
+			// them itself so that this door and the dedicated port take the same bodies.
+			rawBody: request.rawBody ?? Buffer.from(JSON.stringify(request.body ?? {})),
+		});
+	} catch (error) {
+		// Opening the store can time out too (Redis down): the same answer as a slow store.
+		if (!isStoreUnavailable(error)) throw error;
+		outcome = storeUnavailableOutcome(error);
+	}
+	if (outcome.logMessage) context.logger.warn(outcome.logMessage);
+	const response = context.getResponseObject();
+	for (const [name, value] of Object.entries(outcome.headers ?? {})) response.set(name, value);
+	response.status(outcome.status).json(outcome.answer);
 	if (outcome.event === undefined) return { noWebhookResponse: true };
 	return {
 		noWebhookResponse: true,

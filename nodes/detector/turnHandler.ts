@@ -8,6 +8,7 @@ import { buildHandoverEvent, type HandoverEvent } from '../event/handoverEvent';
 import { parseInbound, type InboundOptions, type PayloadFormat } from '../platforms/inbound';
 import { verifyWebhook, type WebhookAuthSettings } from '../shared/webhookAuth';
 import type { HandoverStore } from '../store/HandoverStore';
+import { isStoreUnavailable, type StoreUnavailable } from '../store/StoreUnavailable';
 import { answerFor, closedAnswer, ignoredAnswer, type WebhookAnswer } from './answer';
 import {
 	bodyRefusal,
@@ -41,6 +42,10 @@ export interface TurnDetection {
 
 export interface TurnOutcome {
 	status: number;
+	/** Extra response headers (Retry-After on a 503). */
+	headers?: Record<string, string>;
+	/** What went wrong, for the n8n log only (it may name a file or host). */
+	logMessage?: string;
 	/** The JSON answered to the caller at once. */
 	answer: WebhookAnswer | { error: string };
 	/** Present only for a handover: the one item that starts the workflow. */
@@ -71,6 +76,33 @@ export async function handleTurn(
 	store: HandoverStore,
 	incoming: IncomingTurn,
 	now: Date = new Date(),
+): Promise<TurnOutcome> {
+	try {
+		return await handleTurnWithStore(settings, store, incoming, now);
+	} catch (error) {
+		if (!isStoreUnavailable(error)) throw error;
+		return storeUnavailableOutcome(error);
+	}
+}
+
+/**
+ * A store that did not answer within its deadline: nothing was recorded, and the caller is told to
+ * send the turn again rather than kept waiting.
+ */
+export function storeUnavailableOutcome(error: StoreUnavailable): TurnOutcome {
+	return {
+		status: error.httpStatus,
+		answer: error.answer,
+		headers: { 'retry-after': String(error.retryAfterSeconds) },
+		logMessage: error.message,
+	};
+}
+
+async function handleTurnWithStore(
+	settings: TurnSettings,
+	store: HandoverStore,
+	incoming: IncomingTurn,
+	now: Date,
 ): Promise<TurnOutcome> {
 	// The input contract, in its order (inputContract.ts): the same request, the same answer on
 	// either door.

@@ -111,3 +111,27 @@ describe('handleTurn on a million characters', () => {
 		expect(memory?.transcript[0].text.length).toBeLessThanOrEqual(MAX_MESSAGE_CHARS);
 	});
 });
+
+describe('a state store that does not answer in time', () => {
+	it('is answered 503 with Retry-After, and nothing names the file or host', async () => {
+		const { StoreUnavailable } = await import('../../nodes/store/StoreUnavailable');
+		const slow = new Proxy(store, {
+			get(target, name) {
+				if (name === 'updateConversation') {
+					return async () => {
+						throw new StoreUnavailable('The state store file /tmp/x.sqlite is locked');
+					};
+				}
+				return Reflect.get(target, name, target) as unknown;
+			},
+		});
+		const outcome = await handleTurn(SETTINGS, slow, {
+			headers: { 'content-type': 'application/json' },
+			rawBody: Buffer.from(JSON.stringify({ conversationId: 'c-503', userMessage: 'hi' })),
+		});
+		expect(outcome).toMatchObject({ status: 503, headers: { 'retry-after': '5' } });
+		expect(JSON.stringify(outcome.answer)).not.toContain('/tmp');
+		expect(outcome.logMessage).toContain('locked');
+		expect(outcome.event).toBeUndefined();
+	});
+});
