@@ -60,7 +60,7 @@ describe('HighLevel template in n8n against the HighLevel fake', () => {
 			templateWithCredentials(
 				template,
 				{ highLevelPrivateIntegrationApi: { id: credential.id, name: credential.name } },
-				// A short pause, so that the test also sees the bot resume.
+				// A short pause, so that the test also sees the bot resume and the pause end.
 				{ 'Pause Bot': { pauseMode: 'until', until: new Date(pausedUntil).toISOString() } },
 			),
 		);
@@ -72,14 +72,26 @@ describe('HighLevel template in n8n against the HighLevel fake', () => {
 	});
 
 	test('one request for a person makes exactly one call of each kind', async () => {
-		const ask = await post(n8n.webhookUrl('highlevel-handover'), inbound('I need help from a real person', 'm1'));
+		const ask = await post(
+			n8n.webhookUrl('highlevel-handover'),
+			inbound('I need help from a real person', 'm1'),
+		);
 		expect(ask.status).toBe(200);
 		expect(ask.json).toMatchObject({ handover: true, reason: 'contact_request' });
 
 		const [execution] = await n8n.waitForExecutions(workflowId, 1, 60_000);
 		expect(execution.status).toBe('success');
-		const [event] = execution.lastNodeOutput as Array<{ actions: Record<string, Record<string, unknown>> }>;
-		expect(Object.keys(event.actions).sort()).toEqual(['assign', 'message', 'notify', 'pause', 'tag', 'task']);
+		const [event] = execution.lastNodeOutput as Array<{
+			actions: Record<string, Record<string, unknown>>;
+		}>;
+		expect(Object.keys(event.actions).sort()).toEqual([
+			'assign',
+			'message',
+			'notify',
+			'pause',
+			'tag',
+			'task',
+		]);
 		const assignee = event.actions.assign.userId;
 		expect(['user-maria', 'user-tom']).toContain(assignee);
 
@@ -98,16 +110,23 @@ describe('HighLevel template in n8n against the HighLevel fake', () => {
 				}),
 			}),
 		]);
-		const tagCalls = fake.callsTo('POST', /^\/contacts\/contact-ana\/tags$/).map((call) => call.body);
+		const tagCalls = fake
+			.callsTo('POST', /^\/contacts\/contact-ana\/tags$/)
+			.map((call) => call.body);
 		expect(tagCalls).toEqual([{ tags: ['ai_paused'] }, { tags: ['human_handover'] }]);
-		expect(fake.contact('contact-ana')?.tags).toEqual(expect.arrayContaining(['lead', 'ai_paused', 'human_handover']));
+		expect(fake.contact('contact-ana')?.tags).toEqual(
+			expect.arrayContaining(['lead', 'ai_paused', 'human_handover']),
+		);
 		expect(fake.callsTo('POST', /^\/contacts\/contact-ana\/notes$/)).toHaveLength(1);
 		expect(fake.contact('contact-ana')?.assignedTo).toBe(assignee);
 	});
 
 	test('during the pause the bot is answered botPaused and nothing runs', async () => {
 		const callsBefore = fake.requests.length;
-		const during = await post(n8n.webhookUrl('highlevel-handover'), inbound('hello? anyone there? I want a human', 'm2'));
+		const during = await post(
+			n8n.webhookUrl('highlevel-handover'),
+			inbound('hello? anyone there? I want a human', 'm2'),
+		);
 		expect(during.json).toMatchObject({ handover: false, botPaused: true });
 		expect(Date.parse(during.json.pausedUntil)).toBe(pausedUntil);
 		await sleep(2000);
@@ -117,7 +136,25 @@ describe('HighLevel template in n8n against the HighLevel fake', () => {
 
 	test('after the pause the bot resumes by itself', async () => {
 		await sleep(Math.max(0, pausedUntil - Date.now()) + 500);
-		const after = await post(n8n.webhookUrl('highlevel-handover'), inbound('ok, what are the opening hours?', 'm3'));
+		const after = await post(
+			n8n.webhookUrl('highlevel-handover'),
+			inbound('ok, what are the opening hours?', 'm3'),
+		);
 		expect(after.json).toMatchObject({ handover: false, botPaused: false, pausedUntil: null });
+	});
+
+	test('once the pause has ended, the pause-ended flow takes the pause tag off exactly once', async () => {
+		const untagged = () => fake.callsTo('DELETE', /^\/contacts\/contact-ana\/tags$/);
+		// n8n polls at most once a minute.
+		const deadline = Date.now() + 100_000;
+		while (untagged().length === 0 && Date.now() < deadline) await sleep(1000);
+		expect(untagged().map((call) => call.body)).toEqual([{ tags: ['ai_paused'] }]);
+		expect(fake.contact('contact-ana')?.tags).not.toContain('ai_paused');
+		expect(fake.contact('contact-ana')?.tags).toEqual(
+			expect.arrayContaining(['lead', 'human_handover']),
+		);
+		// The next poll takes nothing again.
+		await sleep(62_000);
+		expect(untagged()).toHaveLength(1);
 	});
 });
