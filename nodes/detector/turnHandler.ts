@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 import { conversationKeyOfTurn } from '../conversation/conversationKey';
 import { closeHandover, readConversation, recordTurn } from '../conversation/conversationState';
@@ -7,6 +7,7 @@ import type { DetectionResult, DetectorOptions, SecondOpinion, Turn } from '../e
 import { buildHandoverEvent, type HandoverEvent } from '../event/handoverEvent';
 import { parseInbound, type InboundOptions, type PayloadFormat } from '../platforms/inbound';
 import { verifyWebhook, type WebhookAuthSettings } from '../shared/webhookAuth';
+import { oncePerHandover } from '../shared/oncePerHandover';
 import type { HandoverStore } from '../store/HandoverStore';
 import { isStoreUnavailable, type StoreUnavailable } from '../store/StoreUnavailable';
 import { answerFor, closedAnswer, ignoredAnswer, type WebhookAnswer } from './answer';
@@ -128,8 +129,51 @@ async function handleTurnWithStore(
 		return { status: 200, answer: closedAnswer(wasOpen) };
 	}
 
-	const { answer, event } = await detectTurn(settings, store, parsed.turn, now);
+	const { answer, event } = await detectDeliveryOnce(settings, store, parsed.turn, now);
 	return event === undefined ? { status: 200, answer } : { status: 200, answer, event };
+}
+
+/** How long a message id is remembered: longer than any platform retries a webhook. */
+const SEEN_MESSAGE_TTL_MS = 24 * 60 * 60 * 1000;
+/** Without an id, the same turn again within this window is taken for a redelivery. */
+export const SAME_TURN_WINDOW_MS = 10_000;
+
+/** What makes two deliveries the same turn: the message id, else the same texts. */
+function deliveryKey(turn: Turn): { key: string; ttlMs: number } {
+	const conversation = conversationKeyOfTurn(turn);
+	if (turn.messageId) {
+		return { key: `turn:${conversation}:id:${turn.messageId}`, ttlMs: SEEN_MESSAGE_TTL_MS };
+	}
+	const texts = createHash('sha256')
+		.update(JSON.stringify([turn.userMessage ?? '', turn.botReply ?? '', turn.staffReply === true]))
+		.digest('hex');
+	return { key: `turn:${conversation}:same:${texts}`, ttlMs: SAME_TURN_WINDOW_MS };
+}
+
+/**
+ * A turn delivered again (platforms retry webhooks) gets the first delivery's answer and changes
+ * nothing: no second count, no "repeated question", no second execution. Deliveries that arrive
+ * together wait for the first one's answer.
+ */
+async function detectDeliveryOnce(
+	settings: DetectSettings,
+	store: HandoverStore,
+	turn: Turn,
+	now: Date,
+): Promise<{ answer: WebhookAnswer; event?: HandoverEvent }> {
+	const { key, ttlMs } = deliveryKey(turn);
+	let event: HandoverEvent | undefined;
+	const answer = await oncePerHandover(
+		store,
+		key,
+		async () => {
+			const detection = await detectTurn(settings, store, turn, now);
+			event = detection.event;
+			return detection.answer;
+		},
+		{ mayRetry: () => true, ttlMs },
+	);
+	return event === undefined ? { answer } : { answer, event };
 }
 
 /**

@@ -24,6 +24,8 @@ export interface Turn {
 	staffReply?: boolean;
 	contact?: { name?: string; email?: string; phone?: string };
 	timestamp?: string;
+	/** The platform's id of this message: a delivery seen again is the same turn, counted once. */
+	messageId?: string;
 }
 
 export interface TranscriptEntry {

@@ -50,6 +50,8 @@ const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(re
 export interface OnceOptions {
 	/** Whether a failed run leaves the key free for the next one (default: surelyNotDone). */
 	mayRetry?: (error: unknown) => boolean;
+	/** How long the result answers later runs (default: a week). */
+	ttlMs?: number;
 }
 
 /**
@@ -85,6 +87,6 @@ export async function oncePerHandover<T>(
 		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the work's own error, passed on as it came for the action runner
 		throw error;
 	}
-	await store.settleClaim(key, JSON.stringify(result), ONCE_TTL_MS);
+	await store.settleClaim(key, JSON.stringify(result), options.ttlMs ?? ONCE_TTL_MS);
 	return result;
 }

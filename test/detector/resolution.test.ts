@@ -73,7 +73,7 @@ describe('resolution', () => {
 		expect(await store.getLoads(['chatwoot:3:7'])).toEqual({ 'chatwoot:3:7': 0 });
 
 		// Within what would have been the cool-down, and while the pause would still hold.
-		const again = await post(incoming, new Date(NOW.getTime() + 60_000));
+		const again = await post({ ...incoming, id: 77290 }, new Date(NOW.getTime() + 60_000));
 		expect(again.answer).toMatchObject({ handover: true });
 		expect(again.event).toBeDefined();
 	});
@@ -81,9 +81,9 @@ describe('resolution', () => {
 	it('a generic "resolved" turn closes a generic conversation', async () => {
 		const turn = { conversationId: 'c-9', userMessage: 'can I talk to a person?' };
 		expect((await post(turn)).event).toBeDefined();
-		expect((await post({ conversationId: 'c-9', userMessage: 'hello?' })).answer).toMatchObject({
-			botPaused: true,
-		});
+		expect(
+			(await post({ conversationId: 'c-9', userMessage: 'hello?', messageId: 'g-2' })).answer,
+		).toMatchObject({ botPaused: true });
 		expect((await post({ conversationId: 'c-9', event: 'resolved' })).answer).toMatchObject({
 			closed: true,
 			botPaused: false,
@@ -91,8 +91,8 @@ describe('resolution', () => {
 		expect((await post({ conversationId: 'c-9', event: 'resolved' })).answer).toMatchObject({
 			closed: false,
 		});
-		expect((await post({ conversationId: 'c-9', userMessage: 'hello?' })).answer).toMatchObject({
-			botPaused: false,
-		});
+		expect(
+			(await post({ conversationId: 'c-9', userMessage: 'hello?', messageId: 'g-3' })).answer,
+		).toMatchObject({ botPaused: false });
 	});
 });

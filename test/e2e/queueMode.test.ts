@@ -11,6 +11,9 @@ import { resolve } from 'node:path';
 
 import { Redis } from 'ioredis';
 
+import { conversationKey } from '../../nodes/conversation/conversationKey';
+import { pauseConversation } from '../../nodes/conversation/conversationState';
+import { RedisStore } from '../../nodes/store/RedisStore';
 import { HighLevelFake } from '../fakes/highlevel/HighLevelFake';
 import type { RecordedRequest } from '../fakes/fakeServer';
 import { startRedisServer, type RedisServer } from '../store/redisServer';
@@ -353,4 +356,49 @@ describe('HighLevel template in n8n queue mode (main + 2 workers + Redis + Postg
 			});
 		}
 	});
+
+	test('ended pauses: the pause-ended flow takes each tag off exactly once, with two workers', async () => {
+		// Pauses that have just ended, written as Pause Bot writes them, into the queue Redis the
+		// template's State Store (auto) uses; its Pause Ended trigger polls once a minute.
+		const ENDED = 20;
+		const endedContact = (index: number) => `contact-ended-${pad(index)}`;
+		const store = new RedisStore({ host: '127.0.0.1', port: redisServer.port });
+		const now = new Date();
+		for (let index = 0; index < ENDED; index++) {
+			fake.addContact({
+				id: endedContact(index),
+				name: `Ended ${index}`,
+				tags: ['lead', 'ai_paused'],
+			});
+			await pauseConversation(
+				store,
+				conversationKey('highlevel', LOCATION, `conv-ended-${pad(index)}`),
+				new Date(now.getTime() - 1000),
+				new Date(now.getTime() - 60_000),
+				{ contactId: endedContact(index) },
+			);
+		}
+		await store.close();
+
+		const untagged = () =>
+			fake.requests.filter(
+				(request) =>
+					request.method === 'DELETE' && /^\/contacts\/contact-ended-/.test(request.path),
+			);
+		const deadline = Date.now() + 150_000;
+		while (untagged().length < ENDED && Date.now() < deadline) {
+			await new Promise((done) => setTimeout(done, 1000));
+		}
+		// A further poll takes nothing again.
+		await new Promise((done) => setTimeout(done, 65_000));
+		const perContact = new Map<string, number>();
+		for (const request of untagged()) {
+			perContact.set(request.path, (perContact.get(request.path) ?? 0) + 1);
+		}
+		expect(perContact.size).toBe(ENDED);
+		expect([...perContact.values()].every((count) => count === 1)).toBe(true);
+		for (let index = 0; index < ENDED; index++) {
+			expect(fake.contact(endedContact(index))?.tags).toEqual(['lead']);
+		}
+	}, 300_000);
 });

@@ -118,6 +118,7 @@ function fromMessage(
 		accountId: message.account.id,
 		channel: conversation.channel,
 		timestamp: toIsoTimestamp(message.created_at),
+		messageId: message.id,
 	};
 
 	if (message.message_type === 'incoming') {

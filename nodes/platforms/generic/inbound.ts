@@ -62,6 +62,8 @@ export const genericTurnSchema = z
 			.passthrough()
 			.nullish(),
 		timestamp: z.union([z.string(), z.number()]).nullish(),
+		/** The bot's id of this message: a delivery seen again is answered as the first, once. */
+		messageId: optionalId,
 		/** "resolved": the conversation's handover is over and the bot has it again. */
 		event: z.string().nullish(),
 	})
@@ -127,6 +129,7 @@ export function parseGeneric(body: unknown, options: GenericParseOptions = {}): 
 			staffReply: payload.staffReply ?? undefined,
 			contact: payload.contact ? contactOf(payload.contact) : undefined,
 			timestamp: toIsoTimestamp(payload.timestamp),
+			messageId: payload.messageId,
 		}),
 	};
 }

@@ -113,6 +113,7 @@ function fromMessageEvent(event: HighLevelMessageEvent): InboundResult {
 		locationId: event.locationId,
 		channel: event.messageType,
 		timestamp: toIsoTimestamp(event.dateAdded),
+		messageId: event.messageId,
 	};
 	const text = bodyText(event);
 

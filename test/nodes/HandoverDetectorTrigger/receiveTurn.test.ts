@@ -261,8 +261,9 @@ describe('receiveTurn: handover', () => {
 
 	it('hands over again once the cool-down is off', async () => {
 		const options = { coolDownMinutes: 0 };
-		expect((await call(genericTurn(), { options })).answer.handover).toBe(true);
-		const again = await call(genericTurn(), { options });
+		expect((await call(genericTurn({ messageId: 'm-1' }), { options })).answer.handover).toBe(true);
+		// Another message (another id): the same words twice would be one redelivered turn.
+		const again = await call(genericTurn({ messageId: 'm-2' }), { options });
 		expect(again.answer.handover).toBe(true);
 		eventOf(again);
 	});
@@ -364,10 +365,13 @@ describe('receiveTurn: payloads', () => {
 	});
 
 	describe('HighLevel', () => {
+		let sent = 0;
+		// Each call another message: one id delivered again would be the same turn.
 		const inbound = (locationId: string, body = 'Can I talk to a human?') => ({
 			...highLevelInboundSms(),
 			locationId,
 			body,
+			messageId: `msg-${++sent}`,
 		});
 
 		it('reads an InboundMessage as a HighLevel turn with its location', async () => {

@@ -33,6 +33,7 @@ describe('parseChatwoot: message_created', () => {
 			ok: true,
 			turn: {
 				conversationId: '13098',
+				messageId: '77287',
 				contactId: '52870',
 				platform: 'chatwoot',
 				accountId: '3',
@@ -85,6 +86,7 @@ describe('parseChatwoot: message_created', () => {
 			ok: true,
 			turn: {
 				conversationId: '13098',
+				messageId: '77288',
 				contactId: '52870',
 				platform: 'chatwoot',
 				accountId: '3',
@@ -115,6 +117,7 @@ describe('parseChatwoot: message_created', () => {
 			ok: true,
 			turn: {
 				conversationId: '13098',
+				messageId: '77288',
 				contactId: '52870',
 				platform: 'chatwoot',
 				accountId: '3',

@@ -143,6 +143,7 @@ describe('parseHighLevel: OutboundMessage', () => {
 			ok: true,
 			turn: {
 				conversationId: 'SGDqZrzmwTr19d10aHkt9F',
+				messageId: 'tyW42xCD0HQpb3hhfLcx',
 				contactId: 'gblakL5aYQC4glDtP1r2t3',
 				platform: 'highlevel',
 				locationId: '0d48aEf7q67DAu134bpy',
