@@ -3,7 +3,17 @@ import jsoncParser from 'jsonc-eslint-parser';
 import tseslint from 'typescript-eslint';
 
 export default [
-	{ ignores: ['dist/**', '.build/**', 'node_modules/**', 'test/**', 'bench/**', 'examples/**', '*.js'] },
+	{
+		ignores: [
+			'dist/**',
+			'.build/**',
+			'node_modules/**',
+			'test/**',
+			'bench/**',
+			'examples/**',
+			'*.js',
+		],
+	},
 	{ files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } },
 	{ files: ['package.json'], languageOptions: { parser: jsoncParser } },
 	n8nCommunityNodesPlugin.configs.recommendedWithoutN8nCloudSupport,
@@ -17,7 +27,12 @@ export default [
 	{
 		// The engine, the store and the inbound parsers are plain TypeScript with no n8n import (DESIGN.md §2):
 		// the node that calls them turns their errors into NodeOperationError / NodeApiError.
-		files: ['nodes/engine/**', 'nodes/store/**', 'nodes/platforms/*/inbound.ts', 'nodes/platforms/inbound.ts'],
+		files: [
+			'nodes/engine/**',
+			'nodes/store/**',
+			'nodes/platforms/*/inbound.ts',
+			'nodes/platforms/inbound.ts',
+		],
 		rules: { '@n8n/community-nodes/require-node-api-error': 'off' },
 	},
 ];

@@ -55,7 +55,6 @@ export function print(outcome: Outcome): void {
 	);
 }
 
-
 /**
  * A turn that does not hand over, one per conversation: the same question asked again in one
  * conversation would count as a repeated question (an unsuccessful attempt) and hand over after two.

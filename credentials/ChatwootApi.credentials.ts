@@ -40,7 +40,7 @@ export class ChatwootApi implements ICredentialType {
 			default: '',
 			required: true,
 			description:
-				'An administrator\'s or agent\'s access token (Profile Settings → Access Token); it needs to assign conversations and add notes',
+				"An administrator's or agent's access token (Profile Settings → Access Token); it needs to assign conversations and add notes",
 		},
 	];
 

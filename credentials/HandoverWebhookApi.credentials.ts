@@ -14,7 +14,8 @@ export class HandoverWebhookApi implements ICredentialType {
 
 	icon = { light: 'file:handover.svg', dark: 'file:handover.dark.svg' } as const;
 
-	documentationUrl = 'https://github.com/n8n-nodes-human-handover/n8n-nodes-human-handover#authentication';
+	documentationUrl =
+		'https://github.com/n8n-nodes-human-handover/n8n-nodes-human-handover#authentication';
 
 	properties: INodeProperties[] = [
 		{

@@ -19,7 +19,8 @@ export class HighLevelPrivateIntegrationApi implements ICredentialType {
 
 	icon = { light: 'file:handover.svg', dark: 'file:handover.dark.svg' } as const;
 
-	documentationUrl = 'https://marketplace.gohighlevel.com/docs/Authorization/PrivateIntegrationsToken';
+	documentationUrl =
+		'https://marketplace.gohighlevel.com/docs/Authorization/PrivateIntegrationsToken';
 
 	properties: INodeProperties[] = [
 		{

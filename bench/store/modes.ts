@@ -27,7 +27,9 @@ async function measureDetectors(n8n: N8nInstance, mode: string): Promise<Outcome
 	for (const url of [webhookUrl, listenerUrl]) {
 		// Warm-up, and the listener's activation is asynchronous: bounded wait until it answers.
 		for (let attempt = 0; ; attempt++) {
-			const warm = await post(url, { conversationId: `warm-${mode}`, userMessage: 'hello' }).catch(() => undefined);
+			const warm = await post(url, { conversationId: `warm-${mode}`, userMessage: 'hello' }).catch(
+				() => undefined,
+			);
 			if (warm?.status === 200) break;
 			if (attempt >= 60) throw new Error(`${url} did not answer`);
 			await new Promise((done) => setTimeout(done, 1000));
@@ -54,7 +56,11 @@ async function main(): Promise<void> {
 	}
 	const redis = await startRedisServer();
 	try {
-		const queue = await startN8nQueue({ redis: { port: redis.port }, packageDir: REPO_ROOT, workers: 2 });
+		const queue = await startN8nQueue({
+			redis: { port: redis.port },
+			packageDir: REPO_ROOT,
+			workers: 2,
+		});
 		try {
 			outcomes.push(...(await measureDetectors(queue, 'queue')));
 		} finally {
@@ -63,7 +69,9 @@ async function main(): Promise<void> {
 	} finally {
 		await redis.stop();
 	}
-	console.log(`detector turns without handover, ${CONNECTIONS} connections, ${DURATION_S} s each, Node ${process.version}`);
+	console.log(
+		`detector turns without handover, ${CONNECTIONS} connections, ${DURATION_S} s each, Node ${process.version}`,
+	);
 	for (const outcome of outcomes) print(outcome);
 }
 

@@ -25,7 +25,11 @@ const operations: Array<[string, Operation]> = [
 				`bench:conv-${n % 200}`,
 				(memory) => {
 					const result = detectHandover(
-						{ conversationId: `conv-${n % 200}`, platform: 'generic', userMessage: 'What are your office hours?' },
+						{
+							conversationId: `conv-${n % 200}`,
+							platform: 'generic',
+							userMessage: 'What are your office hours?',
+						},
 						memory,
 					);
 					return { memory: result.memory, result: result.handover };
@@ -34,11 +38,18 @@ const operations: Array<[string, Operation]> = [
 			),
 	],
 	['claimOnce (sent-once key)', (store, n) => store.claimOnce(`bench:claim-${n}`, TTL_MS)],
-	['nextRoundRobin (5 users)', (store) => store.nextRoundRobin('bench:pool', ['u1', 'u2', 'u3', 'u4', 'u5'])],
+	[
+		'nextRoundRobin (5 users)',
+		(store) => store.nextRoundRobin('bench:pool', ['u1', 'u2', 'u3', 'u4', 'u5']),
+	],
 	['adjustLoad', (store, n) => store.adjustLoad(`bench:user-${n % 5}`, 1)],
 ];
 
-async function measure(store: HandoverStore, operation: Operation, inFlight: number): Promise<number> {
+async function measure(
+	store: HandoverStore,
+	operation: Operation,
+	inFlight: number,
+): Promise<number> {
 	let next = 0;
 	const start = process.hrtime.bigint();
 	const lane = async () => {

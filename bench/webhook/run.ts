@@ -9,11 +9,15 @@
  *      own port inside the same n8n process, never entering n8n's webhook pipeline.
  * Prints requests/s, p50 and p99 for each and the ratios A / B and D / B.
  */
-import { freePort, startN8n, type N8nInstance, type WorkflowJson } from '../../test/e2e/harness/n8n';
+import {
+	freePort,
+	startN8n,
+	type N8nInstance,
+	type WorkflowJson,
+} from '../../test/e2e/harness/n8n';
 import { REPO_ROOT } from '../../test/e2e/harness/repoRoot';
 import { CONNECTIONS, DURATION_S, measure, print, question } from '../load';
 import { detectorWorkflow, listenerWorkflow, post } from '../../test/e2e/workflows';
-
 
 function plainWebhookWorkflow(path: string): WorkflowJson {
 	return {
@@ -28,7 +32,14 @@ function plainWebhookWorkflow(path: string): WorkflowJson {
 				webhookId: `${path}-id`,
 				parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
 			},
-			{ id: 'plain-noop', name: 'No Operation', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0], parameters: {} },
+			{
+				id: 'plain-noop',
+				name: 'No Operation',
+				type: 'n8n-nodes-base.noOp',
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: {},
+			},
 		],
 		connections: { Webhook: { main: [[{ node: 'No Operation', type: 'main', index: 0 }]] } },
 		settings: { executionOrder: 'v1' },
@@ -44,7 +55,9 @@ async function executionCount(n8n: N8nInstance, workflowId: string): Promise<num
 async function main(): Promise<void> {
 	const n8n: N8nInstance = await startN8n({ packageDir: REPO_ROOT });
 	try {
-		const detectorId = await n8n.importWorkflow(detectorWorkflow('bench detector', 'bench-detector'));
+		const detectorId = await n8n.importWorkflow(
+			detectorWorkflow('bench detector', 'bench-detector'),
+		);
 		const plainId = await n8n.importWorkflow(plainWebhookWorkflow('bench-plain'));
 		const listenerPort = await freePort();
 		const listenerId = await n8n.importWorkflow(
@@ -56,26 +69,45 @@ async function main(): Promise<void> {
 		const listenerUrl = `http://127.0.0.1:${listenerPort}/bench-listener`;
 		const detectorUrl = n8n.webhookUrl('bench-detector');
 		const warm = await post(detectorUrl, { conversationId: 'warm', userMessage: 'hello' });
-		if (warm.status !== 200 || warm.json.handover !== false) throw new Error(`warm-up failed: ${JSON.stringify(warm)}`);
+		if (warm.status !== 200 || warm.json.handover !== false)
+			throw new Error(`warm-up failed: ${JSON.stringify(warm)}`);
 		const warmListener = await post(listenerUrl, { conversationId: 'warm', userMessage: 'hello' });
 		if (warmListener.status !== 200 || warmListener.json.handover !== false) {
 			throw new Error(`listener warm-up failed: ${JSON.stringify(warmListener)}`);
 		}
 
-		const detector = await measure({ name: 'A. detector, turns without handover', url: detectorUrl, body: question });
-		const plain = await measure({ name: 'B. Webhook (respond at once) → No-Op', url: n8n.webhookUrl('bench-plain'), body: question });
+		const detector = await measure({
+			name: 'A. detector, turns without handover',
+			url: detectorUrl,
+			body: question,
+		});
+		const plain = await measure({
+			name: 'B. Webhook (respond at once) → No-Op',
+			url: n8n.webhookUrl('bench-plain'),
+			body: question,
+		});
 		// Before C: C's executions are still being saved for a while after its load ends.
-		const listener = await measure({ name: 'D. dedicated listener, turns without handover', url: listenerUrl, body: question });
+		const listener = await measure({
+			name: 'D. dedicated listener, turns without handover',
+			url: listenerUrl,
+			body: question,
+		});
 		const handovers = await measure({
 			name: 'C. detector, every turn hands over',
 			url: detectorUrl,
 			body: (n) => ({ conversationId: `ask-${n}`, userMessage: 'Can I talk to a human?' }),
 		});
 
-		console.log(`n8n ${n8n.baseUrl}, ${CONNECTIONS} connections, ${DURATION_S} s each, Node ${process.version}`);
+		console.log(
+			`n8n ${n8n.baseUrl}, ${CONNECTIONS} connections, ${DURATION_S} s each, Node ${process.version}`,
+		);
 		for (const outcome of [detector, plain, handovers, listener]) print(outcome);
-		console.log(`ratio A/B: ${(detector.requestsPerSecond / plain.requestsPerSecond).toFixed(1)}× the requests/s`);
-		console.log(`ratio D/B: ${(listener.requestsPerSecond / plain.requestsPerSecond).toFixed(1)}× the requests/s (D measured before C)`);
+		console.log(
+			`ratio A/B: ${(detector.requestsPerSecond / plain.requestsPerSecond).toFixed(1)}× the requests/s`,
+		);
+		console.log(
+			`ratio D/B: ${(listener.requestsPerSecond / plain.requestsPerSecond).toFixed(1)}× the requests/s (D measured before C)`,
+		);
 
 		// C's executions are still being run and saved when its load ends: wait for them (bounded).
 		let detectorRuns = await executionCount(n8n, detectorId);

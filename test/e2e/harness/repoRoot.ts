@@ -9,7 +9,8 @@ function findRepoRoot(from: string): string {
 			const { name } = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string };
 			if (name === 'n8n-nodes-human-handover') return dir;
 		}
-		if (dirname(dir) === dir) throw new Error(`No n8n-nodes-human-handover package.json above ${from}`);
+		if (dirname(dir) === dir)
+			throw new Error(`No n8n-nodes-human-handover package.json above ${from}`);
 	}
 }
 
