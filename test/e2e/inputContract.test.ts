@@ -4,7 +4,9 @@
  * both — including where n8n reads the body before the node (invalid JSON, forms, gzip). Refused
  * requests start no execution.
  */
+import { rmSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
 
 import { LONG_MESSAGE, REFUSED, TAKEN, type ContractRequest } from '../helpers/inputContract';
 import { freePort, startN8n, waitFor, type N8nInstance } from './harness/n8n';
@@ -13,8 +15,15 @@ import { detectorWorkflow, listenerWorkflow, sleep } from './workflows';
 
 jest.setTimeout(300_000);
 
-/** Both doors hand over every time, so that each taken request can be counted on both. */
+/**
+ * Both doors hand over every time, so that each taken request can be counted on both; each door
+ * keeps its own store, or the second would take the first's identical body for a redelivery.
+ */
 const OPTIONS = { options: { coolDownMinutes: 0 } };
+const storeOf = (door: string) => ({
+	stateStore: 'embedded',
+	storeFile: `${tmpdir()}/handover-contract-${door}-${process.pid}.sqlite`,
+});
 
 async function deliver(url: string, { headers, body }: ContractRequest): Promise<number> {
 	return await new Promise((resolve, reject) => {
@@ -41,14 +50,16 @@ describe('the input contract on both doors of n8n', () => {
 	beforeAll(async () => {
 		n8n = await startN8n({ packageDir: REPO_ROOT });
 		webhookId = await n8n.importWorkflow(
-			detectorWorkflow('e2e contract webhook', 'contract', { parameters: OPTIONS }),
+			detectorWorkflow('e2e contract webhook', 'contract', {
+				parameters: { ...OPTIONS, ...storeOf('webhook') },
+			}),
 		);
 		webhookUrl = n8n.webhookUrl('contract');
 		const port = await freePort();
 		listenerUrl = `http://127.0.0.1:${port}/contract`;
 		listenerId = await n8n.importWorkflow(
 			listenerWorkflow('e2e contract listener', port, 'contract', {
-				parameters: { ...OPTIONS, behindOwnAuthentication: true },
+				parameters: { ...OPTIONS, ...storeOf('listener'), behindOwnAuthentication: true },
 			}),
 		);
 		await waitFor(`the listener on ${listenerUrl}`, 60_000, async () => {
@@ -59,6 +70,11 @@ describe('the input contract on both doors of n8n', () => {
 
 	afterAll(async () => {
 		await n8n?.destroy();
+		for (const door of ['webhook', 'listener']) {
+			for (const suffix of ['', '-wal', '-shm']) {
+				rmSync(`${storeOf(door).storeFile}${suffix}`, { force: true });
+			}
+		}
 	});
 
 	test('every refused request gets its status on both doors, and nothing runs', async () => {
