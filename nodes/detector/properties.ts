@@ -20,6 +20,19 @@ export const detectorCredentials: INodeTypeDescription['credentials'] = [
 	redisStoreCredential,
 ];
 
+/**
+ * Shown while Authentication is None. n8n does not tell a node's description whether the workflow
+ * is active, so the warning says when it matters.
+ */
+const noAuthenticationNotice: INodeProperties = {
+	displayName:
+		"Authentication is None: once this workflow is active, anyone who finds this URL can start its handover actions (assign, message the contact, pause the bot). Choose Header Token, HMAC-SHA256 or your platform's signature, with a Handover Webhook Secret credential, unless a proxy in front of it already checks every caller.",
+	name: 'noAuthenticationNotice',
+	type: 'notice',
+	default: '',
+	displayOptions: { show: { authentication: ['none'] } },
+};
+
 /** Payload format and authentication: how a webhook door reads and trusts a call. */
 const webhookProperties: INodeProperties[] = [
 	{
@@ -80,6 +93,7 @@ const webhookProperties: INodeProperties[] = [
 			{ name: 'None', value: 'none' },
 		],
 	},
+	noAuthenticationNotice,
 ];
 
 /** Which situations hand over: every node that detects. */

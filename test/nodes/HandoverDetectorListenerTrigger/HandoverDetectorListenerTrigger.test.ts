@@ -113,7 +113,7 @@ describe('HandoverDetectorListenerTrigger: description', () => {
 		expect(names.slice(0, 4)).toEqual(['notice', 'port', 'listenAddress', 'path']);
 		expect(new Set(names).size).toBe(names.length);
 		const webhook = new HandoverDetectorTrigger().description;
-		const shared = webhook.properties.filter((p) => p.name !== 'path' && p.type !== 'notice');
+		const shared = webhook.properties.filter((p) => p.name !== 'path' && p.name !== 'notice');
 		const own = description.properties.slice(4).filter((p) => p.name !== 'behindOwnAuthentication');
 		expect(own).toEqual(shared);
 		expect(description.credentials).toEqual(webhook.credentials);
@@ -137,6 +137,26 @@ describe('HandoverDetectorListenerTrigger: description', () => {
 			default: false,
 			displayOptions: { show: { authentication: ['none'] } },
 		});
+	});
+
+	it('warns below Authentication while it is None, as the webhook trigger does', () => {
+		for (const node of [description, new HandoverDetectorTrigger().description]) {
+			const warnings = node.properties.filter((p) => p.name === 'noAuthenticationNotice');
+			expect(warnings).toEqual([
+				expect.objectContaining({
+					type: 'notice',
+					displayOptions: { show: { authentication: ['none'] } },
+				}),
+			]);
+			expect(warnings[0].displayName).toMatch(
+				/^Authentication is None: once this workflow is active/,
+			);
+			expect(warnings[0].displayName).not.toMatch(/[<>{}]/);
+			const order = node.properties.map((p) => p.name);
+			expect(order.indexOf('noAuthenticationNotice')).toBeGreaterThan(
+				order.indexOf('authentication'),
+			);
+		}
 	});
 
 	it('writes its notice without placeholders the editor would drop', () => {
