@@ -11,6 +11,7 @@ export default [
 			'test/**',
 			'bench/**',
 			'examples/**',
+			'docs/**',
 			'*.js',
 		],
 	},
