@@ -13,8 +13,8 @@
  * closed proxy port. Every wait is bounded; n8n and Chromium are stopped on success, failure,
  * Ctrl-C and SIGTERM.
  *
- * Options: `--keep-warnings` writes the pictures even when a node on the canvas shows a warning
- * (by default that fails the run); `CHROMIUM=/path/to/chromium` picks another browser binary.
+ * Options: `--keep-warnings` writes the pictures even when a node on a canvas shows a warning or
+ * a picture is over 250 KB (by default that fails the run and writes none); `CHROMIUM=/path/to/chromium` picks another browser binary.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import {
@@ -642,10 +642,10 @@ async function uncoverNodes(page: Page): Promise<void> {
 	}
 }
 
-/** Names of the canvas nodes that show a warning badge (missing credential, parameter issue…). */
+/** Names of the canvas nodes that show an issue or warning badge (missing credential…). */
 async function nodesWithWarnings(page: Page, names: Map<string, string>): Promise<string[]> {
 	const ids = await page.evaluate<string[]>(`[...document.querySelectorAll(
-		'[data-test-id="canvas-node-status-warning"]')].map((el) => el.closest('[data-id]')?.getAttribute('data-id') ?? '?')`);
+		'[data-test-id="node-issues"], [data-test-id="canvas-node-status-warning"]')].map((el) => el.closest('[data-id]')?.getAttribute('data-id') ?? '?')`);
 	return ids.map((id) => names.get(id) ?? id);
 }
 
@@ -760,6 +760,7 @@ async function main(): Promise<void> {
 
 	mkdirSync(OUT_DIR, { recursive: true });
 	const problems: string[] = [];
+	const pictures: Array<{ file: string; png: Buffer }> = [];
 	for (const shot of shots) {
 		const url = `${n8n.baseUrl}${shot.path()}`;
 		await page.navigate(url);
@@ -774,19 +775,24 @@ async function main(): Promise<void> {
 		}
 		const png = await page.screenshot();
 		const file = join(OUT_DIR, shot.file);
-		writeFileSync(file, png);
+		pictures.push({ file, png });
 		const size = `${(png.length / 1024).toFixed(0)} KB`;
 		console.log(`${relative(REPO_ROOT, file)}: ${shot.what}, ${size}`);
 		if (png.length > MAX_PNG_BYTES) problems.push(`${shot.file} is ${size} (over 250 KB)`);
 	}
 	clearTimeout(watchdog);
 
-	console.log(`Done in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
 	if (problems.length > 0) {
 		const message = `Problems:\n- ${problems.join('\n- ')}`;
-		if (!keepWarnings) throw new Error(`${message}\n(--keep-warnings accepts them)`);
+		if (!keepWarnings) {
+			throw new Error(`${message}\nNo picture written (--keep-warnings writes them anyway).`);
+		}
 		console.warn(message);
 	}
+	for (const { file, png } of pictures) writeFileSync(file, png);
+	console.log(
+		`Wrote ${pictures.length} pictures to ${relative(REPO_ROOT, OUT_DIR)}/ in ${((Date.now() - started) / 1000).toFixed(0)} s.`,
+	);
 }
 
 main()
