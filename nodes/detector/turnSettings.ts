@@ -61,8 +61,37 @@ export function detectorOptions(
 }
 
 type ParameterSource =
-	| Pick<IWebhookFunctions, 'getNodeParameter' | 'getCredentials'>
-	| Pick<ITriggerFunctions, 'getNodeParameter' | 'getCredentials'>;
+	| (Pick<IWebhookFunctions, 'getNodeParameter' | 'getCredentials'> &
+			Partial<Pick<IWebhookFunctions, 'getNode'>>)
+	| (Pick<ITriggerFunctions, 'getNodeParameter' | 'getCredentials'> &
+			Partial<Pick<ITriggerFunctions, 'getNode'>>);
+
+/**
+ * How long the webhook door keeps a credential's secret. n8n reads a credential from its database
+ * on every call of the webhook: with many turns at once those reads hold n8n's few database
+ * connections (two on PostgreSQL by default) long enough for n8n to fail its own database ping and
+ * answer every request 503 "Database is not ready!". A changed secret takes effect within this time.
+ */
+export const SECRET_CACHE_MS = 10_000;
+
+const secrets = new Map<string, { secret: string; until: number }>();
+
+/**
+ * The Handover Webhook Secret of the node's credential, read at most every SECRET_CACHE_MS (on the
+ * monotonic clock: a wall-clock jump neither keeps a secret longer nor drops it early).
+ */
+async function webhookSecret(context: ParameterSource): Promise<string> {
+	const now = performance.now();
+	const credentialId = context.getNode?.()?.credentials?.handoverWebhookApi?.id;
+	const cached = credentialId ? secrets.get(credentialId) : undefined;
+	if (cached && cached.until > now) return cached.secret;
+	const secret = (await context.getCredentials('handoverWebhookApi')).secret as string;
+	if (credentialId) {
+		for (const [id, entry] of secrets) if (entry.until <= now) secrets.delete(id);
+		secrets.set(credentialId, { secret, until: now + SECRET_CACHE_MS });
+	}
+	return secret;
+}
 
 /** The turn settings from the node's parameters and credential (read per call or per activation). */
 export async function turnSettings(context: ParameterSource): Promise<TurnSettings> {
@@ -77,7 +106,7 @@ export async function turnSettings(context: ParameterSource): Promise<TurnSettin
 	const secret =
 		authentication === 'none' || authentication === 'highlevelSignature'
 			? undefined
-			: ((await context.getCredentials('handoverWebhookApi')).secret as string);
+			: await webhookSecret(context);
 	return {
 		auth: {
 			authentication,

@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { mock } from 'jest-mock-extended';
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IDataObject, INode, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { receiveTurn } from '../../../nodes/HandoverDetectorTrigger/receiveTurn';
 import type { WebhookAnswer } from '../../../nodes/detector/answer';
+import { SECRET_CACHE_MS } from '../../../nodes/detector/turnSettings';
 import type { HandoverEvent } from '../../../nodes/event/handoverEvent';
 import { getStore } from '../../../nodes/shared/storeProvider';
 import { conversationKey } from '../../../nodes/conversation/conversationKey';
@@ -26,6 +27,8 @@ interface CallSettings {
 	triggers?: string[];
 	headers?: Record<string, string>;
 	secret?: string;
+	/** The id of the node's Handover Webhook Secret credential (unset: the node names none). */
+	credentialId?: string;
 }
 
 interface Call {
@@ -76,6 +79,13 @@ async function deliver(
 		return parameters[name];
 	}) as IWebhookFunctions['getNodeParameter']);
 	context.getCredentials.mockResolvedValue({ secret: settings.secret ?? 'token-123' });
+	if (settings.credentialId) {
+		const credential = { id: settings.credentialId, name: 'Handover Webhook Secret' };
+		context.getNode.mockReturnValue({
+			name: 'Handover Detector',
+			credentials: { handoverWebhookApi: credential },
+		} as unknown as INode);
+	}
 
 	const request = { headers, body, rawBody };
 	context.getRequestObject.mockReturnValue(
@@ -437,6 +447,39 @@ describe('receiveTurn: authentication', () => {
 		expect(result.answer).toEqual({ error: expect.any(String) });
 		expectNoExecution(result);
 		expect(result.context.getBodyData).not.toHaveBeenCalled();
+	});
+
+	it("reads a credential's secret at most every 10 s, so a busy webhook does not hold n8n's database", async () => {
+		const start = performance.now();
+		const clock = jest.spyOn(performance, 'now').mockReturnValue(start);
+		try {
+			const settings = (credentialId: string, secret: string, token: string) => ({
+				...tokenAuth({ 'x-handover-token': token }),
+				secret,
+				credentialId,
+			});
+			const first = await call(genericTurn(), settings('cred-cache-a', 'old', 'old'));
+			expect(first.status).toBe(200);
+			expect(first.context.getCredentials).toHaveBeenCalledTimes(1);
+
+			// The secret changed in n8n: the old one holds until the cached one expires.
+			const cached = await call(genericTurn(), settings('cred-cache-a', 'new', 'old'));
+			expect(cached.status).toBe(200);
+			expect(cached.context.getCredentials).not.toHaveBeenCalled();
+			const otherCredential = await call(genericTurn(), settings('cred-cache-b', 'b', 'b'));
+			expect(otherCredential.status).toBe(200);
+			expect(otherCredential.context.getCredentials).toHaveBeenCalledTimes(1);
+
+			clock.mockReturnValue(start + SECRET_CACHE_MS);
+			const stale = await call(genericTurn(), settings('cred-cache-a', 'new', 'old'));
+			expect(stale.status).toBe(403);
+			expect(stale.context.getCredentials).toHaveBeenCalledTimes(1);
+			const fresh = await call(genericTurn(), settings('cred-cache-a', 'new', 'new'));
+			expect(fresh.status).toBe(200);
+			expect(fresh.context.getCredentials).not.toHaveBeenCalled();
+		} finally {
+			clock.mockRestore();
+		}
 	});
 
 	it('does not remember a refused turn', async () => {
