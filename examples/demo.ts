@@ -9,10 +9,20 @@ import { join } from 'node:path';
 import { HighLevelFake } from '../test/fakes/highlevel/HighLevelFake';
 import { OWNER, startN8n, type WorkflowJson } from '../test/e2e/harness/n8n';
 import { REPO_ROOT } from '../test/e2e/harness/repoRoot';
-import { post, templateWithCredentials } from '../test/e2e/workflows';
+import {
+	post,
+	templateWithCredentials,
+	tokenHeader,
+	webhookSecretForTemplates,
+} from '../test/e2e/workflows';
 
 const TOKEN = 'demo-private-integration-token';
 const LOCATION = 'demo-location';
+/**
+ * The template's detector checks a Header Token (Authentication: Header Token, with a Handover
+ * Webhook Secret credential): a HighLevel workflow's Webhook action sends it as a header.
+ */
+const WEBHOOK_SECRET = 'demo-webhook-secret';
 
 const CONTACTS = [
 	{ id: 'ct-oak', name: 'Olivia Oakes', phone: '+15550000001' },
@@ -83,7 +93,9 @@ async function main(): Promise<void> {
 		fake.addConversation({ id: `conv-${contact.id}`, contactId: contact.id });
 	}
 	console.log(`HighLevel contract fake (stands in for a HighLevel account): ${fakeUrl}`);
-	console.log('Starting n8n with n8n-nodes-human-handover (the first run installs n8n, a few minutes)…');
+	console.log(
+		'Starting n8n with n8n-nodes-human-handover (the first run installs n8n, a few minutes)…',
+	);
 
 	const n8n = await startN8n({ packageDir: REPO_ROOT });
 	const credential = await n8n.rest<{ id: string; name: string }>('POST', '/credentials', {
@@ -95,35 +107,48 @@ async function main(): Promise<void> {
 		readFileSync(join(REPO_ROOT, 'examples', 'highlevel-human-handover.workflow.json'), 'utf8'),
 	) as WorkflowJson;
 	const workflowId = await n8n.importWorkflow(
-		templateWithCredentials(template, {
-			highLevelPrivateIntegrationApi: { id: credential.id, name: credential.name },
-		}),
+		templateWithCredentials(
+			template,
+			{ highLevelPrivateIntegrationApi: { id: credential.id, name: credential.name } },
+			{},
+			await webhookSecretForTemplates(n8n, WEBHOOK_SECRET),
+		),
 	);
 	const url = n8n.webhookUrl('highlevel-handover');
-	console.log(`\nImported "${template.name}". Detector webhook: POST ${url}\n`);
+	const token = tokenHeader(WEBHOOK_SECRET);
+	const [[tokenName, tokenValue]] = Object.entries(token);
+	console.log(`\nImported "${template.name}". Detector webhook: POST ${url}`);
+	console.log(
+		`Every call sends the detector's secret (Authentication: Header Token): ${tokenName}: ${tokenValue}\n`,
+	);
 
 	let handovers = 0;
 	for (const [n, turn] of SCRIPT.entries()) {
 		const callsBefore = fake.requests.length;
-		const { status, json } = await post(url, highLevelPayload(turn, n));
-		const said = turn.userMessage !== undefined ? `contact: "${turn.userMessage}"` : `bot: "${turn.botReply}"`;
+		const { status, json } = await post(url, highLevelPayload(turn, n), token);
+		const said =
+			turn.userMessage !== undefined ? `contact: "${turn.userMessage}"` : `bot: "${turn.botReply}"`;
 		console.log(`[${turn.contact}] ${said}`);
 		console.log(`    → ${status} ${describeAnswer(json)}`);
 		if (!json.handover) continue;
 		handovers++;
 		const executions = await n8n.waitForExecutions(workflowId, handovers, 60_000);
 		const execution = executions[handovers - 1];
-		const [event] = execution.lastNodeOutput as Array<{ actions: Record<string, Record<string, unknown>> }>;
+		const [event] = execution.lastNodeOutput as Array<{
+			actions: Record<string, Record<string, unknown>>;
+		}>;
 		console.log(`    → workflow ${execution.status}:`);
 		for (const line of describeActions(event?.actions ?? {})) console.log(`        ${line}`);
 		const calls = fake.requests.slice(callsBefore).map((call) => `${call.method} ${call.path}`);
 		console.log(`        HighLevel calls: ${calls.join(', ')}`);
 	}
 
-	console.log(`\n${handovers} handovers, ${(await n8n.executions(workflowId)).length} executions, ${fake.messages.length} messages sent.`);
+	console.log(
+		`\n${handovers} handovers, ${(await n8n.executions(workflowId)).length} executions, ${fake.messages.length} messages sent.`,
+	);
 	console.log(`n8n is running at ${n8n.baseUrl} (log in as ${OWNER.email} / ${OWNER.password}).`);
 	console.log(
-		`Try: curl -X POST ${url} -H 'content-type: application/json' -d '${JSON.stringify(highLevelPayload({ contact: 'ct-madrid', userMessage: 'hola' }, 99))}'`,
+		`Try: curl -X POST ${url} -H 'content-type: application/json' -H '${tokenName}: ${tokenValue}' -d '${JSON.stringify(highLevelPayload({ contact: 'ct-madrid', userMessage: 'hola' }, 99))}'`,
 	);
 	console.log('Press Ctrl-C to stop.');
 	const stop = async () => {

@@ -2,14 +2,20 @@
  * The HighLevel template (Detector → Assign → Create Task → Send Message → Pause Bot → Add Tag →
  * Notify) in a real n8n against the HighLevel contract fake: one request for a person makes exactly
  * one call of each kind; during the pause the bot is answered botPaused and nothing is called; after
- * it the bot resumes.
+ * it the bot resumes. Every call carries the detector's Header Token, as the template asks.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import { HighLevelFake } from '../fakes/highlevel/HighLevelFake';
 import { startN8n, type N8nInstance, type WorkflowJson } from './harness/n8n';
-import { post, sleep, templateWithCredentials } from './workflows';
+import {
+	post,
+	sleep,
+	templateWithCredentials,
+	tokenHeader,
+	webhookSecretForTemplates,
+} from './workflows';
 
 jest.setTimeout(300_000);
 
@@ -17,6 +23,8 @@ const REPO = resolve(__dirname, '../..');
 const TOKEN = 'pit-e2e-token';
 const LOCATION = 'loc-e2e';
 const PAUSE_MS = 25_000;
+/** The template's detector checks a Header Token: the HighLevel workflow's Webhook action sends it. */
+const WEBHOOK_SECRET = 'highlevel-webhook-secret-e2e';
 
 const inbound = (body: string, messageId: string) => ({
 	type: 'InboundMessage',
@@ -55,6 +63,7 @@ describe('HighLevel template in n8n against the HighLevel fake', () => {
 		const template = JSON.parse(
 			readFileSync(resolve(REPO, 'examples/highlevel-human-handover.workflow.json'), 'utf8'),
 		) as WorkflowJson;
+		const secret = await webhookSecretForTemplates(n8n, WEBHOOK_SECRET);
 		pausedUntil = Date.now() + PAUSE_MS;
 		workflowId = await n8n.importWorkflow(
 			templateWithCredentials(
@@ -62,6 +71,7 @@ describe('HighLevel template in n8n against the HighLevel fake', () => {
 				{ highLevelPrivateIntegrationApi: { id: credential.id, name: credential.name } },
 				// A short pause, so that the test also sees the bot resume and the pause end.
 				{ 'Pause Bot': { pauseMode: 'until', until: new Date(pausedUntil).toISOString() } },
+				secret,
 			),
 		);
 	}, 1_200_000);
@@ -75,6 +85,7 @@ describe('HighLevel template in n8n against the HighLevel fake', () => {
 		const ask = await post(
 			n8n.webhookUrl('highlevel-handover'),
 			inbound('I need help from a real person', 'm1'),
+			tokenHeader(WEBHOOK_SECRET),
 		);
 		expect(ask.status).toBe(200);
 		expect(ask.json).toMatchObject({ handover: true, reason: 'contact_request' });
@@ -126,6 +137,7 @@ describe('HighLevel template in n8n against the HighLevel fake', () => {
 		const during = await post(
 			n8n.webhookUrl('highlevel-handover'),
 			inbound('hello? anyone there? I want a human', 'm2'),
+			tokenHeader(WEBHOOK_SECRET),
 		);
 		expect(during.json).toMatchObject({ handover: false, botPaused: true });
 		expect(Date.parse(during.json.pausedUntil)).toBe(pausedUntil);
@@ -139,6 +151,7 @@ describe('HighLevel template in n8n against the HighLevel fake', () => {
 		const after = await post(
 			n8n.webhookUrl('highlevel-handover'),
 			inbound('ok, what are the opening hours?', 'm3'),
+			tokenHeader(WEBHOOK_SECRET),
 		);
 		expect(after.json).toMatchObject({ handover: false, botPaused: false, pausedUntil: null });
 	});

@@ -10,6 +10,8 @@
  * - Out of hours: the template imported again with Business Hours that are closed now; a request
  *   gets the away text with the next opening, an assignment with `available: false`, and a staff
  *   note that says it arrived outside business hours.
+ * - Both detector templates ship secured: every call here is signed as Chatwoot signs it, and an
+ *   unsigned call to the Chatwoot or the HighLevel template is refused with 401 and starts nothing.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,11 +19,22 @@ import { join } from 'node:path';
 import { ChatwootFake } from '../fakes/chatwoot/ChatwootFake';
 import { startN8n, type Execution, type N8nInstance, type WorkflowJson } from './harness/n8n';
 import { REPO_ROOT } from './harness/repoRoot';
-import { post, sleep, templateWithCredentials, type CredentialRef } from './workflows';
+import {
+	chatwootSignature,
+	post,
+	sleep,
+	templateWithCredentials,
+	webhookSecretForTemplates,
+	type CredentialRef,
+} from './workflows';
 
 jest.setTimeout(300_000);
 
 const TEMPLATE = join(REPO_ROOT, 'examples/chatwoot-human-handover.workflow.json');
+const HIGHLEVEL_TEMPLATE = join(REPO_ROOT, 'examples/highlevel-human-handover.workflow.json');
+const HIGHLEVEL_PATH = 'highlevel-handover';
+/** The Chatwoot webhook's secret, in the detectors' Handover Webhook Secret credential. */
+const WEBHOOK_SECRET = 'chatwoot-webhook-secret-lifecycle';
 /** The template's Detector path, and the path of the second (out-of-hours) import. */
 const LEAST_BUSY_PATH = 'chatwoot-handover';
 const AFTER_HOURS_PATH = 'chatwoot-after-hours';
@@ -75,7 +88,7 @@ function statusChanged(conversationId: number, status: string): Json {
 	};
 }
 
-const template = () => JSON.parse(readFileSync(TEMPLATE, 'utf8')) as WorkflowJson;
+const template = (file = TEMPLATE) => JSON.parse(readFileSync(file, 'utf8')) as WorkflowJson;
 
 /** The Assign result the last node passed on. */
 const assignOf = (execution: Execution) =>
@@ -86,6 +99,7 @@ describe('Chatwoot template in n8n: the life of a handover', () => {
 	let n8n: N8nInstance;
 	let leastBusyId: string;
 	let afterHoursId: string;
+	let highLevelId: string;
 	/** Business Hours of the out-of-hours import: all of the day after tomorrow (UTC), nothing else. */
 	const opens = new Date();
 	opens.setUTCHours(0, 0, 0, 0);
@@ -107,22 +121,33 @@ describe('Chatwoot template in n8n: the life of a handover', () => {
 			data: { baseUrl: chatwootUrl, accountId: String(ACCOUNT), apiAccessToken: CHATWOOT_TOKEN },
 		});
 		const credentials = { chatwootApi: { id: created.id, name: created.name } };
+		const secret = await webhookSecretForTemplates(n8n, WEBHOOK_SECRET);
 
 		leastBusyId = await n8n.importWorkflow(
-			templateWithCredentials(template(), credentials, { Assign: { strategy: 'leastBusy' } }),
+			templateWithCredentials(
+				template(),
+				credentials,
+				{ Assign: { strategy: 'leastBusy' } },
+				secret,
+			),
 		);
 
 		// The same template again on another path, closed now: open only all of the day after
 		// tomorrow, so that it is still closed if the test runs past midnight.
-		const afterHours = templateWithCredentials(template(), credentials, {
-			'Handover Detector': { path: AFTER_HOURS_PATH },
-			Assign: {
-				options: {
-					businessHours: { hours: [{ days: openDay, from: '00:00', to: '24:00' }] },
-					timeZone: 'UTC',
+		const afterHours = templateWithCredentials(
+			template(),
+			credentials,
+			{
+				'Handover Detector': { path: AFTER_HOURS_PATH },
+				Assign: {
+					options: {
+						businessHours: { hours: [{ days: openDay, from: '00:00', to: '24:00' }] },
+						timeZone: 'UTC',
+					},
 				},
 			},
-		});
+			secret,
+		);
 		afterHoursId = await n8n.importWorkflow({
 			...afterHours,
 			name: `${afterHours.name} (out of hours)`,
@@ -130,6 +155,22 @@ describe('Chatwoot template in n8n: the life of a handover', () => {
 				node.name === 'Handover Detector' ? { ...node, webhookId: AFTER_HOURS_PATH } : node,
 			),
 		});
+
+		// The HighLevel template, only to see its detector refuse unsigned calls: its actions are
+		// never reached, so their credential points nowhere.
+		const highLevel = await n8n.rest<CredentialRef>('POST', '/credentials', {
+			name: 'HighLevel (never called)',
+			type: 'highLevelPrivateIntegrationApi',
+			data: { accessToken: 'unused', locationId: 'unused', baseUrl: 'http://127.0.0.1:9' },
+		});
+		highLevelId = await n8n.importWorkflow(
+			templateWithCredentials(
+				template(HIGHLEVEL_TEMPLATE),
+				{ highLevelPrivateIntegrationApi: { id: highLevel.id, name: highLevel.name } },
+				{},
+				secret,
+			),
+		);
 	}, 1_200_000);
 
 	afterAll(async () => {
@@ -137,7 +178,9 @@ describe('Chatwoot template in n8n: the life of a handover', () => {
 		await chatwoot.stop();
 	});
 
-	const deliver = async (path: string, body: Json) => await post(n8n.webhookUrl(path), body);
+	/** Posts a body as Chatwoot does, signed with the webhook's secret. */
+	const deliver = async (path: string, body: Json) =>
+		await post(n8n.webhookUrl(path), body, chatwootSignature(WEBHOOK_SECRET, body));
 
 	/** POST bodies of the assignment calls, as `conversation → agent`, in the order made. */
 	const assignments = () =>
@@ -272,6 +315,49 @@ describe('Chatwoot template in n8n: the life of a handover', () => {
 			expect(notes).toHaveLength(2);
 			expect(notes[1]).toContain('Arrived outside business hours');
 			expect(await executionsAfterAWhile(afterHoursId)).toBe(1);
+		});
+	});
+
+	describe('the templates ship secured', () => {
+		test('an unsigned call to either template is refused with 401 and starts nothing', async () => {
+			const detectorAuthentication = (file: string) =>
+				(template(file).nodes as Json[])
+					.filter((node) => node.name === 'Handover Detector')
+					.map((node) => (node.parameters as Json).authentication);
+			expect(detectorAuthentication(TEMPLATE)).toEqual(['chatwootSignature']);
+			expect(detectorAuthentication(HIGHLEVEL_TEMPLATE)).toEqual(['headerToken']);
+
+			const before = {
+				leastBusy: (await n8n.executionSummaries(leastBusyId)).length,
+				highLevel: (await n8n.executionSummaries(highLevelId)).length,
+			};
+			const calls = chatwoot.requests.length;
+
+			const unsignedChatwoot = await post(
+				n8n.webhookUrl(LEAST_BUSY_PATH),
+				contactMessage(CONVERSATION.C, ASK),
+			);
+			expect(unsignedChatwoot.status).toBe(401);
+			expect(unsignedChatwoot.json.error).toMatch(/X-Chatwoot-Signature/);
+
+			const unsignedHighLevel = await post(n8n.webhookUrl(HIGHLEVEL_PATH), {
+				type: 'InboundMessage',
+				locationId: 'loc-1',
+				contactId: 'contact-1',
+				conversationId: 'conv-1',
+				body: ASK,
+				messageType: 'SMS',
+				direction: 'inbound',
+				dateAdded: new Date().toISOString(),
+				messageId: 'unsigned-1',
+			});
+			expect(unsignedHighLevel.status).toBe(401);
+			expect(unsignedHighLevel.json.error).toMatch(/x-handover-token/);
+
+			await sleep(2000);
+			expect((await n8n.executionSummaries(leastBusyId)).length).toBe(before.leastBusy);
+			expect((await n8n.executionSummaries(highLevelId)).length).toBe(before.highLevel);
+			expect(chatwoot.requests.length).toBe(calls);
 		});
 	});
 });

@@ -19,7 +19,14 @@ import type { RecordedRequest } from '../fakes/fakeServer';
 import { startRedisServer, type RedisServer } from '../store/redisServer';
 import type { WorkflowJson } from './harness/n8n';
 import { startN8nQueue, type N8nQueueInstance } from './harness/queueMode';
-import { post, templateWithCredentials, type JsonResponse } from './workflows';
+import {
+	post,
+	templateWithCredentials,
+	tokenHeader,
+	webhookSecretForTemplates,
+	type CredentialRef,
+	type JsonResponse,
+} from './workflows';
 
 jest.setTimeout(600_000);
 
@@ -30,6 +37,8 @@ const PATH = 'highlevel-handover';
 /** The template's nodes that have a State Store parameter: all set to 'auto'. */
 const STATEFUL_NODES = ['Handover Detector', 'Assign', 'Send Message', 'Pause Bot'];
 const TOKEN = 'pit-queue-token';
+/** The template's detector checks a Header Token; every turn sends it. */
+const WEBHOOK_SECRET = 'highlevel-webhook-secret-queue';
 const LOCATION = 'loc-queue';
 const AGENTS = ['user-maria', 'user-tom'];
 
@@ -63,8 +72,14 @@ const pad = (index: number) => String(index).padStart(3, '0');
 const conversationId = (index: number) => `conv-${pad(index)}`;
 const contactId = (index: number) => `contact-${pad(index)}`;
 
-/** The template with the fake's credential on every action and State Store 'auto' everywhere. */
-function workflowUnderTest(credential: { id: string; name: string }): WorkflowJson {
+/**
+ * The template with the fake's credential on every action, the webhook secret on the detector and
+ * State Store 'auto' everywhere.
+ */
+function workflowUnderTest(
+	credential: CredentialRef,
+	secret: Record<string, Record<string, CredentialRef>>,
+): WorkflowJson {
 	const template = JSON.parse(readFileSync(TEMPLATE, 'utf8')) as WorkflowJson;
 	const names = (template.nodes as Array<{ name: string }>).map((node) => node.name);
 	for (const name of STATEFUL_NODES) {
@@ -74,6 +89,7 @@ function workflowUnderTest(credential: { id: string; name: string }): WorkflowJs
 		template,
 		{ highLevelPrivateIntegrationApi: credential },
 		Object.fromEntries(STATEFUL_NODES.map((name) => [name, { stateStore: 'auto' }])),
+		secret,
 	);
 }
 
@@ -207,7 +223,10 @@ describe('HighLevel template in n8n queue mode (main + 2 workers + Redis + Postg
 			data: { accessToken: TOKEN, locationId: LOCATION, baseUrl: fakeUrl },
 		});
 		workflowId = await n8n.importWorkflow(
-			workflowUnderTest({ id: credential.id, name: credential.name }),
+			workflowUnderTest(
+				{ id: credential.id, name: credential.name },
+				await webhookSecretForTemplates(n8n, WEBHOOK_SECRET),
+			),
 		);
 	}, 1_200_000);
 
@@ -238,7 +257,11 @@ describe('HighLevel template in n8n queue mode (main + 2 workers + Redis + Postg
 		const started = Date.now();
 		sent = await inParallel(turns, IN_FLIGHT, async (turn, position) => ({
 			...turn,
-			answer: await post(n8n.webhookUrl(PATH), inbound(turn, `msg-${position}`)),
+			answer: await post(
+				n8n.webhookUrl(PATH),
+				inbound(turn, `msg-${position}`),
+				tokenHeader(WEBHOOK_SECRET),
+			),
 		}));
 		const sendMs = Date.now() - started;
 		console.log(

@@ -1,5 +1,6 @@
 /** Workflow JSON and HTTP helpers shared by the e2e tests, the demo and the webhook benchmark. */
-import type { WorkflowJson } from './harness/n8n';
+import { signBody } from '../../nodes/shared/webhookAuth';
+import type { N8nInstance, WorkflowJson } from './harness/n8n';
 
 export const PACKAGE_NAME = 'n8n-nodes-human-handover';
 
@@ -126,4 +127,40 @@ export function templateWithCredentials(
 		};
 	});
 	return { ...template, nodes };
+}
+
+/** The node type of the templates' detector. */
+export const DETECTOR_TYPE = `${PACKAGE_NAME}.handoverDetectorTrigger`;
+
+/**
+ * A Handover Webhook Secret credential, and the `credentialsByType` of `templateWithCredentials`
+ * that gives it to a template's detector: the templates ship with Authentication set (Header
+ * Token on HighLevel, Chatwoot Signature on Chatwoot), so a caller must send the secret.
+ */
+export async function webhookSecretForTemplates(
+	n8n: Pick<N8nInstance, 'rest'>,
+	secret: string,
+): Promise<Record<string, Record<string, CredentialRef>>> {
+	const { id, name } = await n8n.rest<CredentialRef>('POST', '/credentials', {
+		name: 'Handover Webhook Secret',
+		type: 'handoverWebhookApi',
+		data: { secret },
+	});
+	return { [DETECTOR_TYPE]: { handoverWebhookApi: { id, name } } };
+}
+
+/** The header of Authentication Header Token (its default name). */
+export const tokenHeader = (secret: string) => ({ 'x-handover-token': secret });
+
+/**
+ * The headers Chatwoot signs a webhook with: `X-Chatwoot-Timestamp` (Unix seconds) and
+ * `X-Chatwoot-Signature: sha256=<hex HMAC-SHA256 of "{timestamp}.{body}">`, for the body `post`
+ * sends (`JSON.stringify(body)`).
+ */
+export function chatwootSignature(secret: string, body: unknown): Record<string, string> {
+	const timestamp = String(Math.floor(Date.now() / 1000));
+	return {
+		'x-chatwoot-timestamp': timestamp,
+		'x-chatwoot-signature': `sha256=${signBody(secret, timestamp, JSON.stringify(body))}`,
+	};
 }
