@@ -23,6 +23,7 @@ export async function receiveTurn(context: IWebhookFunctions): Promise<IWebhookR
 		});
 	} catch (error) {
 		// Opening the store can time out too (Redis down): the same answer as a slow store.
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- any other error is passed on as it came
 		if (!isStoreUnavailable(error)) throw error;
 		outcome = storeUnavailableOutcome(error);
 	}
