@@ -150,6 +150,9 @@ async function main(): Promise<void> {
 	console.log(
 		`Try: curl -X POST ${url} -H 'content-type: application/json' -H '${tokenName}: ${tokenValue}' -d '${JSON.stringify(highLevelPayload({ contact: 'ct-madrid', userMessage: 'hola' }, 99))}'`,
 	);
+	console.log(
+		'Its user folder is temporary: Ctrl-C stops n8n and deletes it with what you built (export a workflow first to keep it; KEEP_N8N_E2E=1 keeps the folder).',
+	);
 	console.log('Press Ctrl-C to stop.');
 	const stop = async () => {
 		await n8n.destroy();
