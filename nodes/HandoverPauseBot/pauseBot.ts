@@ -2,7 +2,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8
 
 import type { PauseResult } from '../event/actionResults';
 import { conversationKeyForItem } from '../conversation/conversationKey';
-import { pauseConversation, resumeConversation } from '../conversation/conversationState';
+import { closeHandover, pauseConversation } from '../conversation/conversationState';
 import { listParameter, requiredString, subjectParameter } from '../shared/parameters';
 import { connectPlatform, type ActionPlatform } from '../platforms/platformList';
 import type { PauseOutcome, PauseRequest } from '../platforms/platformAdapter';
@@ -77,7 +77,8 @@ export async function pauseBot(
 	const key = conversationKeyForItem(item, platform, adapter.scope, conversationId);
 	let told: PauseOutcome;
 	if (until === null) {
-		await resumeConversation(store, key, now);
+		// Handing back closes the handover: pause, cool-down and the assignee's open count.
+		await closeHandover(store, key, now);
 		told = await adapter.resume(subjectId, tags);
 	} else {
 		const contactId = adapter.descriptor.subject.field === 'contactId' ? subjectId : undefined;

@@ -13,6 +13,21 @@ export function conversationKey(
 	return `${platform}:${scope ? encodeURIComponent(scope) : '-'}:${conversationId}`;
 }
 
+/** The parts of a key made by conversationKey, the scope decoded; undefined for anything else. */
+export function partsOfKey(
+	key: string,
+): { platform: string; scope?: string; conversationId: string } | undefined {
+	const first = key.indexOf(':');
+	const second = key.indexOf(':', first + 1);
+	if (first <= 0 || second <= first) return undefined;
+	const scope = key.slice(first + 1, second);
+	return {
+		platform: key.slice(0, first),
+		...(scope !== '-' && { scope: decodeURIComponent(scope) }),
+		conversationId: key.slice(second + 1),
+	};
+}
+
 /** The key of the conversation a turn belongs to, as the detector keeps its memory. */
 export function conversationKeyOfTurn(
 	turn: Pick<Turn, 'platform' | 'locationId' | 'accountId' | 'conversationId'>,

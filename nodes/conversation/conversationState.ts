@@ -98,15 +98,6 @@ export async function closeHandover(
 	return closed;
 }
 
-/** Hands the conversation back to the bot (Pause Bot's Resume): the handover closes. */
-export async function resumeConversation(
-	store: HandoverStore,
-	key: string,
-	now: Date,
-): Promise<void> {
-	await closeHandover(store, key, now);
-}
-
 /**
  * Remembers whom the conversation's open handover went to (their load key), so that resolving it
  * later lowers the right person's open count.

@@ -4,6 +4,7 @@
  * tells the platform (HighLevel's pause tag comes off). No n8n import.
  */
 import type { ConversationMemory } from '../engine/types';
+import { partsOfKey } from './conversationKey';
 import type { HandoverStore } from '../store/HandoverStore';
 
 /** What a pause end carries beyond its conversation's key: who to tell on the platform. */
@@ -20,21 +21,6 @@ export interface EndedPause {
 	accountId?: string;
 	contactId?: string;
 	pausedUntil: string;
-}
-
-/** How the store keys a conversation (conversationKey): `<platform>:<scope>:<conversationId>`. */
-export function partsOfKey(
-	key: string,
-): { platform: string; scope?: string; conversationId: string } | undefined {
-	const first = key.indexOf(':');
-	const second = key.indexOf(':', first + 1);
-	if (first <= 0 || second <= first) return undefined;
-	const scope = key.slice(first + 1, second);
-	return {
-		platform: key.slice(0, first),
-		...(scope !== '-' && { scope: decodeURIComponent(scope) }),
-		conversationId: key.slice(second + 1),
-	};
 }
 
 /**

@@ -110,8 +110,7 @@ export class OpinionCache {
 	}
 }
 
-export type OpinionOutcome =
-	{ verdict: SecondOpinion; cached: boolean } | { verdict?: undefined; failure: string };
+export type OpinionOutcome = { verdict: SecondOpinion } | { verdict?: undefined; failure: string };
 
 /** Asks the model once within the time limit; a failure says why and the rules' decision stands. */
 export async function askSecondOpinion(
@@ -131,7 +130,7 @@ export async function askSecondOpinion(
 		const text = await Promise.race([ask(questionFor(turn), controller.signal), timeout]);
 		const verdict = parseVerdict(text);
 		if (!verdict) return { failure: `unusable answer: ${text.slice(0, 200)}` };
-		return { verdict, cached: false };
+		return { verdict };
 	} catch (error) {
 		return { failure: (error as Error).message || String(error) };
 	} finally {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 
 import { conversationKey } from '../../nodes/conversation/conversationKey';
 import { closeHandover, pauseConversation } from '../../nodes/conversation/conversationState';
-import { partsOfKey, takeEndedPauses } from '../../nodes/conversation/pauseEnds';
+import { partsOfKey } from '../../nodes/conversation/conversationKey';
+import { takeEndedPauses } from '../../nodes/conversation/pauseEnds';
 import { EmbeddedStore } from '../../nodes/store';
 
 const MINUTE = 60_000;
