@@ -64,13 +64,14 @@ export async function oncePerHandover<T>(
 	work: () => Promise<T>,
 	options: OnceOptions = {},
 ): Promise<T> {
-	const earlier = await store.claimOutcome(key);
-	if (earlier !== undefined) return JSON.parse(earlier) as T;
+	// Claim first: a settled key stays claimed as long as its result is kept, so the common case (the
+	// first run) costs one store call here, and a later run finds the key taken and reads the result.
 	if (!(await store.claimOnce(key, WORKING_TTL_MS))) {
-		for (let waited = 0; waited < WAIT_FOR_OTHER_MS; waited += POLL_MS) {
-			await sleep(POLL_MS);
+		for (let waited = 0; ; waited += POLL_MS) {
 			const outcome = await store.claimOutcome(key);
 			if (outcome !== undefined) return JSON.parse(outcome) as T;
+			if (waited >= WAIT_FOR_OTHER_MS) break;
+			await sleep(POLL_MS);
 		}
 		throw new Error(
 			'Another run is doing this for the same handover right now (or stopped while doing it): try again in two minutes',
