@@ -63,6 +63,18 @@ function isNegated(clause: Item[], from: number, to: number): boolean {
 	return has(clause, from - WINDOW.negationBefore, to, Tag.negation);
 }
 
+/** As isNegated, but "can't" and "don't know" before a verb of reaching say it failed, not no. */
+function isReachNegated(clause: Item[], from: number, to: number): boolean {
+	for (
+		let k = Math.max(0, from - WINDOW.negationBefore);
+		k <= Math.min(clause.length - 1, to);
+		k++
+	) {
+		if (clause[k].tags & Tag.negation && !(clause[k].tags & Tag.inability)) return true;
+	}
+	return false;
+}
+
 /** What the grammar read in a message, also when it did not find a request. */
 export interface ContactReading {
 	/** The clause that asks for a person. */
@@ -115,11 +127,16 @@ function clauseRequest(clause: Item[], reading: ContactReading): string | undefi
 	const askOnlyPersons = () => (onlyPersons ??= onlyPersonsAndFillers(clause));
 	for (let p = 0; p < clause.length; p++) {
 		const tags = clause[p].tags;
-		// Roles and "who" are people only when reached, like "someone".
-		if (tags & (Tag.person | Tag.someone | Tag.role | Tag.who) && !(tags & Tag.nobody)) {
+		// Roles and "who" are people only when reached, like "someone"; so is "nobody" after "I
+		// can't" ("no consigo hablar con nadie").
+		const people =
+			tags & Tag.nobody
+				? has(clause, 0, p - 1, Tag.inability)
+				: (tags & (Tag.person | Tag.someone | Tag.role | Tag.who)) !== 0;
+		if (people) {
 			const verb = personRequest(clause, p, reading, askOnlyPersons);
 			if (verb !== undefined) {
-				if (!isNegated(clause, Math.min(p, verb), Math.max(p, verb))) {
+				if (!isReachNegated(clause, Math.min(p, verb), Math.max(p, verb))) {
 					return clause.map((item) => item.text).join(' ');
 				}
 				reading.negated = true;

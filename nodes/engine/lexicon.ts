@@ -45,6 +45,7 @@ export const Tag = {
 	presence: 1 << 22,
 	count: 1 << 23,
 	name: 1 << 24,
+	inability: 1 << 25,
 } as const;
 
 const TAGGED_LISTS: Array<[keyof LanguagePhrases, number]> = [
@@ -72,6 +73,9 @@ const TAGGED_LISTS: Array<[keyof LanguagePhrases, number]> = [
 	['booking', Tag.booking],
 	['presence', Tag.presence],
 	['count', Tag.count],
+	['inability', Tag.inability],
+	// Said of the business's people, it asks to reach them as a call-back does.
+	['unanswered', Tag.callback],
 ];
 
 /** Words whose one-letter typos are mapped back to them ("humna", "reprsentative"). */
@@ -154,11 +158,16 @@ function buildLexicon(): Lexicon {
 	for (const [phrase, tags] of phrases)
 		if (tags & Tag.clause && !phrase.includes(' ')) clauseWords.add(phrase);
 
-	// A clause can only ask for a person if it holds one of these: a single-word person, call-back or
-	// bot word, or the longest (rarest) word of such a phrase.
+	// A clause can only ask for a person if it holds one of these: a single-word person, nobody,
+	// call-back or bot word, or the longest (rarest) word of such a phrase.
 	const requestWords = new Set<string>();
 	for (const [phrase, tags] of phrases) {
-		if (!(tags & (Tag.person | Tag.someone | Tag.role | Tag.who | Tag.callback | Tag.bot)))
+		if (
+			!(
+				tags &
+				(Tag.person | Tag.someone | Tag.nobody | Tag.role | Tag.who | Tag.callback | Tag.bot)
+			)
+		)
 			continue;
 		const words = phrase.split(' ');
 		requestWords.add(

@@ -25,6 +25,36 @@ const FUNCTION_WORDS = new Set(
 	).split(' '),
 );
 
+/**
+ * Opening words that take the last answer ("ok, and how do I raise it?"): what follows is a
+ * follow-up question, not the same question asked again, unless a word of contrast says the answer
+ * fell short ("ok but when?").
+ */
+const ACKNOWLEDGEMENTS = new Set(
+	(
+		'ok okay okey oki kk alright great cool perfect nice understood sure fine thanks got_it thank_you ' +
+		'vale bueno perfecto genial entendido listo dale claro gracias ' +
+		'daccord d_accord parfait super entendu merci tres_bien ' +
+		'gut alles_klar prima verstehe danke perfekt ' +
+		'beleza certo isso entendi perfeito otimo show blz obrigado obrigada ' +
+		'va_bene perfetto capito grazie benissimo ottimo ' +
+		'oke top goed helder duidelijk bedankt dank_je'
+	)
+		.split(' ')
+		.map((phrase) => phrase.replace(/_/g, ' ')),
+);
+const CONTRAST = new Set(
+	'but yet still however pero todavia aun mais toujours pourtant aber trotzdem noch mas porem ainda ma ancora maar nog'.split(
+		' ',
+	),
+);
+
+function takesTheAnswer(tokens: string[]): boolean {
+	const opening =
+		ACKNOWLEDGEMENTS.has(tokens[0]) || ACKNOWLEDGEMENTS.has(`${tokens[0]} ${tokens[1]}`);
+	return opening && !tokens.some((token) => CONTRAST.has(token));
+}
+
 /** Half the new message's content words were in the earlier question … */
 const SHARE = 0.5;
 /** … and at most a third of those came back in a bot reply since (measured on the training conversations). */
@@ -56,7 +86,7 @@ export function findUnansweredReask(
 	transcript: TranscriptEntry[],
 ): string | undefined {
 	const asked = contentWords(message);
-	if (asked.size === 0) return undefined;
+	if (asked.size === 0 || takesTheAnswer(message)) return undefined;
 	for (let back = 1; back <= Math.min(LOOK_BACK, questions.length); back++) {
 		const words = contentWords(questions[questions.length - back].split(' '));
 		const shared = [...asked].filter((word) => words.has(word));

@@ -24,6 +24,29 @@ describe('findContactRequest', () => {
 		expect(asks('get me a hoooman')).toBe(true);
 	});
 
+	it('reads failing to reach a person as a request, in every language', () => {
+		for (const text of [
+			"I don't know how to get hold of a real person",
+			'i cant seem to reach anyone at the depot',
+			'no consigo hablar con nadie de la oficina',
+			"je n'arrive pas à joindre quelqu'un du service client",
+			'ich weiß nicht wie ich einen Mitarbeiter erreiche',
+			'não consigo falar com ninguém do suporte',
+			'non riesco a parlare con nessuno del negozio',
+			'ik weet niet hoe ik een medewerker kan bereiken',
+		])
+			expect(asks(text)).toBe(true);
+	});
+
+	it("reads nobody answering as a request, but not a refusal or a call that isn't wanted", () => {
+		expect(asks('called three times and nobody picks up')).toBe(true);
+		expect(asks('nadie contesta el teléfono de la clínica')).toBe(true);
+		expect(asks('niemand geht ran bei der Hotline')).toBe(true);
+		expect(asks("I don't want to speak to anyone")).toBe(false);
+		expect(asks('no quiero hablar con nadie')).toBe(false);
+		expect(asks("please don't call me, I'm at work")).toBe(false);
+	});
+
 	it('keeps negation inside its clause', () => {
 		expect(asks("I don't understand the form. Can I talk to a person?")).toBe(true);
 		expect(asks("I don't want to talk to a person")).toBe(false);

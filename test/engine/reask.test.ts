@@ -21,6 +21,16 @@ describe('findUnansweredReask', () => {
 		expect(reask('hello?? parking??', history)).toBe('parki');
 	});
 
+	it('reads an acknowledgement first as a follow-up, unless a word of contrast follows', () => {
+		const history = transcript(
+			['user', 'quiero subir el límite de la tarjeta'],
+			['bot', 'La tarjeta se recoge en cualquier oficina.'],
+		);
+		expect(reask('vale, ¿y cómo subo el límite?', history)).toBeUndefined();
+		expect(reask('vale pero ¿cómo subo el límite?', history)).toBeDefined();
+		expect(reask('¿cómo subo el límite?', history)).toBeDefined();
+	});
+
 	it('looks back past an unrelated turn', () => {
 		const history = transcript(
 			['user', 'ha il riscaldamento autonomo?'],

@@ -56,4 +56,12 @@ export interface LanguagePhrases {
 	presence: string[];
 	/** Counts of people in a booking: "people", "adults", "we are". */
 	count: string[];
+	/**
+	 * Not managing or not knowing how: "can't", "don't know", "no consigo", "n'arrive pas". Before a
+	 * verb of reaching a person it is a request that failed, not a refusal: its negation is not read
+	 * there ("I don't know how to reach a person"), nor its "nobody" ("no consigo hablar con nadie").
+	 */
+	inability: string[];
+	/** The business's people do not answer: "nobody picks up", "nadie contesta". A request on its own. */
+	unanswered: string[];
 }

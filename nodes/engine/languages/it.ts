@@ -229,4 +229,23 @@ export const italian: LanguagePhrases = {
 	],
 	presence: ['disponibile', 'c e', 'oggi', 'in ufficio', 'presente', 'reperibile', 'in sede'],
 	count: ['persone', 'adulti', 'adulto', 'bambini', 'bambino', 'ospiti', 'siamo', 'pax', 'coperti'],
+	inability: [
+		'non riesco',
+		'non sono riuscito',
+		'non sono riuscita',
+		'non so',
+		'non posso',
+		'impossibile',
+		'non c e modo',
+	],
+	unanswered: [
+		'nessuno risponde',
+		'nessuno mi risponde',
+		'nessuno mi ha richiamato',
+		'nessuno richiama',
+		'non risponde nessuno',
+		'non rispondete',
+		'non risponde mai',
+		'segreteria telefonica',
+	],
 };

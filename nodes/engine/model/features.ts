@@ -31,6 +31,7 @@ const CHAR_WORD_LIMIT = 24;
 
 /** Word classes in the order one is picked to stand for a phrase that has several. */
 const TAG_NAMES: Array<[number, string]> = [
+	[Tag.inability, 'inability'],
 	[Tag.negation, 'neg'],
 	[Tag.nobody, 'nobody'],
 	[Tag.callback, 'callback'],
@@ -279,6 +280,11 @@ export interface RawReading {
 }
 
 const MAX_RAW_SCAN = 4000;
+// Bounded repetitions: linear on any text.
+const PHONE_NUMBER = /(?:\+|\b)\d{2,4}[ ./-]?\(?\d{2,4}\)?[ ./-]?\d{2,4}(?:[ ./-]?\d{2,4})?\b/;
+const EMAIL_ADDRESS = /[\w.+-]{1,64}@[\w-]{1,63}\.[a-z]{2,}/i;
+const WEB_ADDRESS =
+	/https?:\/\/|\bwww\.|\w\.(?:com|net|org|io|es|fr|de|it|nl|pt|br|mx|be|ch|at|co\.uk)\b/;
 const MAX_SYMBOLS = 8;
 
 export function readRaw(kind: TextKind, text: string): RawReading {
@@ -287,6 +293,11 @@ export function readRaw(kind: TextKind, text: string): RawReading {
 	if (raw.includes('?')) signals.push('question-mark');
 	if (raw.includes('??')) signals.push('double-question');
 	if (/\d{3}/.test(raw)) signals.push('digits');
+	// Contact details: a reply that sends the contact to a line or an address instead of answering.
+	if (PHONE_NUMBER.test(raw)) signals.push('phone-number');
+	// Cheap tests first: most texts have no "@" and no dot followed by a letter.
+	if (raw.includes('@') && EMAIL_ADDRESS.test(raw)) signals.push('email-address');
+	if (WEB_ADDRESS.test(raw)) signals.push('web-address');
 	if (raw.trim().replace(/[?!. ]/g, '') === '') signals.push('only-punctuation');
 	if (kind === 'user') {
 		if (callsMeByName(raw)) signals.push('call-me-name');

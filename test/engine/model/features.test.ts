@@ -43,6 +43,17 @@ describe('callsMeByName', () => {
 	);
 });
 
+describe('readRaw contact details', () => {
+	it('notes a phone number, an e-mail address and a web address', () => {
+		expect(readRaw('bot', 'Call the workshop on 033 456 78 90.').signals).toContain('phone-number');
+		expect(readRaw('bot', 'Write to billing@example.org please').signals).toContain(
+			'email-address',
+		);
+		expect(readRaw('bot', 'All prices are on example.com/prices').signals).toContain('web-address');
+		expect(readRaw('bot', 'A table for 4 at 19:30. De rien.It is booked').signals).toEqual([]);
+	});
+});
+
 describe('readRaw on adversarial input', () => {
 	it('reads names after thousands of blank lines (each space read once)', () => {
 		const raw = `is ${'\n'.repeat(3900)}Marta in? Ask Marta`;
