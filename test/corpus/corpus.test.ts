@@ -23,10 +23,11 @@ describe('labelled corpus', () => {
 		expect(all.conversations.length).toBeGreaterThanOrEqual(150);
 	});
 
-	it('comes from at least six writers, two of whom form the test split', () => {
+	it('comes from at least six writers, at least two of whom form the test split', () => {
 		const writers = new Set(written.user.map((line) => line.writer));
 		expect(writers.size).toBeGreaterThanOrEqual(6);
-		expect(testWriters()).toHaveLength(2);
+		expect(testWriters().length).toBeGreaterThanOrEqual(2);
+		expect(testWriters().length).toBeLessThan(writers.size);
 		for (const writer of testWriters()) expect(writers.has(writer)).toBe(true);
 	});
 
