@@ -39,6 +39,7 @@ const WINDOW = {
 	wantBefore: 4,
 	actAfter: 3,
 	negationBefore: 4,
+	negationAfter: 3,
 	ownerBefore: 3,
 };
 
@@ -143,7 +144,10 @@ function clauseRequest(clause: Item[], reading: ContactReading): string | undefi
 			}
 		}
 		if (tags & Tag.callback) {
-			if (!isNegated(clause, p, p - 1)) return clause.map((item) => item.text).join(' ');
+			const negated =
+				isNegated(clause, p, p - 1) ||
+				has(clause, p + 1, p + WINDOW.negationAfter, Tag.negationAfter);
+			if (!negated) return clause.map((item) => item.text).join(' ');
 			reading.negated = true;
 		}
 		// "I don't want a bot", "stop the bot": refusing the bot asks for a person.

@@ -46,6 +46,7 @@ export const Tag = {
 	count: 1 << 23,
 	name: 1 << 24,
 	inability: 1 << 25,
+	negationAfter: 1 << 26,
 } as const;
 
 const TAGGED_LISTS: Array<[keyof LanguagePhrases, number]> = [
@@ -74,6 +75,7 @@ const TAGGED_LISTS: Array<[keyof LanguagePhrases, number]> = [
 	['presence', Tag.presence],
 	['count', Tag.count],
 	['inability', Tag.inability],
+	['negationAfter', Tag.negationAfter],
 	// Said of the business's people, it asks to reach them as a call-back does.
 	['unanswered', Tag.callback],
 ];

@@ -47,6 +47,15 @@ describe('findContactRequest', () => {
 		expect(asks("please don't call me, I'm at work")).toBe(false);
 	});
 
+	it('reads a negation after the call-back in German, Dutch and French', () => {
+		expect(asks('ruf mich bitte nicht an, ich schreibe lieber')).toBe(false);
+		expect(asks('bel me aub niet, ik zit in een vergadering')).toBe(false);
+		expect(asks('appelez-moi pas, je suis au travail')).toBe(false);
+		expect(asks('nn mi richiamate, ho già risolto')).toBe(false);
+		expect(asks('ruf mich bitte heute noch an')).toBe(true);
+		expect(asks('bel me, niet mailen')).toBe(true);
+	});
+
 	it('keeps negation inside its clause', () => {
 		expect(asks("I don't understand the form. Can I talk to a person?")).toBe(true);
 		expect(asks("I don't want to talk to a person")).toBe(false);

@@ -64,4 +64,9 @@ export interface LanguagePhrases {
 	inability: string[];
 	/** The business's people do not answer: "nobody picks up", "nadie contesta". A request on its own. */
 	unanswered: string[];
+	/**
+	 * Negation that follows the verb it negates: "ruf mich bitte nicht an", "bel me niet",
+	 * "appelez-moi pas". Read after a call-back as well as before it.
+	 */
+	negationAfter: string[];
 }

@@ -333,4 +333,5 @@ export const german: LanguagePhrases = {
 		'komme nicht durch',
 		'nur die mailbox',
 	],
+	negationAfter: ['nicht', 'nie', 'niemals'],
 };

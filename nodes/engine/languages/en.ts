@@ -515,4 +515,5 @@ export const english: LanguagePhrases = {
 		'couldnt get through',
 		'been on hold',
 	],
+	negationAfter: [],
 };

@@ -319,4 +319,5 @@ export const spanish: LanguagePhrases = {
 		'no me han llamado',
 		'buzon de voz',
 	],
+	negationAfter: [],
 };

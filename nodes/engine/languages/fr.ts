@@ -289,4 +289,5 @@ export const french: LanguagePhrases = {
 		'tombe sur la messagerie',
 		'jamais rappele',
 	],
+	negationAfter: ['pas', 'jamais'],
 };

@@ -246,4 +246,5 @@ export const dutch: LanguagePhrases = {
 		'kom er niet door',
 		'voicemail',
 	],
+	negationAfter: ['niet', 'nooit'],
 };

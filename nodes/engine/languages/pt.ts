@@ -282,4 +282,5 @@ export const portuguese: LanguagePhrases = {
 		'nao retornam',
 		'caixa postal',
 	],
+	negationAfter: [],
 };
