@@ -251,7 +251,6 @@ export const german: LanguagePhrases = {
 		'filialleiter',
 		'filialleitung',
 		'personalabteilung',
-		'dr',
 	],
 	who: ['wer', 'wen', 'wem', 'an wen', 'mit wem'],
 	phone: [

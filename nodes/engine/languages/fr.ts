@@ -219,7 +219,6 @@ export const french: LanguagePhrases = {
 		'chef de chantier',
 		'conducteur de travaux',
 		'ressources humaines',
-		'dr',
 	],
 	who: ['qui', 'a qui'],
 	phone: ['telephone', 'numero', 'numero de telephone', 'portable', 'tel', 'whatsapp', 'mail'],

@@ -198,8 +198,6 @@ export const italian: LanguagePhrases = {
 		'amministratrice',
 		'portinaio',
 		'manutenzione',
-		'officina',
-		'capofficina',
 		'magazzino',
 		'spedizioni',
 		'assistenza',

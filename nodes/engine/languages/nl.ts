@@ -189,7 +189,6 @@ export const dutch: LanguagePhrases = {
 		'filiaalmanager',
 		'personeelszaken',
 		'hr',
-		'onthaal',
 	],
 	who: ['wie', 'met wie', 'bij wie'],
 	phone: ['telefoon', 'nummer', 'telefoonnummer', 'mobiel', 'gsm', 'whatsapp', 'mail', 'email'],
