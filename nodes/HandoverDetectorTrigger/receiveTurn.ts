@@ -12,21 +12,21 @@ import { storeFromParameters } from '../shared/storeProvider';
 export async function receiveTurn(context: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const request = context.getRequestObject();
 	const settings = await turnSettings(context);
-	let outcome: TurnOutcome;
-	try {
-		const store = await storeFromParameters(context);
-		outcome = await handleTurn(settings, store, {
-			headers: request.headers,
-			// n8n keeps the exact bytes received: signatures are over those, and the detector reads
-			// them itself so that this door and the dedicated port take the same bodies.
-			rawBody: request.rawBody ?? Buffer.from(JSON.stringify(request.body ?? {})),
-		});
-	} catch (error) {
-		// Opening the store can time out too (Redis down): the same answer as a slow store.
-		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- any other error is passed on as it came
-		if (!isStoreUnavailable(error)) throw error;
-		outcome = storeUnavailableOutcome(error);
-	}
+	const outcome: TurnOutcome = await storeFromParameters(context).then(
+		async (store) =>
+			await handleTurn(settings, store, {
+				headers: request.headers,
+				// n8n keeps the exact bytes received: signatures are over those, and the detector reads
+				// them itself so that this door and the dedicated port take the same bodies.
+				rawBody: request.rawBody ?? Buffer.from(JSON.stringify(request.body ?? {})),
+			}),
+		(error: unknown) => {
+			// Opening the store can time out too (Redis down): the same answer handleTurn gives for a
+			// slow store.
+			if (!isStoreUnavailable(error)) throw error;
+			return storeUnavailableOutcome(error);
+		},
+	);
 	if (outcome.logMessage) context.logger.warn(outcome.logMessage);
 	const response = context.getResponseObject();
 	for (const [name, value] of Object.entries(outcome.headers ?? {})) response.set(name, value);

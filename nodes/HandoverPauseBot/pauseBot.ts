@@ -75,17 +75,16 @@ export async function pauseBot(
 	// failing platform call below must not leave the bot talking, nor a resumed bot silent.
 	const store = await storeFromParameters(context, itemIndex);
 	const key = conversationKeyForItem(item, platform, adapter.scope, conversationId);
+	const subject = adapter.descriptor.subject.field === 'contactId' ? { contactId: subjectId } : {};
 	let told: PauseOutcome;
 	if (until === null) {
 		// Handing back closes the handover: pause, cool-down and the assignee's open count.
 		await closeHandover(store, key, now);
 		told = await adapter.resume(subjectId, tags);
 	} else {
-		const contactId = adapter.descriptor.subject.field === 'contactId' ? subjectId : undefined;
-		await pauseConversation(store, key, until, now, contactId ? { contactId } : {});
+		await pauseConversation(store, key, until, now, subject);
 		told = await adapter.pause(subjectId, { until, tags, status });
 	}
-	const subject = adapter.descriptor.subject.field === 'contactId' ? { contactId: subjectId } : {};
 	return {
 		platform,
 		operation,

@@ -43,9 +43,10 @@ const WINDOW = {
 	ownerBefore: 3,
 };
 
-function has(items: Item[], from: number, to: number, tag: number): boolean {
+/** Whether an item from `from` to `to` has `tag` (and none of `unless`). */
+function has(items: Item[], from: number, to: number, tag: number, unless = 0): boolean {
 	for (let k = Math.max(0, from); k <= Math.min(items.length - 1, to); k++) {
-		if (items[k].tags & tag) return true;
+		if (items[k].tags & tag && !(items[k].tags & unless)) return true;
 	}
 	return false;
 }
@@ -66,14 +67,7 @@ function isNegated(clause: Item[], from: number, to: number): boolean {
 
 /** As isNegated, but "can't" and "don't know" before a verb of reaching say it failed, not no. */
 function isReachNegated(clause: Item[], from: number, to: number): boolean {
-	for (
-		let k = Math.max(0, from - WINDOW.negationBefore);
-		k <= Math.min(clause.length - 1, to);
-		k++
-	) {
-		if (clause[k].tags & Tag.negation && !(clause[k].tags & Tag.inability)) return true;
-	}
-	return false;
+	return has(clause, from - WINDOW.negationBefore, to, Tag.negation, Tag.inability);
 }
 
 /** What the grammar read in a message, also when it did not find a request. */
