@@ -1,4 +1,4 @@
-import { getLexicon, Tag } from './lexicon';
+import { getLexicon, Tag, type PhraseNode } from './lexicon';
 
 /** A word or merged phrase of a message with its word classes. */
 interface Item {
@@ -8,23 +8,28 @@ interface Item {
 
 /** Merges known phrases (longest first) and tags every word; typos of key words count as the word. */
 export function tagTokens(tokens: string[]): Item[] {
-	const { phrases, typos, phraseStarts } = getLexicon();
+	const { words } = getLexicon();
 	const items: Item[] = [];
 	let i = 0;
 	while (i < tokens.length) {
 		const token = tokens[i];
+		const entry = words.get(token);
+		if (entry === undefined) {
+			items.push({ text: token, tags: 0 });
+			i++;
+			continue;
+		}
 		let length = 1;
-		let text = phrases.has(token) ? token : (typos.get(token) ?? token);
-		let tags = phrases.get(text) ?? 0;
-		const longest = Math.min(phraseStarts.get(token) ?? 1, tokens.length - i);
-		let phrase = token;
-		for (let n = 2; n <= longest; n++) {
-			phrase += ' ' + tokens[i + n - 1];
-			const phraseTags = phrases.get(phrase);
-			if (phraseTags !== undefined) {
+		let text = entry.text;
+		let tags = entry.tags;
+		let node: PhraseNode | undefined = entry;
+		for (let n = 2; i + n <= tokens.length && node.next !== undefined; n++) {
+			node = node.next.get(tokens[i + n - 1]);
+			if (node === undefined) break;
+			if (node.phrase !== undefined) {
 				length = n;
-				text = phrase;
-				tags = phraseTags;
+				text = node.phrase;
+				tags = node.tags ?? 0;
 			}
 		}
 		items.push({ text, tags });

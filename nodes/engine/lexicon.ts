@@ -106,11 +106,63 @@ export interface Lexicon {
 	requestWords: Set<string>;
 	/** Single words that end a clause ("but"). */
 	clauseWords: Set<string>;
-	/** First word of a phrase of several words → the most words such a phrase has. */
-	phraseStarts: Map<string, number>;
+	/**
+	 * How the tagger reads a word: every word that is a phrase, a typo of one, or starts a phrase
+	 * of several words. Phrases of several words are a tree of the words that follow, so merging
+	 * them reads each word once instead of joining and looking up every candidate phrase.
+	 */
+	words: Map<string, WordEntry>;
 	noAnswer: RegExp;
 	noAnswerExceptions: RegExp;
 	negations: Set<string>;
+}
+
+/** A phrase of several words, reached word by word from its first word. */
+export interface PhraseNode {
+	/** The phrase so far and its tag bits, when it is a phrase itself. */
+	phrase?: string;
+	tags?: number;
+	next?: Map<string, PhraseNode>;
+}
+
+export interface WordEntry {
+	/** The word the typed word stands for (itself unless it is a typo) and its tag bits. */
+	text: string;
+	tags: number;
+	/** Phrases of several words that start with the typed word. */
+	next?: Map<string, PhraseNode>;
+}
+
+function buildWordEntries(phrases: Map<string, number>, typos: Map<string, string>) {
+	const words = new Map<string, WordEntry>();
+	const entryOf = (word: string): WordEntry => {
+		let entry = words.get(word);
+		if (entry === undefined) {
+			const text = phrases.has(word) ? word : (typos.get(word) ?? word);
+			entry = { text, tags: phrases.get(text) ?? 0 };
+			words.set(word, entry);
+		}
+		return entry;
+	};
+	for (const word of phrases.keys()) if (!word.includes(' ')) entryOf(word);
+	for (const typo of typos.keys()) entryOf(typo);
+	for (const [phrase, tags] of phrases) {
+		const parts = phrase.split(' ');
+		if (parts.length < 2) continue;
+		let node: PhraseNode = entryOf(parts[0]);
+		for (const part of parts.slice(1)) {
+			node.next ??= new Map();
+			let child = node.next.get(part);
+			if (child === undefined) {
+				child = {};
+				node.next.set(part, child);
+			}
+			node = child;
+		}
+		node.phrase = phrase;
+		node.tags = tags;
+	}
+	return words;
 }
 
 function wholeWords(sources: string[]): RegExp {
@@ -149,13 +201,6 @@ function buildLexicon(): Lexicon {
 		}
 	}
 
-	const phraseStarts = new Map<string, number>();
-	for (const phrase of phrases.keys()) {
-		const words = phrase.split(' ');
-		if (words.length > 1) {
-			phraseStarts.set(words[0], Math.max(words.length, phraseStarts.get(words[0]) ?? 0));
-		}
-	}
 	const clauseWords = new Set<string>([CLAUSE]);
 	for (const [phrase, tags] of phrases)
 		if (tags & Tag.clause && !phrase.includes(' ')) clauseWords.add(phrase);
@@ -184,7 +229,7 @@ function buildLexicon(): Lexicon {
 		typos,
 		requestWords,
 		clauseWords,
-		phraseStarts,
+		words: buildWordEntries(phrases, typos),
 		noAnswer: wholeWords(collect('noAnswerPatterns')),
 		noAnswerExceptions: wholeWords(collect('noAnswerExceptions')),
 		negations: new Set(collect('negation').filter((n) => !n.includes(' '))),

@@ -76,28 +76,49 @@ export class FeatureSink {
 
 const CLAUSE_HASH = fnv(CLAUSE);
 
+/**
+ * A word's own hash and its character n-gram hashes, kept per distinct word: most words of a
+ * message were seen before, and hashing each one's n-grams again was the costliest step of
+ * reading a long message. Bounded: emptied when full, so odd input cannot grow it.
+ */
+const WORD_HASHES = new Map<string, Int32Array>();
+const WORD_HASHES_LIMIT = 20_000;
+
+function wordHashes(token: string): Int32Array {
+	let hashes = WORD_HASHES.get(token);
+	if (hashes === undefined) {
+		const chars: number[] = [];
+		if (token !== CLAUSE) addCharacters(token, chars);
+		hashes = Int32Array.from([fnv(token), ...chars]);
+		if (WORD_HASHES.size >= WORD_HASHES_LIMIT) WORD_HASHES.clear();
+		WORD_HASHES.set(token, hashes);
+	}
+	return hashes;
+}
+
 /** Words, pairs and triples of words: each word is hashed once, n-grams combine the hashes. */
 function addWords(tokens: string[], sink: FeatureSink): void {
 	let previous = CLAUSE_HASH;
 	let beforePrevious = CLAUSE_HASH;
 	for (const token of tokens) {
-		const word = fnv(token);
+		const hashes = wordHashes(token);
+		const word = hashes[0] >>> 0;
 		sink.add(mix(word, FAMILY.word));
 		const pair = mix(previous, word);
 		sink.add(mix(pair, FAMILY.bigram));
 		sink.add(mix(mix(beforePrevious, pair), FAMILY.trigram));
-		if (token !== CLAUSE) addCharacters(token, sink);
+		for (let k = 1; k < hashes.length; k++) sink.add(hashes[k]);
 		beforePrevious = previous;
 		previous = word;
 	}
 	sink.add(mix(mix(previous, CLAUSE_HASH), FAMILY.bigram));
 }
 
-function addCharacters(token: string, sink: FeatureSink): void {
+function addCharacters(token: string, into: number[]): void {
 	const padded = `<${token.length > CHAR_WORD_LIMIT ? token.slice(0, CHAR_WORD_LIMIT) : token}>`;
 	for (let n = CHAR_MIN; n <= CHAR_MAX; n++) {
 		for (let start = 0; start + n <= padded.length; start++) {
-			sink.add(fnv(padded, FAMILY.chars ^ n, start, start + n));
+			into.push(fnv(padded, FAMILY.chars ^ n, start, start + n));
 		}
 	}
 }
@@ -111,18 +132,15 @@ function namesIn(raw: string): Set<string> {
 	const words = /[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+/g;
 	for (let match = words.exec(raw); match !== null; match = words.exec(raw)) {
 		if (startsSentence(raw, match.index)) continue;
-		names.add(
-			match[0]
-				.toLowerCase()
-				.normalize('NFD')
-				.replace(/[\u0300-\u036f]/g, ''),
-		);
+		const lower = match[0].toLowerCase();
+		names.add(ASCII.test(lower) ? lower : lower.normalize('NFD').replace(/[\u0300-\u036f]/g, ''));
 		if (names.size >= 8) break;
 	}
 	return names;
 }
 
 const SPACE = /\s/;
+const ASCII = /^[a-z]+$/;
 
 /**
  * A word at the start of the text or of a sentence: after . ! ? or a line break, spaces between.
@@ -286,6 +304,7 @@ const EMAIL_ADDRESS = /[\w.+-]{1,64}@[\w-]{1,63}\.[a-z]{2,}/i;
 const WEB_ADDRESS =
 	/https?:\/\/|\bwww\.|\w\.(?:com|net|org|io|es|fr|de|it|nl|pt|br|mx|be|ch|at|co\.uk)\b/;
 const MAX_SYMBOLS = 8;
+const ONLY_PUNCTUATION = /^[?!. ]*$/;
 
 export function readRaw(kind: TextKind, text: string): RawReading {
 	const raw = text.length > MAX_RAW_SCAN ? text.slice(0, MAX_RAW_SCAN) : text;
@@ -298,16 +317,19 @@ export function readRaw(kind: TextKind, text: string): RawReading {
 	// Cheap tests first: most texts have no "@" and no dot followed by a letter.
 	if (raw.includes('@') && EMAIL_ADDRESS.test(raw)) signals.push('email-address');
 	if (WEB_ADDRESS.test(raw)) signals.push('web-address');
-	if (raw.trim().replace(/[?!. ]/g, '') === '') signals.push('only-punctuation');
+	if (ONLY_PUNCTUATION.test(raw.trim())) signals.push('only-punctuation');
 	if (kind === 'user') {
 		if (callsMeByName(raw)) signals.push('call-me-name');
 		if (AMOUNT.test(raw)) signals.push('amount');
 	}
 	const symbols: number[] = [];
-	for (const char of raw) {
-		if ((char.codePointAt(0) ?? 0) < 0x2000) continue;
-		symbols.push(fnv(char, FAMILY.signal));
+	// By code unit: most texts have no symbol, and a string per character cost more than the rest.
+	for (let i = 0; i < raw.length; i++) {
+		if (raw.charCodeAt(i) < 0x2000) continue;
+		const point = raw.codePointAt(i) ?? 0;
+		symbols.push(fnv(String.fromCodePoint(point), FAMILY.signal));
 		if (symbols.length >= MAX_SYMBOLS) break;
+		if (point > 0xffff) i++;
 	}
 	return { names: /[A-ZÀ-Þ]/.test(raw) ? namesIn(raw) : new Set(), signals, symbols };
 }

@@ -47,12 +47,49 @@ export function maskOf(model: LinearModel): number {
 	return (1 << model.bits) - 1;
 }
 
+/*
+ * The sums of the two shipped models (four user labels, two bot labels) in local variables: the
+ * same additions in the same order as the general loop, about four times faster than adding into
+ * the output array.
+ */
+function sumFour(weights: Float32Array, slots: number[], out: Float64Array): void {
+	let a = 0;
+	let b = 0;
+	let c = 0;
+	let d = 0;
+	for (let i = 0; i < slots.length; i++) {
+		const base = slots[i] * 4;
+		a += weights[base];
+		b += weights[base + 1];
+		c += weights[base + 2];
+		d += weights[base + 3];
+	}
+	out[0] = a;
+	out[1] = b;
+	out[2] = c;
+	out[3] = d;
+}
+
+function sumTwo(weights: Float32Array, slots: number[], out: Float64Array): void {
+	let a = 0;
+	let b = 0;
+	for (let i = 0; i < slots.length; i++) {
+		const base = slots[i] * 2;
+		a += weights[base];
+		b += weights[base + 1];
+	}
+	out[0] = a;
+	out[1] = b;
+}
+
 /** Softmax probabilities of every label for one feature list. */
 export function predict(model: LinearModel, slots: number[], into?: Float64Array): Float64Array {
 	const labels = model.labels.length;
 	const out = into ?? new Float64Array(labels);
 	const weights = model.interleaved;
-	if (weights !== undefined) {
+	if (weights !== undefined && labels === 4) sumFour(weights, slots, out);
+	else if (weights !== undefined && labels === 2) sumTwo(weights, slots, out);
+	else if (weights !== undefined) {
 		out.fill(0);
 		for (let i = 0; i < slots.length; i++) {
 			const base = slots[i] * labels;
