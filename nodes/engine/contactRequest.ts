@@ -6,6 +6,22 @@ interface Item {
 	tags: number;
 }
 
+let lastTagged: string[] | undefined;
+let lastItems: Item[] = [];
+
+/**
+ * tagTokens for a list read more than once: the features and the grammar both tag a short message,
+ * or a segment of one clause, as a whole. The last list is kept by identity (items are not changed
+ * by their readers).
+ */
+export function tagTokensOnce(tokens: string[]): Item[] {
+	if (tokens !== lastTagged) {
+		lastItems = tagTokens(tokens);
+		lastTagged = tokens;
+	}
+	return lastItems;
+}
+
 /** Merges known phrases (longest first) and tags every word; typos of key words count as the word. */
 export function tagTokens(tokens: string[]): Item[] {
 	const { words } = getLexicon();
@@ -194,7 +210,8 @@ function readContactRequest(tokens: string[]): ContactReading {
 		if (i === tokens.length || clauseWords.has(tokens[i])) {
 			// Only clauses with a word for a person, a call or the bot are parsed: most are not.
 			if (candidate) {
-				const found = clauseRequest(tagTokens(tokens.slice(start, i)), reading);
+				const clause = start === 0 && i === tokens.length ? tokens : tokens.slice(start, i);
+				const found = clauseRequest(tagTokensOnce(clause), reading);
 				if (found !== undefined) {
 					reading.request = found;
 					return reading;

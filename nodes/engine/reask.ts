@@ -94,12 +94,29 @@ export function findUnansweredReask(
 		// What the bot said after that question counts against it.
 		const answered = new Set<string>();
 		for (const entry of repliesSince(transcript, back)) {
-			for (const word of contentWords(normaliseText(entry.text).tokens)) answered.add(word);
+			for (const word of replyWords(entry.text)) answered.add(word);
 		}
 		if (shared.filter((word) => answered.has(word)).length / shared.length <= ANSWERED)
 			return shared.join(' ');
 	}
 	return undefined;
+}
+
+/**
+ * Content words of a bot reply. A reply is read again on each of the contact's next few messages,
+ * so the last replies' words are kept (a small bounded cache; the sets are only read).
+ */
+const REPLY_WORDS = new Map<string, Set<string>>();
+const REPLY_WORDS_LIMIT = 256;
+
+function replyWords(text: string): Set<string> {
+	let words = REPLY_WORDS.get(text);
+	if (words === undefined) {
+		words = contentWords(normaliseText(text).tokens);
+		if (REPLY_WORDS.size >= REPLY_WORDS_LIMIT) REPLY_WORDS.clear();
+		REPLY_WORDS.set(text, words);
+	}
+	return words;
 }
 
 /** The bot's (and staff's) replies after the contact's `back`-th last message. */

@@ -1,4 +1,4 @@
-import { analyseContactRequest, tagTokens } from '../contactRequest';
+import { analyseContactRequest, tagTokensOnce } from '../contactRequest';
 import { CLAUSE } from '../normalise';
 import { getLexicon, Tag } from '../lexicon';
 import { fnv, mix } from './hashing';
@@ -187,7 +187,7 @@ function tagFeatures(tags: number): TagFeatures | null {
 
 function addTags(tokens: string[], names: Set<string>, sink: FeatureSink): void {
 	let previous = 'start';
-	for (const item of tagTokens(tokens)) {
+	for (const item of tagTokensOnce(tokens)) {
 		if (item.tags & Tag.clause) {
 			previous = 'start';
 			continue;
