@@ -62,7 +62,11 @@ export function resolveOptions(options: Partial<DetectorOptions> = {}): Detector
 }
 
 export function emptyMemory(now: Date): ConversationMemory {
-	return { failedAttempts: 0, lastUserMessages: [], transcript: [], updatedAt: now.toISOString() };
+	return memoryAt(now.toISOString());
+}
+
+function memoryAt(at: string): ConversationMemory {
+	return { failedAttempts: 0, lastUserMessages: [], transcript: [], updatedAt: at };
 }
 
 /** A user's own phrase, matched on whole normalised words. */
@@ -238,7 +242,7 @@ export function detectHandover(
 ): DetectionResult {
 	const opts = resolveOptions(options);
 	const at = now.toISOString();
-	const previous = memory ?? emptyMemory(now);
+	const previous = memory ?? memoryAt(at);
 	const next: ConversationMemory = {
 		...previous,
 		transcript: appendTranscript(previous.transcript, turn, at, opts.transcriptLength),

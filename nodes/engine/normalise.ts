@@ -82,7 +82,7 @@ export interface NormalisedText {
 	/** Words and clause breaks, in order. */
 	tokens: string[];
 	/** The tokens joined by single spaces, with a space at each end, for phrase search. */
-	text: string;
+	readonly text: string;
 }
 
 /** What each character of folded text is to splitWords, by code: one table read per character. */
@@ -172,7 +172,17 @@ export function normaliseText(raw: string): NormalisedText {
 		else for (const part of spelled) tokens.push(part);
 	}
 	while (tokens.length > 0 && tokens[tokens.length - 1] === CLAUSE) tokens.pop();
-	return { tokens, text: ` ${tokens.join(' ')} ` };
+	return new Normalised(tokens);
+}
+
+/** The joined text is built on first read: a bot reply's is rarely needed, and joining cost more than splitting. */
+class Normalised implements NormalisedText {
+	private joined: string | undefined;
+	constructor(readonly tokens: string[]) {}
+	get text(): string {
+		this.joined ??= ` ${this.tokens.join(' ')} `;
+		return this.joined;
+	}
 }
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz';

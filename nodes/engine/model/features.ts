@@ -168,7 +168,8 @@ const END_HASH = fnv('end');
 /** What a word's classes add, by class bits: computed once per distinct set of bits. */
 interface TagFeatures {
 	hashes: number[];
-	primary: string;
+	/** Seed of the class that stands for the word in pairs of neighbouring classes. */
+	primarySeed: number;
 }
 const TAG_FEATURES = new Map<number, TagFeatures | null>();
 
@@ -179,17 +180,21 @@ function tagFeatures(tags: number): TagFeatures | null {
 		found =
 			primary === undefined
 				? null
-				: { primary, hashes: TAG_HASHES.filter(([bit]) => tags & bit).map(([, hash]) => hash) };
+				: {
+						primarySeed: TAG_PAIR_SEED[primary],
+						hashes: TAG_HASHES.filter(([bit]) => tags & bit).map(([, hash]) => hash),
+					};
 		TAG_FEATURES.set(tags, found);
 	}
 	return found;
 }
 
 function addTags(tokens: string[], names: Set<string>, sink: FeatureSink): void {
-	let previous = 'start';
+	const start = TAG_PAIR_SEED.start;
+	let previous = start;
 	for (const item of tagTokensOnce(tokens)) {
 		if (item.tags & Tag.clause) {
-			previous = 'start';
+			previous = start;
 			continue;
 		}
 		const tags = names.size > 0 && names.has(item.text) ? item.tags | Tag.name : item.tags;
@@ -197,10 +202,10 @@ function addTags(tokens: string[], names: Set<string>, sink: FeatureSink): void 
 		const features = tagFeatures(tags);
 		if (features === null) continue;
 		for (const hash of features.hashes) sink.add(hash);
-		sink.add(mix(mix(TAG_PAIR_SEED[previous], TAG_PAIR_SEED[features.primary]), FAMILY.tagPair));
-		previous = features.primary;
+		sink.add(mix(mix(previous, features.primarySeed), FAMILY.tagPair));
+		previous = features.primarySeed;
 	}
-	if (previous !== 'start') sink.add(mix(mix(TAG_PAIR_SEED[previous], END_HASH), FAMILY.tagPair));
+	if (previous !== start) sink.add(mix(mix(previous, END_HASH), FAMILY.tagPair));
 }
 
 function lengthBucket(tokens: number): string {

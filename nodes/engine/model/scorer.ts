@@ -35,7 +35,17 @@ export interface StoredHandoverModels {
 export interface SegmentScore {
 	probability: number;
 	/** The words (normalised) of the segment that scored highest. */
-	segment: string;
+	readonly segment: string;
+}
+
+class BestSegment implements SegmentScore {
+	constructor(
+		readonly probability: number,
+		private readonly words: string[],
+	) {}
+	get segment(): string {
+		return this.words.join(' ');
+	}
 }
 
 export const MODEL_FILE = join(__dirname, 'handoverModel.json');
@@ -99,9 +109,9 @@ export function scoreText(
 			}
 		}
 	});
-	// Words are joined only for the winners, once each.
-	return bestProbability.map((probability, l) => ({
-		probability,
-		segment: bestSegment[l] < 0 ? '' : segments[bestSegment[l]].join(' '),
-	}));
+	// Words are joined only when a winner's segment is read: most labels' never are.
+	return bestProbability.map(
+		(probability, l) =>
+			new BestSegment(probability, bestSegment[l] < 0 ? [] : segments[bestSegment[l]]),
+	);
 }
