@@ -1,7 +1,7 @@
 import { analyseContactRequest } from './contactRequest';
 import { getModels, scoreText } from './model/scorer';
 import { normaliseText, type NormalisedText } from './normalise';
-import { findUnansweredReask } from './reask';
+import { findUnansweredReask, opensWithContrast } from './reask';
 import type {
 	ConversationMemory,
 	DetectionResult,
@@ -169,6 +169,7 @@ function readMessage(message: NormalisedText, raw: string): MessageReading {
 }
 
 function judgeUserMessage(
+	raw: string,
 	message: NormalisedText,
 	reading: MessageReading,
 	memory: ConversationMemory,
@@ -191,6 +192,15 @@ function judgeUserMessage(
 		return {
 			kind: 'failed',
 			evidence: `repeated question: ${message.text.trim()}`,
+			probability: 1,
+		};
+	}
+	const lastIsBot =
+		memory.transcript.length > 0 && memory.transcript[memory.transcript.length - 1].role === 'bot';
+	if (lastIsBot && raw.includes('?') && opensWithContrast(message.tokens)) {
+		return {
+			kind: 'failed',
+			evidence: `answer contradicted: ${message.text.trim()}`,
 			probability: 1,
 		};
 	}
@@ -288,7 +298,7 @@ export function detectHandover(
 	let failedAttempts = previous.failedAttempts;
 	let failed: { evidence: string; probability: number } | undefined;
 	if (message && reading) {
-		const attempt = judgeUserMessage(message, reading, previous, opts);
+		const attempt = judgeUserMessage(turn.userMessage ?? '', message, reading, previous, opts);
 		if (attempt.kind === 'failed') {
 			failedAttempts++;
 			failed = attempt;

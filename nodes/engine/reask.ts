@@ -129,3 +129,23 @@ function repliesSince(transcript: TranscriptEntry[], back: number): TranscriptEn
 	}
 	return transcript.filter((entry) => entry.role !== 'user');
 }
+
+/** Words that open a yes-and-but: "yes, but", "ok but", "oui mais", "ja aber", "sim, mas". */
+const YES_WORDS = new Set(
+	'yes yeah yep ok okay sure right si vale claro oui ouais ja jo sim ok certo si va ja oke'.split(
+		' ',
+	),
+);
+// Not Italian "ma": it opens plain questions too ("ma quanto costa?"); measured on the training
+// writers, it cost Italian complaint precision 0.94 → 0.89 and gained no conversation.
+const OPENING_CONTRAST = new Set('but pero mais aber mas maar'.split(' '));
+
+/**
+ * A question that opens by contradicting the last answer ("yeah but when does it ship?", "oui mais
+ * les dimensions ?"): the contact says the answer missed, in other words than before.
+ */
+export function opensWithContrast(tokens: string[]): boolean {
+	let k = 0;
+	while (k < tokens.length && (tokens[k] === CLAUSE || YES_WORDS.has(tokens[k])) && k < 3) k++;
+	return k < tokens.length && OPENING_CONTRAST.has(tokens[k]);
+}

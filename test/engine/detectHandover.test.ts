@@ -115,6 +115,45 @@ describe('detectHandover', () => {
 			expect(results[2].reason).toBe('failed_to_resolve');
 		});
 
+		it('counts a question that contradicts the last answer, only after a bot reply', () => {
+			const question = 'when will my order ship?';
+			const contradiction = 'ok but which day does it leave the warehouse?';
+			const answered = detectHandover(
+				turn({ userMessage: question, botReply: 'Delivery takes 3 to 5 days.' }),
+				undefined,
+				{},
+				NOW,
+			).memory;
+			const contradicted = detectHandover(
+				turn({ userMessage: contradiction }),
+				answered,
+				{},
+				minutesLater(1),
+			);
+			// Counted by the rule: the scorer alone reads it as no complaint, and it shares no word
+			// with the question (not a re-ask).
+			expect(contradicted.scores.dissatisfaction).toBeLessThan(0.25);
+			expect(contradicted.memory.failedAttempts).toBe(1);
+
+			// No bot reply since the contact's last message: nothing to contradict.
+			const unanswered = detectHandover(turn({ userMessage: question }), undefined, {}, NOW).memory;
+			const noReply = detectHandover(
+				turn({ userMessage: contradiction }),
+				unanswered,
+				{},
+				minutesLater(1),
+			);
+			expect(noReply.memory.failedAttempts).toBe(0);
+			// Nor without a question mark: "ok but thanks anyway" contradicts nothing.
+			const statement = detectHandover(
+				turn({ userMessage: 'ok, but I will wait for your email then' }),
+				answered,
+				{},
+				minutesLater(1),
+			);
+			expect(statement.memory.failedAttempts).toBe(0);
+		});
+
 		it('never counts the opening message of a conversation as a complaint', () => {
 			const [first] = play(["that didn't help"], {}, false);
 			expect(first.memory.failedAttempts).toBe(0);

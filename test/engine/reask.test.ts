@@ -1,5 +1,5 @@
 import { normaliseText } from '../../nodes/engine/normalise';
-import { findUnansweredReask } from '../../nodes/engine/reask';
+import { findUnansweredReask, opensWithContrast } from '../../nodes/engine/reask';
 import type { TranscriptEntry } from '../../nodes/engine/types';
 
 const at = '2026-01-01T00:00:00Z';
@@ -61,5 +61,25 @@ describe('findUnansweredReask', () => {
 		const history = transcript(['user', 'ok'], ['bot', 'Great!']);
 		expect(reask('ok', history)).toBeUndefined();
 		expect(reask('??', history)).toBeUndefined();
+	});
+});
+
+describe('opensWithContrast', () => {
+	const contrast = (text: string) => opensWithContrast(normaliseText(text).tokens);
+
+	it('reads a question that opens by contradicting the answer, after a yes or not', () => {
+		expect(contrast('yeah but when does it SHIP')).toBe(true);
+		expect(contrast('oui mais les dimensions ?')).toBe(true);
+		expect(contrast('sim, mas parcela em quantas vezes?')).toBe(true);
+		expect(contrast('Ja, aber wann kommt es?')).toBe(true);
+		expect(contrast('Maar zit het boek erbij?')).toBe(true);
+		expect(contrast('ok pero ¿cuándo?')).toBe(true);
+	});
+
+	it('leaves follow-ups and a contrast later in the message alone', () => {
+		expect(contrast('ok and what about parking?')).toBe(false);
+		expect(contrast('can I pay now but pick it up later?')).toBe(false);
+		expect(contrast('perfetto, grazie')).toBe(false);
+		expect(contrast('')).toBe(false);
 	});
 });
