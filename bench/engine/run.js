@@ -1,7 +1,9 @@
 /**
  * Detection engine throughput and latency on one core, over a realistic mix: short and
  * ~500-character messages in seven languages, user messages and bot replies, with memory
- * carried between turns as the trigger does. Run after `npm run build`: `npm run bench`.
+ * carried between turns as the trigger does. Run after `npm run build`: `npm run bench`. For the
+ * one-core figures, pin it (`taskset -c 0 npm run bench`): unpinned, the process and its garbage
+ * collector move between cores and the figures swing by a third on a shared machine.
  */
 const fs = require('fs');
 const path = require('path');
