@@ -101,7 +101,7 @@ function classOf(code: number): number {
 }
 
 /** Folds case and accents: "Ça" → "ca", "weiß" → "weiss". */
-function fold(raw: string): string {
+export function fold(raw: string): string {
 	const lower = raw.toLowerCase();
 	if (!NON_ASCII.test(lower)) return lower;
 	return lower

@@ -1,5 +1,5 @@
 import { analyseContactRequest, tagTokensOnce } from '../contactRequest';
-import { CLAUSE } from '../normalise';
+import { CLAUSE, fold } from '../normalise';
 import { getLexicon, Tag } from '../lexicon';
 import { fnv, mix } from './hashing';
 
@@ -132,15 +132,13 @@ function namesIn(raw: string): Set<string> {
 	const words = /[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+/g;
 	for (let match = words.exec(raw); match !== null; match = words.exec(raw)) {
 		if (startsSentence(raw, match.index)) continue;
-		const lower = match[0].toLowerCase();
-		names.add(ASCII.test(lower) ? lower : lower.normalize('NFD').replace(/[\u0300-\u036f]/g, ''));
+		names.add(fold(match[0]));
 		if (names.size >= 8) break;
 	}
 	return names;
 }
 
 const SPACE = /\s/;
-const ASCII = /^[a-z]+$/;
 
 /**
  * A word at the start of the text or of a sentence: after . ! ? or a line break, spaces between.
