@@ -90,14 +90,24 @@ const OTHER = 0;
 const WORD = 1;
 const APOSTROPHE = 2;
 const BREAK = 3;
-const CODE_CLASS = new Uint8Array(0x2030);
+const CODE_CLASS = new Uint8Array(0x10000);
 for (let code = 97; code <= 122; code++) CODE_CLASS[code] = WORD;
 for (let code = 48; code <= 57; code++) CODE_CLASS[code] = WORD;
 for (const code of APOSTROPHE_CODES) CODE_CLASS[code] = APOSTROPHE;
 for (const code of CLAUSE_CODES) CODE_CLASS[code] = BREAK;
 
-function classOf(code: number): number {
-	return code < CODE_CLASS.length ? CODE_CLASS[code] : OTHER;
+/**
+ * The lengths of chat spellings by first letter, one bit per length: most words cannot be one,
+ * and a fresh word is not looked up (a lookup hashes the word).
+ */
+const SPELLING_LENGTHS = new Uint8Array(128);
+for (const typed of Object.keys(SPELLING_LIST))
+	SPELLING_LENGTHS[typed.charCodeAt(0)] |= 1 << typed.length;
+
+function spellingOf(word: string): string[] | undefined {
+	const code = word.charCodeAt(0);
+	if (word.length > LONGEST_SPELLING || code >= 128) return undefined;
+	return SPELLING_LENGTHS[code] & (1 << word.length) ? SPELLINGS.get(word) : undefined;
 }
 
 /** Folds case and accents: "Ça" → "ca", "weiß" → "weiss". */
@@ -121,24 +131,26 @@ function splitWords(text: string): string[] {
 	const words: string[] = [];
 	let start = -1;
 	let run = 0;
+	let previous = -1;
 	let stretched = false;
 	let joined = '';
 	for (let i = 0; i < text.length; i++) {
 		const code = text.charCodeAt(i);
-		const kind = classOf(code);
+		const kind = CODE_CLASS[code];
 		if (kind === WORD) {
 			if (start < 0) {
 				start = i;
 				run = 1;
-			} else {
-				run = code === text.charCodeAt(i - 1) ? run + 1 : 1;
-				if (run === STRETCH) stretched = true;
-			}
+			} else if (code !== previous) run = 1;
+			else if (++run === STRETCH) stretched = true;
+			previous = code;
 			continue;
 		}
+		previous = -1;
+		if (start < 0 && kind === OTHER) continue;
 		if (start >= 0 && kind === APOSTROPHE) {
 			let end = i + 1;
-			while (end < text.length && classOf(text.charCodeAt(end)) === WORD) end++;
+			while (end < text.length && CODE_CLASS[text.charCodeAt(end)] === WORD) end++;
 			if (CONTRACTION_ENDINGS.has(text.slice(i + 1, end))) {
 				joined += text.slice(start, i);
 				start = i + 1;
@@ -167,7 +179,7 @@ function splitWords(text: string): string[] {
 export function normaliseText(raw: string): NormalisedText {
 	const tokens: string[] = [];
 	for (const word of splitWords(fold(raw))) {
-		const spelled = word.length <= LONGEST_SPELLING ? SPELLINGS.get(word) : undefined;
+		const spelled = spellingOf(word);
 		if (spelled === undefined) tokens.push(word);
 		else for (const part of spelled) tokens.push(part);
 	}

@@ -62,16 +62,45 @@ function primaryTag(tags: number): string | undefined {
 	return undefined;
 }
 
-/** Collects hashed feature slots; repeated features count once per occurrence. */
+/**
+ * Collects hashed feature slots; repeated features count once per occurrence. The slots live in a
+ * buffer that one sink reuses from text to text: scoring reads them at once and keeps none.
+ */
 export class FeatureSink {
-	readonly slots: number[] = [];
-	constructor(private readonly mask: number) {}
+	private buffer = new Int32Array(256);
+	/** How many slots of the buffer hold this text's features. */
+	count = 0;
+	constructor(readonly mask: number) {}
+	reset(): void {
+		this.count = 0;
+	}
 	add(hash: number): void {
-		this.slots.push(hash & this.mask);
+		if (this.count === this.buffer.length) {
+			const grown = new Int32Array(this.buffer.length * 2);
+			grown.set(this.buffer);
+			this.buffer = grown;
+		}
+		this.buffer[this.count++] = hash & this.mask;
 	}
 	signal(name: string): void {
-		this.add(fnv(name, FAMILY.signal));
+		this.add(signalHash(name));
 	}
+	/** The collected slots, in a buffer valid until the next reset. */
+	get slots(): Int32Array {
+		return this.buffer.subarray(0, this.count);
+	}
+}
+
+/** Signal names are few and fixed: each is hashed once. */
+const SIGNAL_HASHES = new Map<string, number>();
+
+function signalHash(name: string): number {
+	let hash = SIGNAL_HASHES.get(name);
+	if (hash === undefined) {
+		hash = fnv(name, FAMILY.signal);
+		if (SIGNAL_HASHES.size < 1000) SIGNAL_HASHES.set(name, hash);
+	}
+	return hash;
 }
 
 const CLAUSE_HASH = fnv(CLAUSE);
@@ -345,6 +374,18 @@ export function extractFeatures(
 	mask: number,
 ): number[] {
 	const sink = new FeatureSink(mask);
+	addFeatures(kind, tokens, raw, sink);
+	return Array.from(sink.slots);
+}
+
+/** extractFeatures into a sink the caller reuses (emptied first). */
+export function addFeatures(
+	kind: TextKind,
+	tokens: string[],
+	raw: RawReading,
+	sink: FeatureSink,
+): void {
+	sink.reset();
 	sink.add(FAMILY.bias);
 	sink.signal(kind === 'user' ? 'user' : 'bot');
 	addWords(tokens, sink);
@@ -354,5 +395,4 @@ export function extractFeatures(
 	for (const symbol of raw.symbols) sink.add(symbol);
 	if (kind === 'user') addUserSignals(tokens, sink);
 	else addBotSignals(` ${tokens.join(' ')} `, sink);
-	return sink.slots;
 }

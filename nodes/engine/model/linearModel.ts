@@ -52,7 +52,7 @@ export function maskOf(model: LinearModel): number {
  * same additions in the same order as the general loop, about four times faster than adding into
  * the output array.
  */
-function sumFour(weights: Float32Array, slots: number[], out: Float64Array): void {
+function sumFour(weights: Float32Array, slots: ArrayLike<number>, out: Float64Array): void {
 	let a = 0;
 	let b = 0;
 	let c = 0;
@@ -70,7 +70,7 @@ function sumFour(weights: Float32Array, slots: number[], out: Float64Array): voi
 	out[3] = d;
 }
 
-function sumTwo(weights: Float32Array, slots: number[], out: Float64Array): void {
+function sumTwo(weights: Float32Array, slots: ArrayLike<number>, out: Float64Array): void {
 	let a = 0;
 	let b = 0;
 	for (let i = 0; i < slots.length; i++) {
@@ -83,7 +83,11 @@ function sumTwo(weights: Float32Array, slots: number[], out: Float64Array): void
 }
 
 /** Softmax probabilities of every label for one feature list. */
-export function predict(model: LinearModel, slots: number[], into?: Float64Array): Float64Array {
+export function predict(
+	model: LinearModel,
+	slots: ArrayLike<number>,
+	into?: Float64Array,
+): Float64Array {
 	const labels = model.labels.length;
 	const out = into ?? new Float64Array(labels);
 	const weights = model.interleaved;

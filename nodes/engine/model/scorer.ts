@@ -2,7 +2,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 
 import type { NormalisedText } from '../normalise';
-import { extractFeatures, readRaw, type TextKind } from './features';
+import { addFeatures, FeatureSink, readRaw, type TextKind } from './features';
 import {
 	loadStoredModel,
 	maskOf,
@@ -84,6 +84,18 @@ export function modelLoadMilliseconds(): number {
 	return loadMilliseconds;
 }
 
+const sinks = new Map<number, FeatureSink>();
+
+/** One sink per slot mask, reused by every text: scoring reads the slots at once. */
+function sinkFor(mask: number): FeatureSink {
+	let sink = sinks.get(mask);
+	if (sink === undefined) {
+		sink = new FeatureSink(mask);
+		sinks.set(mask, sink);
+	}
+	return sink;
+}
+
 /**
  * Probabilities of every label of `model` for each segment of the text, and the highest of each
  * label over the segments with the segment that reached it.
@@ -97,11 +109,12 @@ export function scoreText(
 	const segments = segmentsOf(text.tokens);
 	const bestProbability = model.labels.map(() => 0);
 	const bestSegment = model.labels.map(() => -1);
-	const mask = maskOf(model);
+	const sink = sinkFor(maskOf(model));
 	const probabilities = new Float64Array(model.labels.length);
 	const reading = readRaw(kind, raw);
 	segments.forEach((segment, index) => {
-		predict(model, extractFeatures(kind, segment, reading, mask), probabilities);
+		addFeatures(kind, segment, reading, sink);
+		predict(model, sink.slots, probabilities);
 		for (let l = 0; l < probabilities.length; l++) {
 			if (probabilities[l] > bestProbability[l]) {
 				bestProbability[l] = probabilities[l];
