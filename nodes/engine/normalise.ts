@@ -97,17 +97,20 @@ for (const code of APOSTROPHE_CODES) CODE_CLASS[code] = APOSTROPHE;
 for (const code of CLAUSE_CODES) CODE_CLASS[code] = BREAK;
 
 /**
- * The lengths of chat spellings by first letter, one bit per length: most words cannot be one,
- * and a fresh word is not looked up (a lookup hashes the word).
+ * Chat spellings by first and last letter, one bit per length: most words cannot be one, and a
+ * fresh word is not looked up (a lookup hashes the word).
  */
-const SPELLING_LENGTHS = new Uint8Array(128);
-for (const typed of Object.keys(SPELLING_LIST))
-	SPELLING_LENGTHS[typed.charCodeAt(0)] |= 1 << typed.length;
+const SPELLING_SHAPES = new Uint8Array(128 * 128);
+for (const typed of Object.keys(SPELLING_LIST)) {
+	SPELLING_SHAPES[typed.charCodeAt(0) * 128 + typed.charCodeAt(typed.length - 1)] |=
+		1 << typed.length;
+}
 
 function spellingOf(word: string): string[] | undefined {
-	const code = word.charCodeAt(0);
-	if (word.length > LONGEST_SPELLING || code >= 128) return undefined;
-	return SPELLING_LENGTHS[code] & (1 << word.length) ? SPELLINGS.get(word) : undefined;
+	const first = word.charCodeAt(0);
+	const last = word.charCodeAt(word.length - 1);
+	if (word.length > LONGEST_SPELLING || first >= 128 || last >= 128) return undefined;
+	return SPELLING_SHAPES[first * 128 + last] & (1 << word.length) ? SPELLINGS.get(word) : undefined;
 }
 
 /** Folds case and accents: "Ça" → "ca", "weiß" → "weiss". */

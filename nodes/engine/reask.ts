@@ -88,7 +88,7 @@ export function findUnansweredReask(
 	const asked = contentWords(message);
 	if (asked.size === 0 || takesTheAnswer(message)) return undefined;
 	for (let back = 1; back <= Math.min(LOOK_BACK, questions.length); back++) {
-		const words = contentWords(questions[questions.length - back].split(' '));
+		const words = questionWords(questions[questions.length - back]);
 		const shared = [...asked].filter((word) => words.has(word));
 		if (shared.length === 0 || shared.length / asked.size < SHARE) continue;
 		// What the bot said after that question counts against it.
@@ -115,6 +115,19 @@ function replyWords(text: string): Set<string> {
 		words = contentWords(normaliseText(text).tokens);
 		if (REPLY_WORDS.size >= REPLY_WORDS_LIMIT) REPLY_WORDS.clear();
 		REPLY_WORDS.set(text, words);
+	}
+	return words;
+}
+
+/** Content words of a remembered question (normalised text): read again on the next few messages. */
+const QUESTION_WORDS = new Map<string, Set<string>>();
+
+function questionWords(question: string): Set<string> {
+	let words = QUESTION_WORDS.get(question);
+	if (words === undefined) {
+		words = contentWords(question.split(' '));
+		if (QUESTION_WORDS.size >= REPLY_WORDS_LIMIT) QUESTION_WORDS.clear();
+		QUESTION_WORDS.set(question, words);
 	}
 	return words;
 }
