@@ -73,8 +73,13 @@ export interface HeldOut {
 /**
  * Predictions for each training writer's lines by models trained without that writer (the models
  * also learn from the other writers' conversations; the predictions are for the written lines only).
+ * With `folds`, the writers are left out in that many groups (round robin over their sorted names)
+ * instead of one by one: the same kind of figure for a fraction of the fits.
  */
-export function leaveOneWriterOut(original: Corpus): {
+export function leaveOneWriterOut(
+	original: Corpus,
+	folds?: number,
+): {
 	user: HeldOut[];
 	bot: HeldOut[];
 	conversations: { exact: number; n: number };
@@ -83,17 +88,19 @@ export function leaveOneWriterOut(original: Corpus): {
 	const corpus = original;
 	const writers = [...new Set(corpus.user.map((l) => l.writer))].sort();
 	const held = { user: [] as HeldOut[], bot: [] as HeldOut[], conversations: { exact: 0, n: 0 } };
-	for (const writer of writers) {
+	const groups = folds === undefined ? writers.length : Math.min(folds, writers.length);
+	for (let group = 0; group < groups; group++) {
+		const left = new Set(writers.filter((_, i) => i % groups === group));
 		const models = fitModels(
-			training.user.filter((l) => l.writer !== writer),
-			training.bot.filter((l) => l.writer !== writer),
+			training.user.filter((l) => !left.has(l.writer)),
+			training.bot.filter((l) => !left.has(l.writer)),
 		);
 		// The writer's scripted conversations, played through the whole engine with the fold's weights.
 		useModels({ user: interleave(models.user), bot: interleave(models.bot) });
 		const played = evaluate({
 			user: [],
 			bot: [],
-			conversations: corpus.conversations.filter((l) => l.writer === writer),
+			conversations: corpus.conversations.filter((l) => left.has(l.writer)),
 		}).conversations.all;
 		useModels(undefined);
 		held.conversations.exact += played.exact;
@@ -104,10 +111,15 @@ export function leaveOneWriterOut(original: Corpus): {
 			example: (line: T) => Example,
 		) =>
 			lines
-				.filter((line) => line.writer === writer)
+				.filter((line) => left.has(line.writer))
 				.map((line): HeldOut => {
 					const built = example(line);
-					return { writer, line, label: built.label, logits: logitsOf(model, built, 1) };
+					return {
+						writer: line.writer,
+						line,
+						label: built.label,
+						logits: logitsOf(model, built, 1),
+					};
 				});
 		held.user.push(...predictions(corpus.user, models.user, userExample));
 		held.bot.push(...predictions(corpus.bot, models.bot, botExample));
@@ -147,8 +159,15 @@ function scaled(model: LinearModel, temperature: number): LinearModel {
 	return { ...model, rows: model.rows.map((row) => row.map((w) => w / temperature)) };
 }
 
+/**
+ * The temperatures are fitted on writers left out in ten groups, not one by one: a temperature is
+ * one number per model, and leaving each writer out in turn made training grow with the square of
+ * the corpus (most of ten minutes at 60 writers).
+ */
+export const TEMPERATURE_FOLDS = 10;
+
 export function trainShippedModels(corpus: Corpus): TrainedModels {
-	const held = leaveOneWriterOut(corpus);
+	const held = leaveOneWriterOut(corpus, TEMPERATURE_FOLDS);
 	const temperatures = { user: fitTemperature(held.user), bot: fitTemperature(held.bot) };
 	const training = forTraining(corpus);
 	const models = fitModels(training.user, training.bot);
@@ -185,6 +204,7 @@ export function storeModels(
 			botReplies: forTraining(corpus).bot.length,
 			corpusSha256: corpusDigest(corpus),
 			temperatures: models.temperatures,
+			temperatureFolds: TEMPERATURE_FOLDS,
 			options: DEFAULT_TRAIN,
 		},
 	};
