@@ -97,11 +97,11 @@ const NOT_TYPOS = [
 	'react',
 ];
 
+/**
+ * The tables the tagger reads. The phrase and typo maps they are built from are not kept: the typo
+ * map alone (over 100,000 one-edit spellings) held as much memory again as the tables.
+ */
 export interface Lexicon {
-	/** Phrase (1 to 4 normalised words) → tag bits. */
-	phrases: Map<string, number>;
-	/** Typo → the word it stands for. */
-	typos: Map<string, string>;
 	/** Words without which a clause cannot ask for a person: the rest of the grammar is skipped. */
 	requestWords: Set<string>;
 	/** Single words that end a clause ("but"). */
@@ -145,7 +145,6 @@ function buildWordEntries(phrases: Map<string, number>, typos: Map<string, strin
 		return entry;
 	};
 	for (const word of phrases.keys()) if (!word.includes(' ')) entryOf(word);
-	for (const typo of typos.keys()) entryOf(typo);
 	for (const [phrase, tags] of phrases) {
 		const parts = phrase.split(' ');
 		if (parts.length < 2) continue;
@@ -161,6 +160,18 @@ function buildWordEntries(phrases: Map<string, number>, typos: Map<string, strin
 		}
 		node.phrase = phrase;
 		node.tags = tags;
+	}
+	// A typo reads as its word, but never starts a phrase of several words: it shares the word's
+	// entry unless that entry has phrases to follow (one object per word instead of per typo).
+	for (const [typo, word] of typos) {
+		if (words.has(typo)) continue;
+		const own = words.get(word);
+		words.set(
+			typo,
+			own !== undefined && own.next === undefined
+				? own
+				: { text: word, tags: phrases.get(word) ?? 0 },
+		);
 	}
 	return words;
 }
@@ -225,8 +236,6 @@ function buildLexicon(): Lexicon {
 
 	const collect = (list: keyof LanguagePhrases) => languages.flatMap((l) => l[list] as string[]);
 	return {
-		phrases,
-		typos,
 		requestWords,
 		clauseWords,
 		words: buildWordEntries(phrases, typos),
