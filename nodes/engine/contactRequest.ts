@@ -82,13 +82,14 @@ function isOwnedOrSelf(clause: Item[], p: number): boolean {
 	return p + 1 < clause.length && (clause[p + 1].tags & Tag.self) !== 0;
 }
 
-function isNegated(clause: Item[], from: number, to: number): boolean {
-	return has(clause, from - WINDOW.negationBefore, to, Tag.negation);
+/** A negation word before or inside `from`..`to` (not counting words tagged `unless`). */
+function isNegated(clause: Item[], from: number, to: number, unless = 0): boolean {
+	return has(clause, from - WINDOW.negationBefore, to, Tag.negation, unless);
 }
 
 /** As isNegated, but "can't" and "don't know" before a verb of reaching say it failed, not no. */
-function isReachNegated(clause: Item[], from: number, to: number): boolean {
-	return has(clause, from - WINDOW.negationBefore, to, Tag.negation, Tag.inability);
+function isReachNegated(clause: Item[], from: number, to: number, unless = 0): boolean {
+	return has(clause, from - WINDOW.negationBefore, to, Tag.negation, Tag.inability | unless);
 }
 
 /** What the grammar read in a message, also when it did not find a request. */
@@ -97,6 +98,11 @@ export interface ContactReading {
 	request?: string;
 	/** A request was found but negated in its clause ("I don't need a human"). */
 	negated: boolean;
+	/**
+	 * One was negated by a word that negates in every language that has it, not only by an
+	 * ambiguous one (Portuguese "nem", German "mit nem Menschen").
+	 */
+	firmlyNegated: boolean;
 	/** A person word that is someone's own or the contact themself ("my agent", "I'm an agent"). */
 	owned: boolean;
 }
@@ -152,18 +158,20 @@ function clauseRequest(clause: Item[], reading: ContactReading): string | undefi
 		if (people) {
 			const verb = personRequest(clause, p, reading, askOnlyPersons);
 			if (verb !== undefined) {
-				if (!isReachNegated(clause, Math.min(p, verb), Math.max(p, verb))) {
+				const from = Math.min(p, verb);
+				const to = Math.max(p, verb);
+				if (!isReachNegated(clause, from, to)) {
 					return clause.map((item) => item.text).join(' ');
 				}
 				reading.negated = true;
+				reading.firmlyNegated ||= isReachNegated(clause, from, to, Tag.ambiguous);
 			}
 		}
 		if (tags & Tag.callback) {
-			const negated =
-				isNegated(clause, p, p - 1) ||
-				has(clause, p + 1, p + WINDOW.negationAfter, Tag.negationAfter);
-			if (!negated) return clause.map((item) => item.text).join(' ');
+			const after = has(clause, p + 1, p + WINDOW.negationAfter, Tag.negationAfter);
+			if (!after && !isNegated(clause, p, p - 1)) return clause.map((item) => item.text).join(' ');
 			reading.negated = true;
+			reading.firmlyNegated ||= after || isNegated(clause, p, p - 1, Tag.ambiguous);
 		}
 		// "I don't want a bot", "stop the bot": refusing the bot asks for a person.
 		if (tags & Tag.bot && !has(clause, p - 3, p - 1, Tag.self)) {
@@ -202,7 +210,7 @@ export function analyseContactRequest(tokens: string[]): ContactReading {
 }
 
 function readContactRequest(tokens: string[]): ContactReading {
-	const reading: ContactReading = { negated: false, owned: false };
+	const reading: ContactReading = { negated: false, firmlyNegated: false, owned: false };
 	const { requestWords, clauseWords } = getLexicon();
 	let start = 0;
 	let candidate = false;

@@ -148,13 +148,15 @@ interface MessageReading {
 /**
  * When the grammar reads a request only in a negated clause ("I don't need a human") the weights
  * may not overrule it: negation scope is where the grammar is precise and the weights are not.
+ * Unless the only negation is a word that is an ordinary word in another language (German "mit nem
+ * Menschen reden", where Portuguese "nem" is "nor"): there the weights decide.
  */
 const NEGATED_REQUEST_CAP = 0.3;
 
 function readMessage(message: NormalisedText, raw: string): MessageReading {
 	const [, contact, complaint, success] = scoreText(getModels().user, 'user', message, raw);
 	const grammar = analyseContactRequest(message.tokens);
-	const negatedOnly = grammar.negated && grammar.request === undefined;
+	const negatedOnly = grammar.firmlyNegated && grammar.request === undefined;
 	return {
 		contactRequest: {
 			probability: negatedOnly

@@ -47,7 +47,19 @@ export const Tag = {
 	name: 1 << 24,
 	inability: 1 << 25,
 	negationAfter: 1 << 26,
+	/** A negation in one language that is an ordinary word in another (see AMBIGUOUS_NEGATIONS). */
+	ambiguous: 1 << 27,
 } as const;
+
+/**
+ * Negation words of one language that are ordinary words of another, and the tables are shared by
+ * all seven: French and Italian "ne" and French "n" (n') are German and Dutch articles ("mit ne
+ * Person", "n Techniker", Dutch "'n medewerker"), Portuguese "nem" is German "einem" ("mit nem
+ * Menschen reden"), Italian "mai" is May in French and German, French "plus" is English and German
+ * "plus". The grammar still reads them as negation, but a request negated by them alone is left to
+ * the weights (see ContactReading.firmlyNegated).
+ */
+const AMBIGUOUS_NEGATIONS = ['ne', 'n', 'nem', 'mai', 'plus'];
 
 const TAGGED_LISTS: Array<[keyof LanguagePhrases, number]> = [
 	['person', Tag.person],
@@ -191,6 +203,10 @@ function buildLexicon(): Lexicon {
 		}
 	}
 	phrases.set(CLAUSE, Tag.clause);
+	for (const word of AMBIGUOUS_NEGATIONS) {
+		const tags = phrases.get(word);
+		if (tags !== undefined && tags & Tag.negation) phrases.set(word, tags | Tag.ambiguous);
+	}
 
 	// A merged phrase that holds a negation word ("no need", "im not a") still negates,
 	// unless it is a question ("why can't I").

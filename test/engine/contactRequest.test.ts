@@ -1,4 +1,5 @@
-import { findContactRequest, normaliseText } from '../../nodes/engine';
+import { analyseContactRequest } from '../../nodes/engine/contactRequest';
+import { detectHandover, findContactRequest, normaliseText } from '../../nodes/engine';
 import { asksForHuman, doesNotAskForHuman } from './fixtures/contactRequests';
 
 const asks = (text: string) => findContactRequest(normaliseText(text).tokens) !== undefined;
@@ -59,6 +60,38 @@ describe('findContactRequest', () => {
 	it('keeps negation inside its clause', () => {
 		expect(asks("I don't understand the form. Can I talk to a person?")).toBe(true);
 		expect(asks("I don't want to talk to a person")).toBe(false);
+	});
+});
+
+describe('negation words that are ordinary words in another language', () => {
+	const read = (text: string) => analyseContactRequest(normaliseText(text).tokens);
+	const scoreOf = (text: string) =>
+		detectHandover({ conversationId: 'c', platform: 'generic', userMessage: text }, undefined)
+			.scores.contactRequest;
+
+	it('reads German "nem", "ne" and Dutch "\'n" as negation, but not firmly', () => {
+		for (const text of [
+			'kann ich bitte mit nem echten menschen sprechen',
+			'will mit ne person reden',
+			"kan ik 'n medewerker spreken",
+		]) {
+			expect(read(text)).toMatchObject({ negated: true, firmlyNegated: false });
+		}
+	});
+
+	it('reads negation words of every language that has them as firm', () => {
+		for (const text of [
+			'ich will nicht mit einem menschen sprechen',
+			'je ne veux pas parler à un conseiller',
+			'não quero falar com atendente',
+		]) {
+			expect(read(text)).toMatchObject({ negated: true, firmlyNegated: true });
+		}
+	});
+
+	it('leaves a request negated only by such a word to the weights, and caps a firm negation', () => {
+		expect(scoreOf('kann ich bitte mit nem echten menschen sprechen')).toBeGreaterThan(0.5);
+		expect(scoreOf('ich will nicht mit einem echten menschen sprechen')).toBeLessThanOrEqual(0.3);
 	});
 });
 
