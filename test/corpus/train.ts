@@ -11,7 +11,7 @@ import { loadStoredModel } from '../../nodes/engine/model/linearModel';
 import type { StoredHandoverModels } from '../../nodes/engine/model/scorer';
 import { loadCorpus, testWriters } from './corpus';
 import {
-	leaveOneWriterOut,
+	leaveWritersOut,
 	softmax,
 	storeModels,
 	trainShippedModels,
@@ -38,7 +38,7 @@ function scores(held: HeldOut[], label: number, threshold: number): string {
 }
 
 function crossValidate(): void {
-	const held = leaveOneWriterOut(loadCorpus('train'));
+	const held = leaveWritersOut(loadCorpus('train'));
 	const { exact, n } = held.conversations;
 	console.log(
 		`conversations exact (each writer's with weights trained without it, default settings): ${exact}/${n}`,

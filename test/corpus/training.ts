@@ -73,10 +73,10 @@ export interface HeldOut {
 /**
  * Predictions for each training writer's lines by models trained without that writer (the models
  * also learn from the other writers' conversations; the predictions are for the written lines only).
- * With `folds`, the writers are left out in that many groups (round robin over their sorted names)
- * instead of one by one: the same kind of figure for a fraction of the fits.
+ * Writers are left out one by one, or with `folds` in that many groups (round robin over their
+ * sorted names): the same kind of figure for a fraction of the fits.
  */
-export function leaveOneWriterOut(
+export function leaveWritersOut(
 	original: Corpus,
 	folds?: number,
 ): {
@@ -167,7 +167,7 @@ function scaled(model: LinearModel, temperature: number): LinearModel {
 export const TEMPERATURE_FOLDS = 10;
 
 export function trainShippedModels(corpus: Corpus): TrainedModels {
-	const held = leaveOneWriterOut(corpus, TEMPERATURE_FOLDS);
+	const held = leaveWritersOut(corpus, TEMPERATURE_FOLDS);
 	const temperatures = { user: fitTemperature(held.user), bot: fitTemperature(held.bot) };
 	const training = forTraining(corpus);
 	const models = fitModels(training.user, training.bot);
