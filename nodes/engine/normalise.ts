@@ -100,7 +100,7 @@ for (const code of CLAUSE_CODES) CODE_CLASS[code] = BREAK;
  * Chat spellings by first and last letter, one bit per length: most words cannot be one, and a
  * fresh word is not looked up (a lookup hashes the word).
  */
-const SPELLING_SHAPES = new Uint8Array(128 * 128);
+const SPELLING_SHAPES = new Uint32Array(128 * 128);
 for (const typed of Object.keys(SPELLING_LIST)) {
 	SPELLING_SHAPES[typed.charCodeAt(0) * 128 + typed.charCodeAt(typed.length - 1)] |=
 		1 << typed.length;

@@ -103,34 +103,34 @@ export function findUnansweredReask(
 }
 
 /**
- * Content words of a bot reply. A reply is read again on each of the contact's next few messages,
- * so the last replies' words are kept (a small bounded cache; the sets are only read).
+ * Content words of the last bot replies and of the contact's remembered questions: each is read
+ * again on the contact's next few messages, so their words are kept (small bounded caches, emptied
+ * when full; the sets are only read).
  */
+const KEPT_TEXTS = 256;
 const REPLY_WORDS = new Map<string, Set<string>>();
-const REPLY_WORDS_LIMIT = 256;
-
-function replyWords(text: string): Set<string> {
-	let words = REPLY_WORDS.get(text);
-	if (words === undefined) {
-		words = contentWords(normaliseText(text).tokens);
-		if (REPLY_WORDS.size >= REPLY_WORDS_LIMIT) REPLY_WORDS.clear();
-		REPLY_WORDS.set(text, words);
-	}
-	return words;
-}
-
-/** Content words of a remembered question (normalised text): read again on the next few messages. */
 const QUESTION_WORDS = new Map<string, Set<string>>();
 
-function questionWords(question: string): Set<string> {
-	let words = QUESTION_WORDS.get(question);
+function keptWords(
+	kept: Map<string, Set<string>>,
+	text: string,
+	tokensOf: (text: string) => string[],
+): Set<string> {
+	let words = kept.get(text);
 	if (words === undefined) {
-		words = contentWords(question.split(' '));
-		if (QUESTION_WORDS.size >= REPLY_WORDS_LIMIT) QUESTION_WORDS.clear();
-		QUESTION_WORDS.set(question, words);
+		words = contentWords(tokensOf(text));
+		if (kept.size >= KEPT_TEXTS) kept.clear();
+		kept.set(text, words);
 	}
 	return words;
 }
+
+/** A bot reply as the transcript keeps it (raw text). */
+const replyWords = (text: string) =>
+	keptWords(REPLY_WORDS, text, (reply) => normaliseText(reply).tokens);
+/** A remembered question (already normalised, words joined by spaces). */
+const questionWords = (question: string) =>
+	keptWords(QUESTION_WORDS, question, (normal) => normal.split(' '));
 
 /** The bot's (and staff's) replies after the contact's `back`-th last message. */
 function repliesSince(transcript: TranscriptEntry[], back: number): TranscriptEntry[] {

@@ -154,63 +154,32 @@ function addCharacters(token: string, into: number[]): void {
 
 /**
  * Words written with a capital inside a sentence: names of people ("is Marta in today?"). German
- * capitalises every noun, so this is a hint for the weights, not a rule. Scanned by character code
- * (the same words as /[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+/g): a regular expression and a test per space
- * before each capital cost more than the rest of reading the raw text.
+ * capitalises every noun, so this is a hint for the weights, not a rule.
  */
 function namesIn(raw: string): Set<string> {
 	const names = new Set<string>();
-	for (let i = 0; i < raw.length - 1; i++) {
-		if (!isCapital(raw.charCodeAt(i)) || !isSmall(raw.charCodeAt(i + 1))) continue;
-		let end = i + 2;
-		while (end < raw.length && isSmall(raw.charCodeAt(end))) end++;
-		if (!startsSentence(raw, i)) {
-			names.add(fold(raw.slice(i, end)));
-			if (names.size >= 8) break;
-		}
-		i = end - 1;
+	const words = /[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+/g;
+	for (let match = words.exec(raw); match !== null; match = words.exec(raw)) {
+		if (startsSentence(raw, match.index)) continue;
+		names.add(fold(match[0]));
+		if (names.size >= 8) break;
 	}
 	return names;
 }
 
-/** A-Z, À-Ö, Ø-Þ. */
-function isCapital(code: number): boolean {
-	return (code >= 65 && code <= 90) || (code >= 0xc0 && code <= 0xde && code !== 0xd7);
-}
-
-/** a-z, à-ö, ø-ÿ. */
-function isSmall(code: number): boolean {
-	return (code >= 97 && code <= 122) || (code >= 0xe0 && code <= 0xff && code !== 0xf7);
-}
-
-/** What /\s/ matches, by code. */
-function isSpace(code: number): boolean {
-	return (
-		(code >= 9 && code <= 13) ||
-		code === 32 ||
-		code === 0xa0 ||
-		code === 0x1680 ||
-		(code >= 0x2000 && code <= 0x200a) ||
-		code === 0x2028 ||
-		code === 0x2029 ||
-		code === 0x202f ||
-		code === 0x205f ||
-		code === 0x3000 ||
-		code === 0xfeff
-	);
-}
+const SPACE = /\s/;
 
 /**
  * A word at the start of the text or of a sentence: after . ! ? or a line break, spaces between.
- * Read backwards over the spaces before the word only, so that each space is read once.
+ * Read backwards over the spaces before the word only, so that each space is read once: the
+ * regular expression this replaces tried every line break again up to the next capital, which is
+ * quadratic in a text of blank lines.
  */
 function startsSentence(raw: string, at: number): boolean {
 	if (at === 0) return true;
 	let k = at - 1;
-	for (; k >= 0 && isSpace(raw.charCodeAt(k)); k--) if (raw.charCodeAt(k) === 10) return true;
-	if (k < 0) return false;
-	const code = raw.charCodeAt(k);
-	return code === 46 || code === 33 || code === 63;
+	for (; k >= 0 && SPACE.test(raw[k]); k--) if (raw[k] === '\n') return true;
+	return k >= 0 && (raw[k] === '.' || raw[k] === '!' || raw[k] === '?');
 }
 
 /** Word classes in order, per clause: each class of a word, and pairs of neighbouring classes. */
