@@ -1,7 +1,8 @@
 import { analyseContactRequest } from './contactRequest';
 import { getModels, scoreText } from './model/scorer';
 import { normaliseText, type NormalisedText } from './normalise';
-import { findUnansweredReask, opensWithContrast } from './reask';
+import { isUnansweredReask, measureReask, opensWithContrast } from './reask';
+import { judgeTurn, turnFeatures, type TurnFeatures } from './turnJudge';
 import type {
 	ConversationMemory,
 	DetectionResult,
@@ -36,13 +37,14 @@ const MINUTE = 60_000;
  * Where each reading counts at the default Detection Threshold (0.5), chosen on the training
  * writers (each left out in turn) and their scripted conversations, never on the test writers:
  * a bot reply must look clearly unanswered (a reply beside the point is not "no information"),
- * while one complaint needs less, as it takes two to hand over. Moving the option moves all three
- * by the same amount.
+ * while an unsuccessful attempt (the turn judge's probability) needs a little less, as it takes two
+ * to hand over (0.40–0.50 played the same number of conversations right, on ten groups of writers).
+ * Moving the option moves all three by the same amount.
  */
 const BASE_THRESHOLDS = {
 	contactRequest: 0.5,
 	lackOfInformation: 0.7,
-	dissatisfaction: 0.25,
+	dissatisfaction: 0.45,
 };
 
 function thresholdFor(kind: keyof typeof BASE_THRESHOLDS, options: DetectorOptions): number {
@@ -50,6 +52,8 @@ function thresholdFor(kind: keyof typeof BASE_THRESHOLDS, options: DetectorOptio
 		BASE_THRESHOLDS[kind] + (options.detectionThreshold - DEFAULT_OPTIONS.detectionThreshold);
 	return Math.min(0.99, Math.max(0.01, shifted));
 }
+/** A complaint reading this sure counts whatever the turn judge says (measured: 0.8–0.9 cost no conversation). */
+const SURE_COMPLAINT = 0.8;
 const NO_SCORES = { contactRequest: 0, lackOfInformation: 0, dissatisfaction: 0 };
 
 export function resolveOptions(options: Partial<DetectorOptions> = {}): DetectorOptions {
@@ -133,10 +137,10 @@ function isRepeat(current: NormalisedText, previous: string[]): boolean {
 	});
 }
 
+/** The judge's verdict on a contact's message; `probability` that it is an unsuccessful attempt. */
 type Attempt =
 	| { kind: 'failed'; evidence: string; probability: number }
-	| { kind: 'success' }
-	| { kind: 'neutral' };
+	| { kind: 'success' | 'neutral'; probability: number };
 
 /** The learned reading of one contact message: how likely it asks for a person, complains, thanks. */
 interface MessageReading {
@@ -170,6 +174,53 @@ function readMessage(message: NormalisedText, raw: string): MessageReading {
 	};
 }
 
+/**
+ * The conversation's evidence at a contact's message, as the turn judge weighs it; undefined for
+ * an opening message. Saying an answer did not help needs a conversation before it: an opening
+ * question is never a complaint (many bots send only the contact's messages, so earlier bot
+ * replies may be unknown).
+ */
+function readTurn(
+	raw: string,
+	message: NormalisedText,
+	reading: MessageReading,
+	memory: ConversationMemory,
+): { features: TurnFeatures; evidence: () => string } | undefined {
+	if (memory.transcript.length === 0) return undefined;
+	const reask = measureReask(message.tokens, memory.lastUserMessages, memory.transcript);
+	const reaskRule = isUnansweredReask(reask);
+	const lastIsBot = memory.transcript[memory.transcript.length - 1].role === 'bot';
+	const contrast = lastIsBot && opensWithContrast(message.tokens);
+	const question = raw.includes('?');
+	const features = turnFeatures({
+		complaint: reading.complaint.probability,
+		success: reading.success,
+		contactRequest: reading.contactRequest.probability,
+		reask,
+		reaskRule,
+		opensWithContrast: contrast,
+		question,
+		replyNoInformation: memory.lastReplyNoInformation ?? 0,
+		failedBefore: memory.failedAttempts > 0,
+	});
+	// The evidence names the strongest sign the conversation shows, else the message's own words.
+	const evidence = () => {
+		if (reaskRule && reask !== undefined) return `asked again, still unanswered: ${reask.words}`;
+		if (contrast && question) return `answer contradicted: ${message.text.trim()}`;
+		return reading.complaint.evidence;
+	};
+	return { features, evidence };
+}
+
+/** The turn judge's features at a contact's message given the memory before it (for training tools). */
+export function turnFeaturesAt(
+	userMessage: string,
+	memory: ConversationMemory,
+): TurnFeatures | undefined {
+	const message = normaliseText(userMessage);
+	return readTurn(userMessage, message, readMessage(message, userMessage), memory)?.features;
+}
+
 function judgeUserMessage(
 	raw: string,
 	message: NormalisedText,
@@ -180,16 +231,6 @@ function judgeUserMessage(
 	const extra = options.extraPhrases;
 	const own = findExtraPhrase(message, extra.failedToResolve);
 	if (own !== undefined) return { kind: 'failed', evidence: own, probability: 1 };
-	// Saying an answer did not help needs a conversation before it: an opening question is never a
-	// complaint (many bots send only the contact's messages, so earlier bot replies may be unknown).
-	const opening = memory.transcript.length === 0;
-	if (!opening && reading.complaint.probability >= thresholdFor('dissatisfaction', options)) {
-		return {
-			kind: 'failed',
-			evidence: reading.complaint.evidence,
-			probability: reading.complaint.probability,
-		};
-	}
 	if (isRepeat(message, memory.lastUserMessages)) {
 		return {
 			kind: 'failed',
@@ -197,27 +238,24 @@ function judgeUserMessage(
 			probability: 1,
 		};
 	}
-	const lastIsBot =
-		memory.transcript.length > 0 && memory.transcript[memory.transcript.length - 1].role === 'bot';
-	if (lastIsBot && raw.includes('?') && opensWithContrast(message.tokens)) {
-		return {
-			kind: 'failed',
-			evidence: `answer contradicted: ${message.text.trim()}`,
-			probability: 1,
-		};
+	const turn = readTurn(raw, message, reading, memory);
+	const failed = turn === undefined ? 0 : judgeTurn(getModels().turn, turn.features);
+	if (turn !== undefined && failed >= thresholdFor('dissatisfaction', options)) {
+		return { kind: 'failed', evidence: turn.evidence(), probability: failed };
 	}
-	const reasked = findUnansweredReask(message.tokens, memory.lastUserMessages, memory.transcript);
-	if (reasked !== undefined) {
+	// A message the words alone read surely as a complaint ("that didn't help") counts in any
+	// conversation: the judge learned from scripted ones and may not overrule it.
+	if (turn !== undefined && reading.complaint.probability >= SURE_COMPLAINT) {
 		return {
 			kind: 'failed',
-			evidence: `asked again, still unanswered: ${reasked}`,
-			probability: 1,
+			evidence: reading.complaint.evidence,
+			probability: reading.complaint.probability,
 		};
 	}
 	if (findExtraPhrase(message, extra.success) !== undefined || reading.success >= 0.5) {
-		return { kind: 'success' };
+		return { kind: 'success', probability: failed };
 	}
-	return { kind: 'neutral' };
+	return { kind: 'neutral', probability: failed };
 }
 
 function appendTranscript(
@@ -297,10 +335,17 @@ export function detectHandover(
 	}
 
 	const noAnswer = botCannotAnswer(turn, opts, opts.extraPhrases);
+	const replied = turn.botReply !== undefined && turn.botReply !== '';
+	if (replied || turn.botUnanswered === true || turn.botConfidence !== undefined) {
+		// The contact's next message is read against this reply.
+		next.lastReplyNoInformation = noAnswer.probability;
+	}
 	let failedAttempts = previous.failedAttempts;
 	let failed: { evidence: string; probability: number } | undefined;
+	let failedProbability = 0;
 	if (message && reading) {
 		const attempt = judgeUserMessage(turn.userMessage ?? '', message, reading, previous, opts);
+		failedProbability = attempt.probability;
 		if (attempt.kind === 'failed') {
 			failedAttempts++;
 			failed = attempt;
@@ -320,7 +365,7 @@ export function detectHandover(
 	const scores = {
 		contactRequest: reading?.contactRequest.probability ?? 0,
 		lackOfInformation: noAnswer.probability,
-		dissatisfaction: reading?.complaint.probability ?? 0,
+		dissatisfaction: failedProbability,
 	};
 
 	if (reason === null && opts.triggers.failedToResolve && failedAttempts >= opts.failedAttempts) {

@@ -75,31 +75,64 @@ function stem(word: string): string {
 	return word.length > 5 ? word.slice(0, 5) : word;
 }
 
+/** How much of an earlier question the contact asks again, and how much of that is still unanswered. */
+export interface Reask {
+	/** Share of the new message's content words that were in the earlier question (0–1). */
+	share: number;
+	/** Share of those shared words that a bot reply since took up (0–1). */
+	answered: number;
+	/** The shared words, for the evidence. */
+	words: string;
+	/** The message opens by taking the last answer ("ok, and …") without a word of contrast. */
+	takesTheAnswer: boolean;
+}
+
 /**
- * The content words the contact asks again without an answer, or undefined. `questions` are the
- * contact's recent messages, normalised, oldest first (the memory keeps them); `transcript` is the
- * conversation before this message, read for the bot's replies only when a question shares enough.
+ * The contact's recent question (of the last three) this message shares most content words with,
+ * or undefined when it shares none. `questions` are the contact's recent messages, normalised,
+ * oldest first (the memory keeps them); `transcript` is the conversation before this message, read
+ * for the bot's replies only when a question shares words.
  */
-export function findUnansweredReask(
+export function measureReask(
 	message: string[],
 	questions: string[],
 	transcript: TranscriptEntry[],
-): string | undefined {
+): Reask | undefined {
 	const asked = contentWords(message);
-	if (asked.size === 0 || takesTheAnswer(message)) return undefined;
+	if (asked.size === 0) return undefined;
+	let best: Reask | undefined;
 	for (let back = 1; back <= Math.min(LOOK_BACK, questions.length); back++) {
 		const words = questionWords(questions[questions.length - back]);
 		const shared = [...asked].filter((word) => words.has(word));
-		if (shared.length === 0 || shared.length / asked.size < SHARE) continue;
+		const share = shared.length / asked.size;
+		if (shared.length === 0 || (best !== undefined && share <= best.share)) continue;
 		// What the bot said after that question counts against it.
 		const answered = new Set<string>();
 		for (const entry of repliesSince(transcript, back)) {
 			for (const word of replyWords(entry.text)) answered.add(word);
 		}
-		if (shared.filter((word) => answered.has(word)).length / shared.length <= ANSWERED)
-			return shared.join(' ');
+		best = {
+			share,
+			answered: shared.filter((word) => answered.has(word)).length / shared.length,
+			words: shared.join(' '),
+			takesTheAnswer: false,
+		};
 	}
-	return undefined;
+	if (best !== undefined) best.takesTheAnswer = takesTheAnswer(message);
+	return best;
+}
+
+/**
+ * Asked again and still unanswered, by the fixed rule: half the content words come back and at
+ * most a third of those were in a reply since, and the message does not take the last answer.
+ */
+export function isUnansweredReask(reask: Reask | undefined): boolean {
+	return (
+		reask !== undefined &&
+		!reask.takesTheAnswer &&
+		reask.share >= SHARE &&
+		reask.answered <= ANSWERED
+	);
 }
 
 /**

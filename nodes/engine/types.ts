@@ -41,6 +41,8 @@ export interface ConversationMemory {
 	/** Normalised recent user messages, newest last, to spot a repeated question. */
 	lastUserMessages: string[];
 	transcript: TranscriptEntry[];
+	/** How surely the bot's last reply lacked information (0–1), read when it came; absent before one. */
+	lastReplyNoInformation?: number;
 	/** ISO time of the last handover of this conversation. */
 	handedOverAt?: string;
 	/** ISO time until which the bot stays quiet (set by a handover or by the Pause Bot node). */

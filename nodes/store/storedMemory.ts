@@ -41,6 +41,13 @@ export function memoryProblem(value: unknown): string | undefined {
 	) {
 		return 'transcript is not a list of messages';
 	}
+	const replyReading = value.lastReplyNoInformation;
+	if (
+		replyReading !== undefined &&
+		(typeof replyReading !== 'number' || !Number.isFinite(replyReading))
+	) {
+		return 'lastReplyNoInformation is not a number';
+	}
 	for (const field of ['updatedAt', 'handedOverAt', 'pausedUntil', 'lastHandoverId', 'assignee']) {
 		const text = value[field];
 		if (text !== undefined && typeof text !== 'string') return `${field} is not a text`;

@@ -1,4 +1,11 @@
-import { HOUSE_WRITER, LANGUAGES, loadCorpus, testWriters } from './corpus';
+import {
+	HOUSE_WRITER,
+	LANGUAGES,
+	loadCorpus,
+	messagesOfConversations,
+	testWriters,
+	type ConversationLine,
+} from './corpus';
 
 /** The corpus is the measure of the detector: these are the sizes it was built to (LABELS.md). */
 describe('labelled corpus', () => {
@@ -45,5 +52,70 @@ describe('labelled corpus', () => {
 	it('has unique ids', () => {
 		const ids = [...all.user, ...all.bot, ...all.conversations].map((line) => line.id);
 		expect(new Set(ids).size).toBe(ids.length);
+	});
+
+	it('labels the attempts of every training conversation, in agreement with its script', () => {
+		const train = loadCorpus('train').conversations;
+		expect(train.every((line) => line.attempts !== undefined)).toBe(true);
+		// Counting the labels as the engine counts (two failures fire, a success resets) reaches
+		// two exactly at a failed-to-resolve handover, and never before another one.
+		const disagreeing = train.filter((line) => {
+			let count = 0;
+			let reached: number | null = null;
+			(line.attempts ?? []).forEach((label, i) => {
+				count = label === 'failed' ? count + 1 : label === 'success' ? 0 : count;
+				if (count >= 2 && reached === null) reached = i;
+			});
+			if (line.reason === 'failed_to_resolve') return reached !== line.fireAt;
+			return reached !== null && (line.fireAt === null || reached < line.fireAt);
+		});
+		expect(disagreeing.map((line) => line.id)).toEqual([]);
+	});
+});
+
+describe('messagesOfConversations', () => {
+	const conversation: ConversationLine = {
+		id: 'x-en-c01',
+		writer: 'wx',
+		lang: 'en',
+		industry: 'test',
+		channel: 'sms',
+		turns: [
+			{ userMessage: 'is parking included?', botReply: 'The flat has a balcony.' },
+			{ userMessage: 'thanks, and the deposit?', botReply: 'One month.' },
+			{ userMessage: 'not what I asked, get me a person', botReply: 'Sure.' },
+			{ userMessage: 'after the handover', botReply: 'Not read.' },
+		],
+		fireAt: 2,
+		reason: 'contact_request',
+	};
+	const labels = (line: ConversationLine) =>
+		messagesOfConversations([line]).map((message) => [message.label, !!message.notContactOnly]);
+
+	it('learns labelled attempts as complaints, successes or neither, up to the handover', () => {
+		expect(labels({ ...conversation, attempts: ['none', 'success', 'failed'] })).toEqual([
+			['none', false],
+			['success', false],
+			['contact_request', false],
+		]);
+		expect(
+			labels({
+				...conversation,
+				reason: 'failed_to_resolve',
+				attempts: ['failed', 'failed', 'failed'],
+			}),
+		).toEqual([
+			['complaint', false],
+			['complaint', false],
+			['complaint', false],
+		]);
+	});
+
+	it('knows only "not a request for a person" of unlabelled turns before the handover', () => {
+		expect(labels(conversation)).toEqual([
+			['none', true],
+			['none', true],
+			['contact_request', false],
+		]);
 	});
 });

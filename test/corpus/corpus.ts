@@ -52,7 +52,15 @@ export interface ConversationLine {
 	turns: Array<{ userMessage: string; botReply: string }>;
 	fireAt: number | null;
 	reason: 'contact_request' | 'lack_of_information' | 'failed_to_resolve' | null;
+	/**
+	 * What each contact message up to the handover turn does to the count of unsuccessful
+	 * attempts, labelled by a second reader (training writers only; LABELS.md).
+	 */
+	attempts?: AttemptLabel[];
 }
+
+export type AttemptLabel = 'failed' | 'success' | 'none';
+const ATTEMPT_LABELS = new Set<string>(['failed', 'success', 'none']);
 
 export interface Corpus {
 	user: UserLine[];
@@ -114,6 +122,14 @@ function validate(corpus: Corpus): void {
 			line.id,
 			'fireAt and reason must agree and fireAt must name a turn',
 		);
+		if (line.attempts !== undefined) {
+			check(
+				line.attempts.length === (line.fireAt ?? line.turns.length - 1) + 1 &&
+					line.attempts.every((label) => ATTEMPT_LABELS.has(label)),
+				line.id,
+				'attempts must label each turn up to fireAt (or every turn) with failed, success or none',
+			);
+		}
 	}
 }
 
@@ -211,16 +227,30 @@ export function repliesOfConversations(conversations: ConversationLine[]): BotLi
 
 /**
  * Contact turns of the scripted conversations, for training: the turn of a contact-request handover
- * asks for a person; every turn before a handover (or in a conversation without one) does not —
- * whether it complains is not known, so those are partial labels.
+ * asks for a person. The other turns up to the handover carry their labelled attempt (a failed
+ * attempt is a complaint, a success a success, anything else none); in conversations without those
+ * labels, every turn before a handover is only known not to ask for a person (a partial label).
  */
+const LABEL_OF_ATTEMPT: Record<AttemptLabel, UserLabel> = {
+	failed: 'complaint',
+	success: 'success',
+	none: 'none',
+};
+
 export function messagesOfConversations(conversations: ConversationLine[]): UserLine[] {
 	const messages: UserLine[] = [];
 	for (const conversation of conversations) {
+		const attempts = conversation.attempts;
 		conversation.turns.forEach((turn, index) => {
 			const before = conversation.fireAt === null || index < conversation.fireAt;
 			const asks = index === conversation.fireAt && conversation.reason === 'contact_request';
-			if (!turn.userMessage || (!before && !asks)) return;
+			const labelled = attempts !== undefined && index < attempts.length;
+			if (!turn.userMessage || (!before && !asks && !labelled)) return;
+			const label: UserLabel = asks
+				? 'contact_request'
+				: labelled
+					? LABEL_OF_ATTEMPT[attempts[index]]
+					: 'none';
 			messages.push({
 				id: `${conversation.id}-t${index}`,
 				writer: conversation.writer,
@@ -228,9 +258,9 @@ export function messagesOfConversations(conversations: ConversationLine[]): User
 				channel: conversation.channel,
 				industry: conversation.industry,
 				text: turn.userMessage,
-				label: asks ? 'contact_request' : 'none',
+				label,
 				hard: false,
-				...(!asks && { notContactOnly: true }),
+				...(!asks && !labelled && { notContactOnly: true }),
 			});
 		});
 	}

@@ -82,12 +82,16 @@ const COMPLAINT_ONLY: Partial<DetectorOptions> = {
 	failedAttempts: 1,
 };
 
-/** A conversation in which the bot has answered once: a complaint needs an answer before it. */
-const AFTER_AN_ANSWER: ConversationMemory = detectHandover(
-	turnOf({ userMessage: 'hello', botReply: 'Hello! How can I help you today?' }),
-	undefined,
-	{ triggers: { contactRequest: false, lackOfInformation: false, failedToResolve: false } },
-).memory;
+/**
+ * A conversation in which the bot has answered once: a complaint needs an answer before it. Read
+ * with the weights in use when the evaluation starts.
+ */
+const afterAnAnswer = (): ConversationMemory =>
+	detectHandover(
+		turnOf({ userMessage: 'hello', botReply: 'Hello! How can I help you today?' }),
+		undefined,
+		{ triggers: { contactRequest: false, lackOfInformation: false, failedToResolve: false } },
+	).memory;
 
 const inBand = (result: { confidence: number; suppressed?: unknown }) =>
 	result.suppressed === undefined && result.confidence < DEFAULT_ASK_BELOW;
@@ -111,6 +115,7 @@ export function evaluate(corpus: Corpus, options: Partial<DetectorOptions> = {})
 	};
 	const contact = new Tally();
 	const complaint = new Tally();
+	const answered = corpus.user.length > 0 ? afterAnAnswer() : undefined;
 	for (const line of corpus.user) {
 		const result = detectHandover(turnOf({ userMessage: line.text }), undefined, options);
 		const asked = result.reason === 'contact_request';
@@ -125,7 +130,7 @@ export function evaluate(corpus: Corpus, options: Partial<DetectorOptions> = {})
 				text: line.text,
 			});
 		}
-		const judged = detectHandover(turnOf({ userMessage: line.text }), AFTER_AN_ANSWER, {
+		const judged = detectHandover(turnOf({ userMessage: line.text }), answered, {
 			...options,
 			...COMPLAINT_ONLY,
 		});

@@ -16,6 +16,8 @@ import {
 	type UserLine,
 } from './corpus';
 import { DEFAULT_TRAIN, logitsOf, NOT_LABEL, toExample, train, type Example } from './learn';
+import { fitTurnModel, NEUTRAL_TURN_MODEL, turnExamples, type TurnExample } from './turnTraining';
+import { storeTurnModel, type TurnModel } from '../../nodes/engine/turnJudge';
 
 /**
  * The recipe behind the shipped weights: both models trained on the train split, then their
@@ -25,6 +27,7 @@ import { DEFAULT_TRAIN, logitsOf, NOT_LABEL, toExample, train, type Example } fr
 export interface TrainedModels {
 	user: LinearModel;
 	bot: LinearModel;
+	turn: TurnModel;
 	temperatures: { user: number; bot: number };
 }
 
@@ -70,24 +73,29 @@ export interface HeldOut {
 	label: number;
 }
 
+/** One group of writers left out: the models trained without them. */
+export interface Fold {
+	left: Set<string>;
+	user: LinearModel;
+	bot: LinearModel;
+}
+
 /**
  * Predictions for each training writer's lines by models trained without that writer (the models
  * also learn from the other writers' conversations; the predictions are for the written lines only).
  * Writers are left out one by one, or with `folds` in that many groups (round robin over their
- * sorted names): the same kind of figure for a fraction of the fits.
+ * sorted names): the same kind of figure for a fraction of the fits. `eachFold` sees each fold's
+ * models before they are let go.
  */
 export function leaveWritersOut(
 	original: Corpus,
 	folds?: number,
-): {
-	user: HeldOut[];
-	bot: HeldOut[];
-	conversations: { exact: number; n: number };
-} {
+	eachFold: (fold: Fold) => void = () => undefined,
+): { user: HeldOut[]; bot: HeldOut[] } {
 	const training = forTraining(original);
 	const corpus = original;
 	const writers = [...new Set(corpus.user.map((l) => l.writer))].sort();
-	const held = { user: [] as HeldOut[], bot: [] as HeldOut[], conversations: { exact: 0, n: 0 } };
+	const held = { user: [] as HeldOut[], bot: [] as HeldOut[] };
 	const groups = folds === undefined ? writers.length : Math.min(folds, writers.length);
 	for (let group = 0; group < groups; group++) {
 		const left = new Set(writers.filter((_, i) => i % groups === group));
@@ -95,16 +103,7 @@ export function leaveWritersOut(
 			training.user.filter((l) => !left.has(l.writer)),
 			training.bot.filter((l) => !left.has(l.writer)),
 		);
-		// The writer's scripted conversations, played through the whole engine with the fold's weights.
-		useModels({ user: interleave(models.user), bot: interleave(models.bot) });
-		const played = evaluate({
-			user: [],
-			bot: [],
-			conversations: corpus.conversations.filter((l) => left.has(l.writer)),
-		}).conversations.all;
-		useModels(undefined);
-		held.conversations.exact += played.exact;
-		held.conversations.n += played.n;
+		eachFold({ left, ...models });
 		const predictions = <T extends UserLine | BotLine>(
 			lines: T[],
 			model: LinearModel,
@@ -125,6 +124,30 @@ export function leaveWritersOut(
 		held.bot.push(...predictions(corpus.bot, models.bot, botExample));
 	}
 	return held;
+}
+
+/** Runs `work` with these weights in the engine, then puts the shipped ones back. */
+export function withModels<T>(
+	models: { user: LinearModel; bot: LinearModel; turn: TurnModel },
+	work: () => T,
+): T {
+	useModels({ user: interleave(models.user), bot: interleave(models.bot), turn: models.turn });
+	try {
+		return work();
+	} finally {
+		useModels(undefined);
+	}
+}
+
+/** The scripted conversations of `corpus` played through the engine with these weights. */
+export function playConversations(
+	corpus: Corpus,
+	models: { user: LinearModel; bot: LinearModel; turn: TurnModel },
+): { exact: number; n: number } {
+	return withModels(
+		models,
+		() => evaluate({ user: [], bot: [], conversations: corpus.conversations }).conversations.all,
+	);
 }
 
 export function softmax(logits: Float64Array, temperature = 1): Float64Array {
@@ -155,7 +178,7 @@ export function fitTemperature(held: HeldOut[]): number {
 	return best;
 }
 
-function scaled(model: LinearModel, temperature: number): LinearModel {
+export function scaled(model: LinearModel, temperature: number): LinearModel {
 	return { ...model, rows: model.rows.map((row) => row.map((w) => w / temperature)) };
 }
 
@@ -166,14 +189,39 @@ function scaled(model: LinearModel, temperature: number): LinearModel {
  */
 export const TEMPERATURE_FOLDS = 10;
 
+/**
+ * The turn judge's examples: each fold's conversations read with weights trained without their
+ * writers and calibrated with the shipped temperatures, as the engine will read unseen ones.
+ */
+export function heldOutTurnExamples(
+	corpus: Corpus,
+	folds: Fold[],
+	temperatures: { user: number; bot: number },
+): TurnExample[] {
+	const examples: TurnExample[] = [];
+	for (const fold of folds) {
+		const models = {
+			user: scaled(fold.user, temperatures.user),
+			bot: scaled(fold.bot, temperatures.bot),
+			turn: NEUTRAL_TURN_MODEL,
+		};
+		const conversations = corpus.conversations.filter((l) => fold.left.has(l.writer));
+		examples.push(...withModels(models, () => turnExamples(conversations)));
+	}
+	return examples;
+}
+
 export function trainShippedModels(corpus: Corpus): TrainedModels {
-	const held = leaveWritersOut(corpus, TEMPERATURE_FOLDS);
+	const folds: Fold[] = [];
+	const held = leaveWritersOut(corpus, TEMPERATURE_FOLDS, (fold) => folds.push(fold));
 	const temperatures = { user: fitTemperature(held.user), bot: fitTemperature(held.bot) };
+	const turn = fitTurnModel(heldOutTurnExamples(corpus, folds, temperatures));
 	const training = forTraining(corpus);
 	const models = fitModels(training.user, training.bot);
 	return {
 		user: scaled(models.user, temperatures.user),
 		bot: scaled(models.bot, temperatures.bot),
+		turn,
 		temperatures,
 	};
 }
@@ -184,6 +232,8 @@ export function corpusDigest(corpus: Corpus): string {
 	for (const line of corpus.user) hash.update(`${line.id}\t${line.label}\t${line.text}\n`);
 	for (const line of forTraining(corpus).bot)
 		hash.update(`${line.id}\t${line.noInfo}\t${line.text}\n`);
+	for (const line of corpus.conversations)
+		hash.update(`${line.id}\t${line.fireAt}\t${(line.attempts ?? []).join(' ')}\n`);
 	return hash.digest('hex');
 }
 
@@ -196,6 +246,7 @@ export function storeModels(
 		version: 1,
 		user: storeModel(models.user),
 		bot: storeModel(models.bot),
+		turn: storeTurnModel(models.turn),
 		trainedOn: {
 			split: 'train',
 			writers: [...new Set(corpus.user.map((l) => l.writer))].sort(),

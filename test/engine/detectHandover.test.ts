@@ -88,7 +88,7 @@ describe('detectHandover', () => {
 
 	describe('failed to resolve', () => {
 		it('fires on the second unsuccessful attempt by default', () => {
-			const results = play(["that didn't work", 'still not working']);
+			const results = play(["that didn't help", 'still not working']);
 			expect(results.map((r) => r.handover)).toEqual([false, true]);
 			expect(results[1].reason).toBe('failed_to_resolve');
 			expect(results[1].evidence).toContain('2 unsuccessful attempts');
@@ -130,9 +130,7 @@ describe('detectHandover', () => {
 				{},
 				minutesLater(1),
 			);
-			// Counted by the rule: the scorer alone reads it as no complaint, and it shares no word
-			// with the question (not a re-ask).
-			expect(contradicted.scores.dissatisfaction).toBeLessThan(0.25);
+			// It shares no word with the question (not a re-ask): its opening "but" after an answer counts.
 			expect(contradicted.memory.failedAttempts).toBe(1);
 
 			// No bot reply since the contact's last message: nothing to contradict.
@@ -144,6 +142,9 @@ describe('detectHandover', () => {
 				minutesLater(1),
 			);
 			expect(noReply.memory.failedAttempts).toBe(0);
+			expect(contradicted.scores.dissatisfaction).toBeGreaterThan(
+				noReply.scores.dissatisfaction + 0.2,
+			);
 			// Nor without a question mark: "ok but thanks anyway" contradicts nothing.
 			const statement = detectHandover(
 				turn({ userMessage: 'ok, but I will wait for your email then' }),
@@ -152,6 +153,48 @@ describe('detectHandover', () => {
 				minutesLater(1),
 			);
 			expect(statement.memory.failedAttempts).toBe(0);
+		});
+
+		it('reads the same follow-up by what the bot answered before it', () => {
+			const after = (botReply: string) =>
+				detectHandover(
+					turn({ userMessage: 'and the parking?' }),
+					detectHandover(
+						turn({ userMessage: 'is parking included?', botReply }),
+						undefined,
+						{},
+						NOW,
+					).memory,
+					{},
+					minutesLater(1),
+				);
+			const beside = after('The flat has a south-facing balcony.');
+			const answered = after('Yes, parking is included: one space in the garage.');
+			expect(beside.memory.failedAttempts).toBe(1);
+			expect(answered.memory.failedAttempts).toBe(0);
+			expect(beside.scores.dissatisfaction).toBeGreaterThan(answered.scores.dissatisfaction);
+		});
+
+		it('remembers how the last bot reply read until the next one', () => {
+			const unsure = detectHandover(
+				turn({
+					userMessage: 'how much is the deposit?',
+					botReply: 'I do not have that information.',
+				}),
+				undefined,
+				{ triggers: { contactRequest: true, lackOfInformation: false, failedToResolve: true } },
+				NOW,
+			).memory;
+			expect(unsure.lastReplyNoInformation).toBeGreaterThan(0.7);
+			const userOnly = detectHandover(turn({ userMessage: 'hm' }), unsure, {}, minutesLater(1));
+			expect(userOnly.memory.lastReplyNoInformation).toBe(unsure.lastReplyNoInformation);
+			const answered = detectHandover(
+				turn({ botReply: 'The deposit is one month of rent.' }),
+				userOnly.memory,
+				{},
+				minutesLater(2),
+			);
+			expect(answered.memory.lastReplyNoInformation).toBeLessThan(0.3);
 		});
 
 		it('never counts the opening message of a conversation as a complaint', () => {

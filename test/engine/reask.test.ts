@@ -1,18 +1,23 @@
 import { normaliseText } from '../../nodes/engine/normalise';
-import { findUnansweredReask, opensWithContrast } from '../../nodes/engine/reask';
+import { isUnansweredReask, measureReask, opensWithContrast } from '../../nodes/engine/reask';
 import type { TranscriptEntry } from '../../nodes/engine/types';
 
 const at = '2026-01-01T00:00:00Z';
 const transcript = (...lines: Array<[TranscriptEntry['role'], string]>): TranscriptEntry[] =>
 	lines.map(([role, text]) => ({ role, text, at }));
-const reask = (message: string, history: TranscriptEntry[]) =>
-	findUnansweredReask(
+const measure = (message: string, history: TranscriptEntry[]) =>
+	measureReask(
 		normaliseText(message).tokens,
 		history.filter((entry) => entry.role === 'user').map((entry) => normaliseText(entry.text).text),
 		history,
 	);
+/** The words asked again without an answer, when the fixed rule holds. */
+const reask = (message: string, history: TranscriptEntry[]) => {
+	const measured = measure(message, history);
+	return isUnansweredReask(measured) ? measured?.words : undefined;
+};
 
-describe('findUnansweredReask', () => {
+describe('measureReask', () => {
 	it('finds a question asked again that no bot reply has answered', () => {
 		const history = transcript(
 			['user', 'is parking included?'],
@@ -55,6 +60,21 @@ describe('findUnansweredReask', () => {
 			['bot', 'We use Allergan products.'],
 		);
 		expect(reask('and what about fillers and peels and lasers?', history)).toBeUndefined();
+	});
+
+	it('measures the most-shared recent question and how much of it the replies since took up', () => {
+		const history = transcript(
+			['user', 'is parking included?'],
+			['bot', 'The flat has a south-facing balcony.'],
+			['user', 'and is the parking covered or outside?'],
+			['bot', 'Parking is outside, behind the building.'],
+		);
+		// "parking covered": both words were in the second question, and "parking" came back since.
+		const measured = measure('parking covered?', history);
+		expect(measured?.share).toBe(1);
+		expect(measured?.answered).toBe(0.5);
+		expect(isUnansweredReask(measured)).toBe(false);
+		expect(measure('what about pets?', history)).toBeUndefined();
 	});
 
 	it('needs content words: a bare "ok" or "??" is not a re-ask', () => {

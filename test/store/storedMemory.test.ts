@@ -13,6 +13,7 @@ describe('memoryProblem', () => {
 					pausedUntil: '2025-01-01T01:00:00.000Z',
 					lastHandoverId: 'h-1',
 					assignee: 'highlevel:loc:u1',
+					lastReplyNoInformation: 0.2,
 				}),
 			),
 		).toBeUndefined();
@@ -34,6 +35,11 @@ describe('memoryProblem', () => {
 			'transcript',
 		],
 		['a pause as a number', { ...memory(0), pausedUntil: 17 }, 'pausedUntil is not a text'],
+		[
+			'a reply reading as text',
+			{ ...memory(0), lastReplyNoInformation: '0.2' },
+			'lastReplyNoInformation is not a number',
+		],
 	])('finds %s', (_, value, problem) => {
 		expect(memoryProblem(value)).toContain(problem);
 	});

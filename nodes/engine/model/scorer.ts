@@ -11,6 +11,7 @@ import {
 	type StoredLinearModel,
 } from './linearModel';
 import { segmentsOf } from './segments';
+import { loadTurnModel, type StoredTurnModel, type TurnModel } from '../turnJudge';
 
 /** Labels of the two models, in the order of their weight rows. */
 export const USER_LABELS = ['none', 'contact_request', 'complaint', 'success'] as const;
@@ -21,12 +22,15 @@ export type UserLabel = (typeof USER_LABELS)[number];
 export interface HandoverModels {
 	user: LinearModel;
 	bot: LinearModel;
+	/** Weighs a contact's message against its conversation: an unsuccessful attempt or not. */
+	turn: TurnModel;
 }
 
 export interface StoredHandoverModels {
 	version: 1;
 	user: StoredLinearModel;
 	bot: StoredLinearModel;
+	turn: StoredTurnModel;
 	/** How the weights were made, for people reading the file. */
 	trainedOn: Record<string, unknown>;
 }
@@ -61,6 +65,7 @@ export function parseModels(stored: StoredHandoverModels): HandoverModels {
 	return {
 		user: forScoring(loadStoredModel(stored.user)),
 		bot: forScoring(loadStoredModel(stored.bot)),
+		turn: loadTurnModel(stored.turn),
 	};
 }
 

@@ -1,0 +1,92 @@
+import type { Reask } from './reask';
+
+/**
+ * Whether a contact's message is an unsuccessful attempt depends on the conversation as much as on
+ * the words: "und die Grundgebühr?" after a real answer is a follow-up, after an answer beside the
+ * point it asks again. The message model reads the words; this small logistic model weighs its
+ * readings against what the conversation shows (the question asked again and left unanswered, an
+ * opening that takes or contradicts the last answer, a complaint before). Trained on the scripted
+ * conversations' turns, each labelled failed or not by people, with the message readings of weights
+ * that never saw the conversation's writer.
+ */
+
+/** What the judge sees of one turn, in the order of its weights. */
+export const TURN_FEATURES = [
+	'complaint',
+	'success',
+	'contactRequest',
+	'reaskUnanswered',
+	'reaskRule',
+	'takesTheAnswer',
+	'contrastQuestion',
+	'question',
+	'replyNoInformation',
+	'failedBefore',
+] as const;
+
+export type TurnFeatures = Float64Array;
+
+export interface TurnModel {
+	weights: Float64Array;
+	bias: number;
+}
+
+export interface StoredTurnModel {
+	features: readonly string[];
+	weights: number[];
+	bias: number;
+}
+
+/** Everything the features are made of, as detectHandover knows it at a contact's message. */
+export interface TurnReading {
+	complaint: number;
+	success: number;
+	contactRequest: number;
+	reask: Reask | undefined;
+	reaskRule: boolean;
+	opensWithContrast: boolean;
+	question: boolean;
+	/** The bot's last reply read as lacking information (0 when there was none). */
+	replyNoInformation: number;
+	failedBefore: boolean;
+}
+
+/** A probability as log-odds, bounded so one certain reading cannot swamp the rest. */
+function logit(probability: number): number {
+	const p = Math.min(1 - 1e-4, Math.max(1e-4, probability));
+	return Math.log(p / (1 - p)) / 4;
+}
+
+export function turnFeatures(reading: TurnReading): TurnFeatures {
+	const reask = reading.reask;
+	const x = new Float64Array(TURN_FEATURES.length);
+	x[0] = logit(reading.complaint);
+	x[1] = logit(reading.success);
+	x[2] = logit(reading.contactRequest);
+	// Asked again: the share of the message's topic words from an earlier question that no reply took up.
+	x[3] = reask === undefined ? 0 : reask.share * (1 - reask.answered);
+	x[4] = reading.reaskRule ? 1 : 0;
+	x[5] = reask?.takesTheAnswer === true ? 1 : 0;
+	x[6] = reading.opensWithContrast && reading.question ? 1 : 0;
+	x[7] = reading.question ? 1 : 0;
+	x[8] = reading.replyNoInformation;
+	x[9] = reading.failedBefore ? 1 : 0;
+	return x;
+}
+
+export function judgeTurn(model: TurnModel, x: TurnFeatures): number {
+	let z = model.bias;
+	for (let i = 0; i < x.length; i++) z += model.weights[i] * x[i];
+	return 1 / (1 + Math.exp(-z));
+}
+
+export function loadTurnModel(stored: StoredTurnModel): TurnModel {
+	if (stored.features.join(' ') !== TURN_FEATURES.join(' ')) {
+		throw new Error('the turn model was trained on other features: run `npm run train`');
+	}
+	return { weights: Float64Array.from(stored.weights), bias: stored.bias };
+}
+
+export function storeTurnModel(model: TurnModel): StoredTurnModel {
+	return { features: TURN_FEATURES, weights: [...model.weights], bias: model.bias };
+}

@@ -1,0 +1,78 @@
+import { judgeTurn, TURN_FEATURES } from '../../nodes/engine/turnJudge';
+import type { ConversationLine } from './corpus';
+import { fitTurnModel, turnExamples, type TurnExample } from './turnTraining';
+
+const FAILED_BEFORE = TURN_FEATURES.indexOf('failedBefore');
+const QUESTION = TURN_FEATURES.indexOf('question');
+
+function example(failedBefore: number, question: number, y: number): TurnExample {
+	const x = new Float64Array(TURN_FEATURES.length);
+	x[FAILED_BEFORE] = failedBefore;
+	x[QUESTION] = question;
+	return { writer: 'w', x, y };
+}
+
+describe('fitTurnModel', () => {
+	// Failed mostly after an earlier failure, questions carry nothing: 3 of 4 failed after one, 1 of 4 not.
+	const examples = [
+		...[0, 1].flatMap((q) => [
+			example(1, q, 1),
+			example(1, q, 1),
+			example(1, q, 1),
+			example(1, q, 0),
+		]),
+		...[0, 1].flatMap((q) => [
+			example(0, q, 0),
+			example(0, q, 0),
+			example(0, q, 0),
+			example(0, q, 1),
+		]),
+	];
+
+	it('learns the rates of the data (logistic regression, lightly regularised)', () => {
+		const model = fitTurnModel(examples);
+		expect(judgeTurn(model, example(1, 0, 0).x)).toBeCloseTo(0.75, 1);
+		expect(judgeTurn(model, example(0, 1, 0).x)).toBeCloseTo(0.25, 1);
+		expect(Math.abs(model.weights[QUESTION])).toBeLessThan(0.05);
+	});
+
+	it('is deterministic', () => {
+		expect(fitTurnModel(examples)).toEqual(fitTurnModel([...examples]));
+	});
+});
+
+describe('turnExamples', () => {
+	const conversation: ConversationLine = {
+		id: 'x-en-c01',
+		writer: 'wx',
+		lang: 'en',
+		industry: 'test',
+		channel: 'webchat',
+		turns: [
+			{ userMessage: 'is parking included?', botReply: 'The flat has a south-facing balcony.' },
+			{ userMessage: 'parking??', botReply: 'The flat is on the second floor.' },
+			{ userMessage: 'that is not what I asked', botReply: 'Sorry!' },
+		],
+		fireAt: 2,
+		reason: 'failed_to_resolve',
+		attempts: ['none', 'failed', 'failed'],
+	};
+
+	it('gives one example per labelled turn after the opening, with the label', () => {
+		const examples = turnExamples([conversation]);
+		expect(examples.map((e) => e.y)).toEqual([1, 1]);
+		expect(examples.every((e) => e.writer === 'wx')).toBe(true);
+	});
+
+	it('counts earlier failures by the labels, not by the engine', () => {
+		const [second, third] = turnExamples([conversation]);
+		expect(second.x[FAILED_BEFORE]).toBe(0);
+		expect(third.x[FAILED_BEFORE]).toBe(1);
+		const reset = turnExamples([{ ...conversation, attempts: ['none', 'success', 'failed'] }]);
+		expect(reset[1].x[FAILED_BEFORE]).toBe(0);
+	});
+
+	it('skips conversations without labelled turns', () => {
+		expect(turnExamples([{ ...conversation, attempts: undefined }])).toEqual([]);
+	});
+});

@@ -1,0 +1,114 @@
+import { detectHandover, turnFeaturesAt } from '../../nodes/engine/detectHandover';
+import { TURN_FEATURES, type TurnModel } from '../../nodes/engine/turnJudge';
+import type { ConversationMemory } from '../../nodes/engine/types';
+import type { ConversationLine } from './corpus';
+
+/**
+ * Training of the turn judge: logistic regression by Newton's method over the few features of
+ * nodes/engine/turnJudge.ts, on the labelled turns of the scripted conversations. Deterministic.
+ */
+export interface TurnExample {
+	writer: string;
+	x: Float64Array;
+	/** 1 when the turn is labelled an unsuccessful attempt. */
+	y: number;
+}
+
+/** A judge that never calls a turn failed: used while collecting features, which it does not touch. */
+export const NEUTRAL_TURN_MODEL: TurnModel = {
+	weights: new Float64Array(TURN_FEATURES.length),
+	bias: -10,
+};
+
+const NO_TRIGGERS = {
+	triggers: { contactRequest: false, lackOfInformation: false, failedToResolve: false },
+};
+
+/**
+ * The judge's features at every labelled contact turn after the first, read with the models in use
+ * (the caller sets weights that did not see these conversations' writers). Memory is played through
+ * the engine with every trigger off, and its count of unsuccessful attempts follows the labels.
+ */
+export function turnExamples(conversations: ConversationLine[]): TurnExample[] {
+	const examples: TurnExample[] = [];
+	const start = Date.parse('2026-01-01T10:00:00Z');
+	for (const conversation of conversations) {
+		const attempts = conversation.attempts;
+		if (attempts === undefined) continue;
+		let memory: ConversationMemory | undefined;
+		let count = 0;
+		attempts.forEach((label, i) => {
+			const turn = conversation.turns[i];
+			if (memory !== undefined && turn.userMessage) {
+				const x = turnFeaturesAt(turn.userMessage, { ...memory, failedAttempts: count });
+				if (x !== undefined)
+					examples.push({ writer: conversation.writer, x, y: label === 'failed' ? 1 : 0 });
+			}
+			if (label === 'failed') count++;
+			else if (label === 'success') count = 0;
+			memory = detectHandover(
+				{ conversationId: conversation.id, platform: 'generic', ...turn },
+				memory,
+				NO_TRIGGERS,
+				new Date(start + i * 60_000),
+			).memory;
+		});
+	}
+	return examples;
+}
+
+/** Weight penalty per example: only keeps rare features' weights finite. */
+const L2_PER_EXAMPLE = 1e-5;
+const ITERATIONS = 25;
+
+/** Solves A x = b for a small symmetric positive definite A (Gaussian elimination with pivoting). */
+function solve(a: number[][], b: number[]): number[] {
+	const n = b.length;
+	const m = a.map((row, i) => [...row, b[i]]);
+	for (let col = 0; col < n; col++) {
+		let pivot = col;
+		for (let r = col + 1; r < n; r++) if (Math.abs(m[r][col]) > Math.abs(m[pivot][col])) pivot = r;
+		[m[col], m[pivot]] = [m[pivot], m[col]];
+		for (let r = 0; r < n; r++) {
+			if (r === col) continue;
+			const f = m[r][col] / m[col][col];
+			for (let c = col; c <= n; c++) m[r][c] -= f * m[col][c];
+		}
+	}
+	return m.map((row, i) => row[n] / row[i]);
+}
+
+/** L2-regularised logistic regression (the bias not regularised), fitted by Newton's method. */
+export function fitTurnModel(examples: TurnExample[]): TurnModel {
+	const d = TURN_FEATURES.length + 1;
+	const w = new Array<number>(d).fill(0);
+	const row = (x: Float64Array) => [...x, 1];
+	for (let iteration = 0; iteration < ITERATIONS; iteration++) {
+		const gradient = new Array<number>(d).fill(0);
+		const hessian = Array.from({ length: d }, () => new Array<number>(d).fill(0));
+		for (const example of examples) {
+			const v = row(example.x);
+			let z = 0;
+			for (let i = 0; i < d; i++) z += w[i] * v[i];
+			const p = 1 / (1 + Math.exp(-z));
+			const s = p * (1 - p);
+			for (let i = 0; i < d; i++) {
+				gradient[i] += (p - example.y) * v[i];
+				for (let j = 0; j < d; j++) hessian[i][j] += s * v[i] * v[j];
+			}
+		}
+		const penalty = L2_PER_EXAMPLE * examples.length;
+		for (let i = 0; i < d - 1; i++) {
+			gradient[i] += penalty * w[i];
+			hessian[i][i] += penalty;
+		}
+		const step = solve(hessian, gradient);
+		let moved = 0;
+		for (let i = 0; i < d; i++) {
+			w[i] -= step[i];
+			moved = Math.max(moved, Math.abs(step[i]));
+		}
+		if (moved < 1e-9) break;
+	}
+	return { weights: Float64Array.from(w.slice(0, d - 1)), bias: w[d - 1] };
+}

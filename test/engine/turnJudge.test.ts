@@ -1,0 +1,72 @@
+import {
+	judgeTurn,
+	loadTurnModel,
+	storeTurnModel,
+	TURN_FEATURES,
+	turnFeatures,
+	type TurnReading,
+} from '../../nodes/engine/turnJudge';
+
+const quiet: TurnReading = {
+	complaint: 0.5,
+	success: 0.5,
+	contactRequest: 0.5,
+	reask: undefined,
+	reaskRule: false,
+	opensWithContrast: false,
+	question: false,
+	replyNoInformation: 0,
+	failedBefore: false,
+};
+const feature = (reading: Partial<TurnReading>, name: (typeof TURN_FEATURES)[number]) =>
+	turnFeatures({ ...quiet, ...reading })[TURN_FEATURES.indexOf(name)];
+
+describe('turnFeatures', () => {
+	it('gives one value per named feature, all zero for an even, contextless reading', () => {
+		const x = turnFeatures(quiet);
+		expect(x).toHaveLength(TURN_FEATURES.length);
+		expect([...x]).toEqual(new Array(TURN_FEATURES.length).fill(0));
+	});
+
+	it('reads probabilities as bounded log-odds', () => {
+		expect(feature({ complaint: 0.9 }, 'complaint')).toBeGreaterThan(0);
+		expect(feature({ complaint: 0.1 }, 'complaint')).toBeCloseTo(
+			-feature({ complaint: 0.9 }, 'complaint'),
+		);
+		expect(feature({ complaint: 1 }, 'complaint')).toBe(
+			feature({ complaint: 0.99999 }, 'complaint'),
+		);
+		expect(Number.isFinite(feature({ success: 0 }, 'success'))).toBe(true);
+	});
+
+	it('counts a re-ask by the share of its words that no reply took up', () => {
+		const reask = { share: 0.8, answered: 0.25, words: 'parki', takesTheAnswer: false };
+		expect(feature({ reask }, 'reaskUnanswered')).toBeCloseTo(0.6);
+		expect(feature({ reask: { ...reask, answered: 1 } }, 'reaskUnanswered')).toBe(0);
+		expect(feature({ reask: { ...reask, takesTheAnswer: true } }, 'takesTheAnswer')).toBe(1);
+	});
+
+	it('counts a contradicting opening only in a question', () => {
+		expect(feature({ opensWithContrast: true }, 'contrastQuestion')).toBe(0);
+		expect(feature({ opensWithContrast: true, question: true }, 'contrastQuestion')).toBe(1);
+	});
+});
+
+describe('judgeTurn', () => {
+	const weights = new Float64Array(TURN_FEATURES.length);
+	weights[TURN_FEATURES.indexOf('failedBefore')] = 2;
+
+	it('is a logistic model over the features', () => {
+		const model = { weights, bias: -1 };
+		expect(judgeTurn(model, turnFeatures(quiet))).toBeCloseTo(1 / (1 + Math.exp(1)));
+		expect(judgeTurn(model, turnFeatures({ ...quiet, failedBefore: true }))).toBeCloseTo(
+			1 / (1 + Math.exp(-1)),
+		);
+	});
+
+	it('loads what it stored, and refuses weights trained on other features', () => {
+		const stored = storeTurnModel({ weights, bias: -1 });
+		expect(loadTurnModel(stored)).toEqual({ weights, bias: -1 });
+		expect(() => loadTurnModel({ ...stored, features: ['complaint'] })).toThrow(/npm run train/);
+	});
+});
