@@ -89,7 +89,10 @@ export interface DetectionScores {
 	contactRequest: number;
 	/** The bot's reply does not give the contact what they asked. */
 	lackOfInformation: number;
-	/** The contact's message says the last answer did not help. */
+	/**
+	 * The contact's message is an unsuccessful attempt (says, or shows by asking again, that the last
+	 * answer did not help), judged in its conversation; 0 for a conversation's opening message.
+	 */
 	dissatisfaction: number;
 }
 
