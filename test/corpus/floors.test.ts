@@ -8,11 +8,13 @@ import { evaluate } from './evaluate';
  * request precision 0.97 and recall 0.93 in every language, conversations 95 % exact), README says so.
  */
 // German recall measured 0.913 after the training writers grew from 40 to 44 (0.924 before, 0.917
-// before that): its floor moved from 0.915 to 0.905 then, for all languages alike.
+// before that): its floor moved from 0.915 to 0.905 then, for all languages alike. At 72 training
+// writers, with conversation turns labelled and German call-back forms, the lowest precision is
+// 0.975 (French) and the lowest recall 0.931 (Spanish), conversations 0.899: the floors rose under them.
 const FLOORS = {
-	contactRequest: { precision: 0.965, recall: 0.905 },
+	contactRequest: { precision: 0.97, recall: 0.925 },
 	lackOfInformationF1: 0.95,
-	conversationsExact: 0.84,
+	conversationsExact: 0.88,
 };
 
 describe('detection on the test split', () => {
