@@ -22,7 +22,8 @@ import { storeTurnModel, type TurnModel } from '../../nodes/engine/turnJudge';
 /**
  * The recipe behind the shipped weights: both models trained on the train split, then their
  * probabilities calibrated (one temperature per model) on predictions for writers left out in
- * turn, so that `confidence` means what it says on language the model has not seen.
+ * groups, so that `confidence` means what it says on language the model has not seen; and the turn
+ * judge trained on the conversations' labelled turns as those left-out weights read them.
  */
 export interface TrainedModels {
 	user: LinearModel;
