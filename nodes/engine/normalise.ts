@@ -127,7 +127,7 @@ const STRETCHED = /([a-z])\1{2,}/g;
 
 /**
  * One pass over the folded text: words of a-z and 0-9, clause breaks, contractions joined,
- * stretched letters shortened. Words are sliced, not built a letter at a time, because this runs
+ * stretched letters shortened, chat spellings replaced, no clause break at the end. Words are sliced, not built a letter at a time, because this runs
  * on every message and long messages dominate its cost.
  */
 function splitWords(text: string): string[] {
@@ -163,7 +163,7 @@ function splitWords(text: string): string[] {
 		}
 		if (start >= 0) {
 			const word = joined + text.slice(start, i);
-			words.push(stretched ? word.replace(STRETCHED, '$1') : word);
+			pushWord(words, stretched ? word.replace(STRETCHED, '$1') : word);
 			start = -1;
 			joined = '';
 			stretched = false;
@@ -174,20 +174,21 @@ function splitWords(text: string): string[] {
 	}
 	if (start >= 0) {
 		const word = joined + text.slice(start);
-		words.push(stretched ? word.replace(STRETCHED, '$1') : word);
+		pushWord(words, stretched ? word.replace(STRETCHED, '$1') : word);
 	}
+	while (words.length > 0 && words[words.length - 1] === CLAUSE) words.pop();
 	return words;
 }
 
+/** A word, or the words a chat spelling stands for ("u" → "you"). */
+function pushWord(words: string[], word: string): void {
+	const spelled = spellingOf(word);
+	if (spelled === undefined) words.push(word);
+	else for (const part of spelled) words.push(part);
+}
+
 export function normaliseText(raw: string): NormalisedText {
-	const tokens: string[] = [];
-	for (const word of splitWords(fold(raw))) {
-		const spelled = spellingOf(word);
-		if (spelled === undefined) tokens.push(word);
-		else for (const part of spelled) tokens.push(part);
-	}
-	while (tokens.length > 0 && tokens[tokens.length - 1] === CLAUSE) tokens.pop();
-	return new Normalised(tokens);
+	return new Normalised(splitWords(fold(raw)));
 }
 
 /** The joined text is built on first read: a bot reply's is rarely needed, and joining cost more than splitting. */

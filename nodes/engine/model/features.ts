@@ -341,6 +341,8 @@ const WEB_ADDRESS =
 	/https?:\/\/|\bwww\.|\w\.(?:com|net|org|io|es|fr|de|it|nl|pt|br|mx|be|ch|at|co\.uk)\b/;
 const MAX_SYMBOLS = 8;
 const ONLY_PUNCTUATION = /^[?!. ]*$/;
+/** Emoji and symbols start at U+2000; one search finds the first (a loop in JavaScript cost more). */
+const SYMBOL = /[\u2000-\uffff]/;
 
 export function readRaw(kind: TextKind, text: string): RawReading {
 	const raw = text.length > MAX_RAW_SCAN ? text.slice(0, MAX_RAW_SCAN) : text;
@@ -360,7 +362,8 @@ export function readRaw(kind: TextKind, text: string): RawReading {
 	}
 	const symbols: number[] = [];
 	// By code unit: most texts have no symbol, and a string per character cost more than the rest.
-	for (let i = 0; i < raw.length; i++) {
+	const first = raw.search(SYMBOL);
+	for (let i = first < 0 ? raw.length : first; i < raw.length; i++) {
 		if (raw.charCodeAt(i) < 0x2000) continue;
 		const point = raw.codePointAt(i) ?? 0;
 		symbols.push(fnv(String.fromCodePoint(point), FAMILY.signal));
@@ -382,12 +385,16 @@ export function extractFeatures(
 	return Array.from(sink.slots);
 }
 
-/** extractFeatures into a sink the caller reuses (emptied first). */
+/**
+ * extractFeatures into a sink the caller reuses (emptied first). `mayDecline` false says the
+ * whole reply holds no phrase of declining, so no segment of it can: the test is skipped.
+ */
 export function addFeatures(
 	kind: TextKind,
 	tokens: string[],
 	raw: RawReading,
 	sink: FeatureSink,
+	mayDecline = true,
 ): void {
 	sink.reset();
 	sink.add(FAMILY.bias);
@@ -398,5 +405,13 @@ export function addFeatures(
 	for (const signal of raw.signals) sink.signal(signal);
 	for (const symbol of raw.symbols) sink.add(symbol);
 	if (kind === 'user') addUserSignals(tokens, sink);
-	else addBotSignals(` ${tokens.join(' ')} `, sink);
+	else if (mayDecline) addBotSignals(` ${tokens.join(' ')} `, sink);
+}
+
+/**
+ * Whether a bot reply holds a phrase of declining anywhere: a segment's words are a run of the
+ * whole text's, so a reply without one needs no test per segment.
+ */
+export function mayDecline(text: string): boolean {
+	return getLexicon().noAnswer.test(text);
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 
 import type { NormalisedText } from '../normalise';
-import { addFeatures, FeatureSink, readRaw, type TextKind } from './features';
+import { addFeatures, FeatureSink, mayDecline, readRaw, type TextKind } from './features';
 import {
 	loadStoredModel,
 	maskOf,
@@ -117,8 +117,9 @@ export function scoreText(
 	const sink = sinkFor(maskOf(model));
 	const probabilities = new Float64Array(model.labels.length);
 	const reading = readRaw(kind, raw);
+	const declines = kind === 'bot' && segments.length > 1 ? mayDecline(text.text) : true;
 	segments.forEach((segment, index) => {
-		addFeatures(kind, segment, reading, sink);
+		addFeatures(kind, segment, reading, sink, declines);
 		predict(model, sink.slots, probabilities);
 		for (let l = 0; l < probabilities.length; l++) {
 			if (probabilities[l] > bestProbability[l]) {
