@@ -1,7 +1,7 @@
 import { analyseContactRequest } from './contactRequest';
 import { getModels, scoreText } from './model/scorer';
 import { normaliseText, type NormalisedText } from './normalise';
-import { isUnansweredReask, measureReask, opensWithContrast } from './reask';
+import { isUnansweredReask, measureReask, opensWithContrast, shareOfReply } from './reask';
 import { judgeTurn, turnFeatures, type TurnFeatures } from './turnJudge';
 import type {
 	ConversationMemory,
@@ -189,7 +189,8 @@ function readTurn(
 	if (memory.transcript.length === 0) return undefined;
 	const reask = measureReask(message.tokens, memory.lastUserMessages, memory.transcript);
 	const reaskRule = isUnansweredReask(reask);
-	const lastIsBot = memory.transcript[memory.transcript.length - 1].role === 'bot';
+	const last = memory.transcript[memory.transcript.length - 1];
+	const lastIsBot = last.role === 'bot';
 	const contrast = lastIsBot && opensWithContrast(message.tokens);
 	const question = raw.includes('?');
 	const features = turnFeatures({
@@ -201,7 +202,7 @@ function readTurn(
 		opensWithContrast: contrast,
 		question,
 		replyNoInformation: memory.lastReplyNoInformation ?? 0,
-		failedBefore: memory.failedAttempts > 0,
+		echoesReply: lastIsBot ? shareOfReply(message.tokens, last.text) : 0,
 	});
 	// The evidence names the strongest sign the conversation shows, else the message's own words.
 	const evidence = () => {

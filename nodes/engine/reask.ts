@@ -176,6 +176,20 @@ function repliesSince(transcript: TranscriptEntry[], back: number): TranscriptEn
 	return transcript.filter((entry) => entry.role !== 'user');
 }
 
+/**
+ * The share of the message's content words that the bot's last reply used: a contact who reports
+ * on the reply's own advice ("the batteries are new" after "try new batteries") is answering it,
+ * not asking something new.
+ */
+export function shareOfReply(message: string[], reply: string): number {
+	const words = contentWords(message);
+	if (words.size === 0) return 0;
+	const used = replyWords(reply);
+	let shared = 0;
+	for (const word of words) if (used.has(word)) shared++;
+	return shared / words.size;
+}
+
 /** Words that open a yes-and-but: "yes, but", "ok but", "oui mais", "ja aber", "sim, mas". */
 const YES_WORDS = new Set(
 	'yes yeah yep ok okay sure right si vale claro oui ouais ja jo sim certo va oke'.split(' '),
@@ -186,11 +200,17 @@ const OPENING_CONTRAST = new Set('but pero mais aber mas maar'.split(' '));
 
 /**
  * A question that opens by contradicting the last answer ("yeah but when does it ship?", "oui mais
- * les dimensions ?"): the contact says the answer missed, in other words than before.
+ * les dimensions ?", "thanks, but he has his own chair — does it fit?"): the contact says the
+ * answer missed, in other words than before.
  */
 export function opensWithContrast(tokens: string[]): boolean {
 	let k = 0;
 	// At most three opening words ("yes, ok, but …").
-	while (k < 3 && k < tokens.length && (tokens[k] === CLAUSE || YES_WORDS.has(tokens[k]))) k++;
+	while (
+		k < 3 &&
+		k < tokens.length &&
+		(tokens[k] === CLAUSE || YES_WORDS.has(tokens[k]) || ACKNOWLEDGEMENTS.has(tokens[k]))
+	)
+		k++;
 	return k < tokens.length && OPENING_CONTRAST.has(tokens[k]);
 }

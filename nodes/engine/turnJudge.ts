@@ -5,9 +5,10 @@ import type { Reask } from './reask';
  * the words: "und die Grundgebühr?" after a real answer is a follow-up, after an answer beside the
  * point it asks again. The message model reads the words; this small logistic model weighs its
  * readings against what the conversation shows (the question asked again and left unanswered, an
- * opening that takes or contradicts the last answer, a complaint before). Trained on the scripted
- * conversations' turns, each labelled failed or not by people, with the message readings of weights
- * that never saw the conversation's writer.
+ * opening that takes or contradicts the last answer, a report on the last reply's own advice).
+ * Trained on the scripted conversations' turns, each labelled failed or not by people, with the
+ * message readings of weights that never saw the conversation's writer. Earlier failures are not a
+ * feature: the judge's own false alarm would make every later message look like one.
  */
 
 /** What the judge sees of one turn, in the order of its weights. */
@@ -21,7 +22,7 @@ export const TURN_FEATURES = [
 	'contrastQuestion',
 	'question',
 	'replyNoInformation',
-	'failedBefore',
+	'echoesReply',
 ] as const;
 
 export type TurnFeatures = Float64Array;
@@ -48,7 +49,8 @@ export interface TurnReading {
 	question: boolean;
 	/** The bot's last reply read as lacking information (0 when there was none). */
 	replyNoInformation: number;
-	failedBefore: boolean;
+	/** Share of the message's content words the bot's last reply used (0 without one). */
+	echoesReply: number;
 }
 
 /** A probability as log-odds, bounded so one certain reading cannot swamp the rest. */
@@ -70,7 +72,7 @@ export function turnFeatures(reading: TurnReading): TurnFeatures {
 	x[6] = reading.opensWithContrast && reading.question ? 1 : 0;
 	x[7] = reading.question ? 1 : 0;
 	x[8] = reading.replyNoInformation;
-	x[9] = reading.failedBefore ? 1 : 0;
+	x[9] = reading.echoesReply;
 	return x;
 }
 

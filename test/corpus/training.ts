@@ -95,7 +95,10 @@ export function leaveWritersOut(
 ): { user: HeldOut[]; bot: HeldOut[] } {
 	const training = forTraining(original);
 	const corpus = original;
-	const writers = [...new Set(corpus.user.map((l) => l.writer))].sort();
+	// Every writer, also one who wrote only conversations: each is left out once.
+	const writers = [
+		...new Set([...corpus.user, ...corpus.bot, ...corpus.conversations].map((l) => l.writer)),
+	].sort();
 	const held = { user: [] as HeldOut[], bot: [] as HeldOut[] };
 	const groups = folds === undefined ? writers.length : Math.min(folds, writers.length);
 	for (let group = 0; group < groups; group++) {

@@ -2,18 +2,18 @@ import { judgeTurn, TURN_FEATURES } from '../../nodes/engine/turnJudge';
 import type { ConversationLine } from './corpus';
 import { fitTurnModel, turnExamples, type TurnExample } from './turnTraining';
 
-const FAILED_BEFORE = TURN_FEATURES.indexOf('failedBefore');
+const NO_INFORMATION = TURN_FEATURES.indexOf('replyNoInformation');
 const QUESTION = TURN_FEATURES.indexOf('question');
 
-function example(failedBefore: number, question: number, y: number): TurnExample {
+function example(noInformation: number, question: number, y: number): TurnExample {
 	const x = new Float64Array(TURN_FEATURES.length);
-	x[FAILED_BEFORE] = failedBefore;
+	x[NO_INFORMATION] = noInformation;
 	x[QUESTION] = question;
 	return { writer: 'w', x, y };
 }
 
 describe('fitTurnModel', () => {
-	// Failed mostly after an earlier failure, questions carry nothing: 3 of 4 failed after one, 1 of 4 not.
+	// Failed mostly after a reply without information, questions carry nothing: 3 of 4 failed after one, 1 of 4 not.
 	const examples = [
 		...[0, 1].flatMap((q) => [
 			example(1, q, 1),
@@ -62,14 +62,6 @@ describe('turnExamples', () => {
 		const examples = turnExamples([conversation]);
 		expect(examples.map((e) => e.y)).toEqual([1, 1]);
 		expect(examples.every((e) => e.writer === 'wx')).toBe(true);
-	});
-
-	it('counts earlier failures by the labels, not by the engine', () => {
-		const [second, third] = turnExamples([conversation]);
-		expect(second.x[FAILED_BEFORE]).toBe(0);
-		expect(third.x[FAILED_BEFORE]).toBe(1);
-		const reset = turnExamples([{ ...conversation, attempts: ['none', 'success', 'failed'] }]);
-		expect(reset[1].x[FAILED_BEFORE]).toBe(0);
 	});
 
 	it('skips conversations without labelled turns', () => {

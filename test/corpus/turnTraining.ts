@@ -27,7 +27,7 @@ const NO_TRIGGERS = {
 /**
  * The judge's features at every labelled contact turn after the first, read with the models in use
  * (the caller sets weights that did not see these conversations' writers). Memory is played through
- * the engine with every trigger off, and its count of unsuccessful attempts follows the labels.
+ * the engine with every trigger off.
  */
 export function turnExamples(conversations: ConversationLine[]): TurnExample[] {
 	const examples: TurnExample[] = [];
@@ -36,16 +36,13 @@ export function turnExamples(conversations: ConversationLine[]): TurnExample[] {
 		const attempts = conversation.attempts;
 		if (attempts === undefined) continue;
 		let memory: ConversationMemory | undefined;
-		let count = 0;
 		attempts.forEach((label, i) => {
 			const turn = conversation.turns[i];
 			if (memory !== undefined && turn.userMessage) {
-				const x = turnFeaturesAt(turn.userMessage, { ...memory, failedAttempts: count });
+				const x = turnFeaturesAt(turn.userMessage, memory);
 				if (x !== undefined)
 					examples.push({ writer: conversation.writer, x, y: label === 'failed' ? 1 : 0 });
 			}
-			if (label === 'failed') count++;
-			else if (label === 'success') count = 0;
 			memory = detectHandover(
 				{ conversationId: conversation.id, platform: 'generic', ...turn },
 				memory,

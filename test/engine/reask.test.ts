@@ -1,5 +1,10 @@
 import { normaliseText } from '../../nodes/engine/normalise';
-import { isUnansweredReask, measureReask, opensWithContrast } from '../../nodes/engine/reask';
+import {
+	isUnansweredReask,
+	measureReask,
+	opensWithContrast,
+	shareOfReply,
+} from '../../nodes/engine/reask';
 import type { TranscriptEntry } from '../../nodes/engine/types';
 
 const at = '2026-01-01T00:00:00Z';
@@ -93,6 +98,8 @@ describe('opensWithContrast', () => {
 		expect(contrast('sim, mas parcela em quantas vezes?')).toBe(true);
 		expect(contrast('Ja, aber wann kommt es?')).toBe(true);
 		expect(contrast('Maar zit het boek erbij?')).toBe(true);
+		expect(contrast('Merci, mais il a le sien. Il passe dans les ascenseurs ?')).toBe(true);
+		expect(contrast('thanks but what about the weekend?')).toBe(true);
 		expect(contrast('ok pero ¿cuándo?')).toBe(true);
 	});
 
@@ -101,5 +108,21 @@ describe('opensWithContrast', () => {
 		expect(contrast('can I pay now but pick it up later?')).toBe(false);
 		expect(contrast('perfetto, grazie')).toBe(false);
 		expect(contrast('')).toBe(false);
+	});
+});
+
+describe('shareOfReply', () => {
+	const share = (message: string, reply: string) =>
+		shareOfReply(normaliseText(message).tokens, reply);
+
+	it("measures how much of the contact's message the last reply used, by stems", () => {
+		const reply = 'Try restarting the router and replacing the batteries of the remote.';
+		expect(share('the batteries are brand new', reply)).toBeCloseTo(1 / 2);
+		expect(share('restarted the router twice', reply)).toBeCloseTo(2 / 3);
+		expect(share('what time do you open tomorrow', reply)).toBe(0);
+	});
+
+	it('is zero for a message without content words', () => {
+		expect(share('ok', 'Try restarting the router.')).toBe(0);
 	});
 });

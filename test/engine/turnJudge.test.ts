@@ -16,7 +16,7 @@ const quiet: TurnReading = {
 	opensWithContrast: false,
 	question: false,
 	replyNoInformation: 0,
-	failedBefore: false,
+	echoesReply: 0,
 };
 const feature = (reading: Partial<TurnReading>, name: (typeof TURN_FEATURES)[number]) =>
 	turnFeatures({ ...quiet, ...reading })[TURN_FEATURES.indexOf(name)];
@@ -46,6 +46,10 @@ describe('turnFeatures', () => {
 		expect(feature({ reask: { ...reask, takesTheAnswer: true } }, 'takesTheAnswer')).toBe(1);
 	});
 
+	it('passes on the share of the message the last reply used', () => {
+		expect(feature({ echoesReply: 0.5 }, 'echoesReply')).toBe(0.5);
+	});
+
 	it('counts a contradicting opening only in a question', () => {
 		expect(feature({ opensWithContrast: true }, 'contrastQuestion')).toBe(0);
 		expect(feature({ opensWithContrast: true, question: true }, 'contrastQuestion')).toBe(1);
@@ -54,12 +58,12 @@ describe('turnFeatures', () => {
 
 describe('judgeTurn', () => {
 	const weights = new Float64Array(TURN_FEATURES.length);
-	weights[TURN_FEATURES.indexOf('failedBefore')] = 2;
+	weights[TURN_FEATURES.indexOf('replyNoInformation')] = 2;
 
 	it('is a logistic model over the features', () => {
 		const model = { weights, bias: -1 };
 		expect(judgeTurn(model, turnFeatures(quiet))).toBeCloseTo(1 / (1 + Math.exp(1)));
-		expect(judgeTurn(model, turnFeatures({ ...quiet, failedBefore: true }))).toBeCloseTo(
+		expect(judgeTurn(model, turnFeatures({ ...quiet, replyNoInformation: 1 }))).toBeCloseTo(
 			1 / (1 + Math.exp(-1)),
 		);
 	});

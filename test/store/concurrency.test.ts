@@ -62,8 +62,8 @@ type StoreSettings =
 	{ kind: 'embedded'; filePath: string } | { kind: 'redis'; url: string; keyPrefix: string };
 
 /**
- * Half the conversations ask for a person once among 19 short neutral messages ("order 7": too short
- * to count as a repeated question): one contact_request handover in any order, and no failed attempt.
+ * Half the conversations ask for a person once among 19 short neutral messages ("ok 7": too short
+ * to count as a repeated question, and no word of the bot's reply, so no report on it): one contact_request handover in any order, and no failed attempt.
  * The other half say "that didn't help" 20 times: the first update in store order opens the
  * conversation (not a complaint), the 16th reaches the threshold of 15 and hands over, the count
  * restarts, and the last 4 leave it at exactly 4 — as long as no update is lost.
@@ -78,7 +78,7 @@ function script(runId: string) {
 	for (const conversation of conversations) {
 		for (let t = 0; t < TURNS_PER_CONVERSATION; t++) {
 			const userMessage =
-				conversation.kind === 'dissatisfied' ? DISSATISFIED : t === 7 ? ASK : `order ${t}`;
+				conversation.kind === 'dissatisfied' ? DISSATISFIED : t === 7 ? ASK : `ok ${t}`;
 			conversation.messages.push(userMessage);
 			jobs.push({
 				id: `${conversation.id}-t${t}`,
