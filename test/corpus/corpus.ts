@@ -178,6 +178,13 @@ function houseLines(): Corpus {
 }
 
 /** Every writer's lines, or only those of one split. */
+/** Every writer of the corpus, sorted: also one who wrote only conversations or only replies. */
+export function writersOf(corpus: Corpus): string[] {
+	return [
+		...new Set([...corpus.user, ...corpus.bot, ...corpus.conversations].map((l) => l.writer)),
+	].sort();
+}
+
 export function loadCorpus(split: Split = 'all'): Corpus {
 	const held = new Set(testWriters());
 	const corpus: Corpus = split === 'test' ? { user: [], bot: [], conversations: [] } : houseLines();

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { parseModels, useModels, type StoredHandoverModels } from '../../nodes/engine/model/scorer';
-import { loadCorpus, testWriters, type Corpus, type Split } from './corpus';
+import { loadCorpus, testWriters, writersOf, type Corpus, type Split } from './corpus';
 import { evaluate, formatTable } from './evaluate';
 
 // Compiled into .build/, the script reads the weights from the source tree they are trained into.
@@ -32,7 +32,7 @@ function main(): void {
 	const named = writersArg >= 0 ? new Set(process.argv[writersArg + 1].split(',')) : undefined;
 	useModels(parseModels(JSON.parse(fs.readFileSync(MODEL, 'utf8')) as StoredHandoverModels));
 	const corpus = named === undefined ? loadCorpus(split) : onlyWriters(loadCorpus('all'), named);
-	const writers = [...new Set(corpus.user.map((line) => line.writer))].sort();
+	const writers = writersOf(corpus);
 	console.log(
 		`${named === undefined ? `split ${split}` : 'named writers'} (writers ${writers.join(', ')}; held out: ${testWriters().join(', ')}): ${corpus.user.length} user messages, ${corpus.bot.length} bot replies, ${corpus.conversations.length} conversations\n`,
 	);

@@ -14,6 +14,7 @@ import {
 	type BotLine,
 	type Corpus,
 	type UserLine,
+	writersOf,
 } from './corpus';
 import { DEFAULT_TRAIN, logitsOf, NOT_LABEL, toExample, train, type Example } from './learn';
 import { fitTurnModel, NEUTRAL_TURN_MODEL, turnExamples, type TurnExample } from './turnTraining';
@@ -96,9 +97,7 @@ export function leaveWritersOut(
 	const training = forTraining(original);
 	const corpus = original;
 	// Every writer, also one who wrote only conversations: each is left out once.
-	const writers = [
-		...new Set([...corpus.user, ...corpus.bot, ...corpus.conversations].map((l) => l.writer)),
-	].sort();
+	const writers = writersOf(corpus);
 	const held = { user: [] as HeldOut[], bot: [] as HeldOut[] };
 	const groups = folds === undefined ? writers.length : Math.min(folds, writers.length);
 	for (let group = 0; group < groups; group++) {
@@ -253,7 +252,7 @@ export function storeModels(
 		turn: storeTurnModel(models.turn),
 		trainedOn: {
 			split: 'train',
-			writers: [...new Set(corpus.user.map((l) => l.writer))].sort(),
+			writers: writersOf(corpus),
 			heldOutWriters,
 			userMessages: forTraining(corpus).user.length,
 			botReplies: forTraining(corpus).bot.length,

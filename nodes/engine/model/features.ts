@@ -386,15 +386,15 @@ export function extractFeatures(
 }
 
 /**
- * extractFeatures into a sink the caller reuses (emptied first). `mayDecline` false says the
- * whole reply holds no phrase of declining, so no segment of it can: the test is skipped.
+ * extractFeatures into a sink the caller reuses (emptied first). `replyMayDecline` false says the
+ * whole reply holds no phrase of declining (mayDecline), so no segment of it can: the test is skipped.
  */
 export function addFeatures(
 	kind: TextKind,
 	tokens: string[],
 	raw: RawReading,
 	sink: FeatureSink,
-	mayDecline = true,
+	replyMayDecline = true,
 ): void {
 	sink.reset();
 	sink.add(FAMILY.bias);
@@ -405,7 +405,7 @@ export function addFeatures(
 	for (const signal of raw.signals) sink.signal(signal);
 	for (const symbol of raw.symbols) sink.add(symbol);
 	if (kind === 'user') addUserSignals(tokens, sink);
-	else if (mayDecline) addBotSignals(` ${tokens.join(' ')} `, sink);
+	else if (replyMayDecline) addBotSignals(` ${tokens.join(' ')} `, sink);
 }
 
 /**
