@@ -1,4 +1,4 @@
-import { getLexicon, Tag, type PhraseNode } from './lexicon';
+import { getLexicon, Tag, type PhraseNode, type WordEntry } from './lexicon';
 
 /** A word or merged phrase of a message with its word classes. */
 interface Item {
@@ -12,24 +12,31 @@ let lastItems: Item[] = [];
 /**
  * tagTokens for a list read more than once: the features and the grammar both tag a short message,
  * or a segment of one clause, as a whole. The last list is kept by identity (items are not changed
- * by their readers).
+ * by their readers). `entries`: the words' table entries by position, when the caller has them.
  */
-export function tagTokensOnce(tokens: string[]): Item[] {
+export function tagTokensOnce(
+	tokens: string[],
+	entries?: ArrayLike<WordEntry | undefined>,
+): Item[] {
 	if (tokens !== lastTagged) {
-		lastItems = tagTokens(tokens);
+		lastItems = tagTokens(tokens, entries);
 		lastTagged = tokens;
 	}
 	return lastItems;
 }
 
-/** Merges known phrases (longest first) and tags every word; typos of key words count as the word. */
-export function tagTokens(tokens: string[]): Item[] {
+/**
+ * Merges known phrases (longest first) and tags every word; typos of key words count as the word.
+ * `entries` are the words' entries in the tables by position, already looked up (the features
+ * keep them per word); without them each word is looked up here.
+ */
+export function tagTokens(tokens: string[], entries?: ArrayLike<WordEntry | undefined>): Item[] {
 	const { words } = getLexicon();
 	const items: Item[] = [];
 	let i = 0;
 	while (i < tokens.length) {
 		const token = tokens[i];
-		const entry = words.get(token);
+		const entry = entries !== undefined ? entries[i] : words.get(token);
 		if (entry === undefined) {
 			items.push({ text: token, tags: 0 });
 			i++;

@@ -1,6 +1,6 @@
 import { analyseContactRequest, tagTokensOnce } from '../contactRequest';
 import { CLAUSE, fold } from '../normalise';
-import { getLexicon, Tag } from '../lexicon';
+import { getLexicon, Tag, type WordEntry } from '../lexicon';
 import { fnv, mix } from './hashing';
 
 /**
@@ -106,31 +106,45 @@ function signalHash(name: string): number {
 const CLAUSE_HASH = fnv(CLAUSE);
 
 /**
- * A word's own hash and its character n-gram hashes, kept per distinct word: most words of a
- * message were seen before, and hashing each one's n-grams again was the costliest step of
- * reading a long message. Bounded: emptied when full, so odd input cannot grow it.
+ * A word's own hash, its character n-gram hashes and its entry in the grammar's tables, kept per
+ * distinct word: most words of a message were seen before, and hashing each one's n-grams again
+ * was the costliest step of reading a long message; the word classes then need no second lookup.
+ * Bounded: emptied when full, so odd input cannot grow it.
  */
-const WORD_HASHES = new Map<string, Int32Array>();
-const WORD_HASHES_LIMIT = 20_000;
+interface KnownWord {
+	hashes: Int32Array;
+	entry: WordEntry | undefined;
+}
+const KNOWN_WORDS = new Map<string, KnownWord>();
+const KNOWN_WORDS_LIMIT = 20_000;
 
-function wordHashes(token: string): Int32Array {
-	let hashes = WORD_HASHES.get(token);
-	if (hashes === undefined) {
+function knownWord(token: string): KnownWord {
+	let known = KNOWN_WORDS.get(token);
+	if (known === undefined) {
 		const chars: number[] = [];
 		if (token !== CLAUSE) addCharacters(token, chars);
-		hashes = Int32Array.from([fnv(token), ...chars]);
-		if (WORD_HASHES.size >= WORD_HASHES_LIMIT) WORD_HASHES.clear();
-		WORD_HASHES.set(token, hashes);
+		known = {
+			hashes: Int32Array.from([fnv(token), ...chars]),
+			entry: getLexicon().words.get(token),
+		};
+		if (KNOWN_WORDS.size >= KNOWN_WORDS_LIMIT) KNOWN_WORDS.clear();
+		KNOWN_WORDS.set(token, known);
 	}
-	return hashes;
+	return known;
 }
+
+/** The table entries of the words addWords read last, by position (a buffer reused text to text). */
+const entries: Array<WordEntry | undefined> = [];
 
 /** Words, pairs and triples of words: each word is hashed once, n-grams combine the hashes. */
 function addWords(tokens: string[], sink: FeatureSink): void {
 	let previous = CLAUSE_HASH;
 	let beforePrevious = CLAUSE_HASH;
-	for (const token of tokens) {
-		const hashes = wordHashes(token);
+	entries.length = tokens.length;
+	for (let i = 0; i < tokens.length; i++) {
+		const known = knownWord(tokens[i]);
+		entries[i] = known.entry;
+		const hashes = known.hashes;
 		const word = hashes[0] >>> 0;
 		sink.add(mix(word, FAMILY.word));
 		const pair = mix(previous, word);
@@ -219,7 +233,7 @@ function tagFeatures(tags: number): TagFeatures | null {
 function addTags(tokens: string[], names: Set<string>, sink: FeatureSink): void {
 	const start = TAG_PAIR_SEED.start;
 	let previous = start;
-	for (const item of tagTokensOnce(tokens)) {
+	for (const item of tagTokensOnce(tokens, entries)) {
 		if (item.tags & Tag.clause) {
 			previous = start;
 			continue;
@@ -337,8 +351,21 @@ const MAX_RAW_SCAN = 4000;
 // Bounded repetitions: linear on any text.
 const PHONE_NUMBER = /(?:\+|\b)\d{2,4}[ ./-]?\(?\d{2,4}\)?[ ./-]?\d{2,4}(?:[ ./-]?\d{2,4})?\b/;
 const EMAIL_ADDRESS = /[\w.+-]{1,64}@[\w-]{1,63}\.[a-z]{2,}/i;
-const WEB_ADDRESS =
-	/https?:\/\/|\bwww\.|\w\.(?:com|net|org|io|es|fr|de|it|nl|pt|br|mx|be|ch|at|co\.uk)\b/;
+/** A web address: a scheme, "www." or a known domain ending after a letter or digit. */
+const WEB_SCHEME = /https?:\/\/|\bwww\./;
+/** Searched from the dot: a pattern opening with a literal is found faster than one opening with \w. */
+const DOMAIN_ENDING = /\.(?:com|net|org|io|es|fr|de|it|nl|pt|br|mx|be|ch|at|co\.uk)\b/g;
+const WORD_CHARACTER = /\w/;
+
+function hasWebAddress(raw: string): boolean {
+	if ((raw.includes('://') || raw.includes('www.')) && WEB_SCHEME.test(raw)) return true;
+	DOMAIN_ENDING.lastIndex = 0;
+	for (let match = DOMAIN_ENDING.exec(raw); match !== null; match = DOMAIN_ENDING.exec(raw)) {
+		if (match.index > 0 && WORD_CHARACTER.test(raw[match.index - 1])) return true;
+	}
+	return false;
+}
+const DIGIT = /\d/;
 const MAX_SYMBOLS = 8;
 const ONLY_PUNCTUATION = /^[?!. ]*$/;
 /** Emoji and symbols start at U+2000; one search finds the first (a loop in JavaScript cost more). */
@@ -349,16 +376,18 @@ export function readRaw(kind: TextKind, text: string): RawReading {
 	const signals: string[] = [];
 	if (raw.includes('?')) signals.push('question-mark');
 	if (raw.includes('??')) signals.push('double-question');
-	if (/\d{3}/.test(raw)) signals.push('digits');
+	// Digits, phone numbers and amounts all need a digit: most texts have none.
+	const digits = DIGIT.test(raw);
+	if (digits && /\d{3}/.test(raw)) signals.push('digits');
 	// Contact details: a reply that sends the contact to a line or an address instead of answering.
-	if (PHONE_NUMBER.test(raw)) signals.push('phone-number');
+	if (digits && PHONE_NUMBER.test(raw)) signals.push('phone-number');
 	// Cheap tests first: most texts have no "@" and no dot followed by a letter.
 	if (raw.includes('@') && EMAIL_ADDRESS.test(raw)) signals.push('email-address');
-	if (WEB_ADDRESS.test(raw)) signals.push('web-address');
+	if (hasWebAddress(raw)) signals.push('web-address');
 	if (ONLY_PUNCTUATION.test(raw.trim())) signals.push('only-punctuation');
 	if (kind === 'user') {
 		if (callsMeByName(raw)) signals.push('call-me-name');
-		if (AMOUNT.test(raw)) signals.push('amount');
+		if (digits && AMOUNT.test(raw)) signals.push('amount');
 	}
 	const symbols: number[] = [];
 	// By code unit: most texts have no symbol, and a string per character cost more than the rest.
