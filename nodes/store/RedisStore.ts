@@ -107,6 +107,9 @@ interface Connection {
 	unwatch: () => void;
 }
 
+/** Errors of ioredis sent for a command on a connection whose socket is gone. */
+const CONNECTION_LOST = /Connection is closed|Stream isn't writeable/i;
+
 /** Errors of ioredis that say Redis did not answer, rather than that it refused a command. */
 const UNREACHABLE =
 	/Command timed out|Connection is closed|Stream isn't writeable|max retries per request|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE/i;
@@ -446,6 +449,11 @@ export class RedisStore implements HandoverStore {
 	private asUnavailable(error: unknown, doing: string): unknown {
 		if (isStoreUnavailable(error) || !(error instanceof Error)) return error;
 		if (this.closed || !UNREACHABLE.test(error.message)) return error;
+		// A connection of the pool can lose its socket before it has tried to reconnect; when the main
+		// connection's last attempt was refused (one server for all), that is the reason to give.
+		const refused = this.main.failure;
+		if (refused !== undefined && CONNECTION_LOST.test(error.message))
+			return this.unreachable(refused);
 		return this.unavailable(`did not answer (${doing}): ${error.message}`, error);
 	}
 
