@@ -16,8 +16,10 @@ import { evaluate } from './evaluate';
 // 0.941 as before: the recall floor moved to 0.91, below the team's goal of 0.93 (README says so). At
 // 81 they measure 0.927, and no information F1 0.949 (0.951 at 79, 0.960 at 72; no bot reply was
 // added, the conversations' replies were): its floor moved from 0.95 to 0.94, above the goal of 0.93.
+// At 99 writers every language's recall reaches 0.93 (Spanish 0.934, German 0.944): the recall floor
+// is the team's goal itself, a request above Spanish.
 const FLOORS = {
-	contactRequest: { precision: 0.97, recall: 0.91 },
+	contactRequest: { precision: 0.97, recall: 0.93 },
 	lackOfInformationF1: 0.94,
 	conversationsExact: 0.88,
 };

@@ -57,6 +57,16 @@ describe('findContactRequest', () => {
 		expect(asks('bel me, niet mailen')).toBe(true);
 	});
 
+	it('reads the tú and vosotros forms of a Spanish call-back, and the pronoun after the Portuguese verb', () => {
+		expect(asks('me puedes llamar? compré ayer la tarifa y no va')).toBe(true);
+		expect(asks('llamadme cuando podáis')).toBe(true);
+		expect(asks('me dais un toque al 612 345 678?')).toBe(true);
+		expect(asks('Bom dia, podem ligar-me hoje à tarde?')).toBe(true);
+		expect(asks('ligue pra mim amanhã cedo')).toBe(true);
+		expect(asks('não precisa ligar-me, já resolvi')).toBe(false);
+		expect(asks('no hace falta que me llaméis')).toBe(false);
+	});
+
 	it('keeps negation inside its clause', () => {
 		expect(asks("I don't understand the form. Can I talk to a person?")).toBe(true);
 		expect(asks("I don't want to talk to a person")).toBe(false);

@@ -270,6 +270,8 @@ const CALL_ME = new RegExp(
 			'll[aá]menme',
 			'puedes? llamarme',
 			'me puedes? llamar',
+			'll[aá]madme',
+			'me pod[eé]is llamar',
 			'appelle[- ]moi',
 			'appelez[- ]moi',
 			"m['’]appeler",

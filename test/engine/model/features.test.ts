@@ -25,6 +25,8 @@ describe('callsMeByName', () => {
 		'Please call me Margaret, no need for Mrs.',
 		'you can call me Dani',
 		'Llámame Pepe, sin formalidades',
+		'Llamadme Pili, que así me conoce todo el mundo',
+		'me podéis llamar Yoli',
 		'Vous pouvez m’appeler Monsieur Bertin',
 		"Vous pouvez m'appeler Monsieur Bertin",
 		'Nennen Sie mich ruhig Frau Krüger',
@@ -35,12 +37,15 @@ describe('callsMeByName', () => {
 		expect(callsMeByName(text)).toBe(true);
 	});
 
-	it.each(['call me back please', 'can you call me tomorrow', 'llámame mañana', 'bel me terug'])(
-		'"%s" is a call-back',
-		(text) => {
-			expect(callsMeByName(text)).toBe(false);
-		},
-	);
+	it.each([
+		'call me back please',
+		'can you call me tomorrow',
+		'llámame mañana',
+		'llamadme porfa',
+		'bel me terug',
+	])('"%s" is a call-back', (text) => {
+		expect(callsMeByName(text)).toBe(false);
+	});
 });
 
 describe('readRaw contact details', () => {
