@@ -61,6 +61,21 @@ const SHARE = 0.5;
 const ANSWERED = 1 / 3;
 const LOOK_BACK = 3;
 
+let lastMessage: string[] | undefined;
+let lastMessageWords = new Set<string>();
+
+/**
+ * contentWords of the contact's message, which measureReask and shareOfReply both read at each
+ * turn: the last list is kept by identity (the sets are only read).
+ */
+function messageWords(message: string[]): Set<string> {
+	if (message !== lastMessage) {
+		lastMessageWords = contentWords(message);
+		lastMessage = message;
+	}
+	return lastMessageWords;
+}
+
 function contentWords(tokens: string[]): Set<string> {
 	const words = new Set<string>();
 	for (const token of tokens) {
@@ -98,7 +113,7 @@ export function measureReask(
 	questions: string[],
 	transcript: TranscriptEntry[],
 ): Reask | undefined {
-	const asked = contentWords(message);
+	const asked = messageWords(message);
 	if (asked.size === 0) return undefined;
 	let best: Reask | undefined;
 	for (let back = 1; back <= Math.min(LOOK_BACK, questions.length); back++) {
@@ -182,7 +197,7 @@ function repliesSince(transcript: TranscriptEntry[], back: number): TranscriptEn
  * not asking something new.
  */
 export function shareOfReply(message: string[], reply: string): number {
-	const words = contentWords(message);
+	const words = messageWords(message);
 	if (words.size === 0) return 0;
 	const used = replyWords(reply);
 	let shared = 0;

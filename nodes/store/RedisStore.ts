@@ -111,8 +111,10 @@ interface Connection {
 const CONNECTION_LOST = /Connection is closed|Stream isn't writeable/i;
 
 /** Errors of ioredis that say Redis did not answer, rather than that it refused a command. */
-const UNREACHABLE =
-	/Command timed out|Connection is closed|Stream isn't writeable|max retries per request|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE/i;
+const UNREACHABLE = new RegExp(
+	`${CONNECTION_LOST.source}|Command timed out|max retries per request|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE`,
+	'i',
+);
 
 /** Thrown when an update keeps losing to other writers of the same conversation. */
 export class RedisUpdateConflictError extends Error {

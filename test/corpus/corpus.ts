@@ -177,7 +177,6 @@ function houseLines(): Corpus {
 	};
 }
 
-/** Every writer's lines, or only those of one split. */
 /** Every writer of the corpus, sorted: also one who wrote only conversations or only replies. */
 export function writersOf(corpus: Corpus): string[] {
 	return [
@@ -185,6 +184,7 @@ export function writersOf(corpus: Corpus): string[] {
 	].sort();
 }
 
+/** Every writer's lines, or only those of one split. */
 export function loadCorpus(split: Split = 'all'): Corpus {
 	const held = new Set(testWriters());
 	const corpus: Corpus = split === 'test' ? { user: [], bot: [], conversations: [] } : houseLines();

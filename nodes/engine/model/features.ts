@@ -230,10 +230,16 @@ function tagFeatures(tags: number): TagFeatures | null {
 	return found;
 }
 
-function addTags(tokens: string[], names: Set<string>, sink: FeatureSink): void {
+/** `known`: the tokens' table entries by position, as addWords just read them. */
+function addTags(
+	tokens: string[],
+	known: ArrayLike<WordEntry | undefined>,
+	names: Set<string>,
+	sink: FeatureSink,
+): void {
 	const start = TAG_PAIR_SEED.start;
 	let previous = start;
-	for (const item of tagTokensOnce(tokens, entries)) {
+	for (const item of tagTokensOnce(tokens, known)) {
 		if (item.tags & Tag.clause) {
 			previous = start;
 			continue;
@@ -431,7 +437,7 @@ export function addFeatures(
 	sink.add(FAMILY.bias);
 	sink.signal(kind === 'user' ? 'user' : 'bot');
 	addWords(tokens, sink);
-	addTags(tokens, raw.names, sink);
+	addTags(tokens, entries, raw.names, sink);
 	sink.signal(lengthBucket(tokens.length));
 	for (const signal of raw.signals) sink.signal(signal);
 	for (const symbol of raw.symbols) sink.add(symbol);
