@@ -1,4 +1,11 @@
-import { getLexicon, Tag, type PhraseNode, type WordEntry } from './lexicon';
+import {
+	ENDS_CLAUSE,
+	getLexicon,
+	MAY_REQUEST,
+	Tag,
+	type PhraseNode,
+	type WordEntry,
+} from './lexicon';
 
 /** A word or merged phrase of a message with its word classes. */
 interface Item {
@@ -218,11 +225,12 @@ export function analyseContactRequest(tokens: string[]): ContactReading {
 
 function readContactRequest(tokens: string[]): ContactReading {
 	const reading: ContactReading = { negated: false, firmlyNegated: false, owned: false };
-	const { requestWords, clauseWords } = getLexicon();
+	const { clauseReading } = getLexicon();
 	let start = 0;
 	let candidate = false;
 	for (let i = 0; i <= tokens.length; i++) {
-		if (i === tokens.length || clauseWords.has(tokens[i])) {
+		const word = i === tokens.length ? ENDS_CLAUSE : (clauseReading.get(tokens[i]) ?? 0);
+		if (word & ENDS_CLAUSE) {
 			// Only clauses with a word for a person, a call or the bot are parsed: most are not.
 			if (candidate) {
 				const clause = start === 0 && i === tokens.length ? tokens : tokens.slice(start, i);
@@ -234,7 +242,7 @@ function readContactRequest(tokens: string[]): ContactReading {
 			}
 			start = i + 1;
 			candidate = false;
-		} else if (!candidate && requestWords.has(tokens[i])) {
+		} else if (word & MAY_REQUEST) {
 			candidate = true;
 		}
 	}

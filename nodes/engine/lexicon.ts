@@ -114,10 +114,12 @@ const NOT_TYPOS = [
  * map alone (over 100,000 one-edit spellings) held as much memory again as the tables.
  */
 export interface Lexicon {
-	/** Words without which a clause cannot ask for a person: the rest of the grammar is skipped. */
-	requestWords: Set<string>;
-	/** Single words that end a clause ("but"). */
-	clauseWords: Set<string>;
+	/**
+	 * Single words that end a clause ("but": ENDS_CLAUSE) and words without which a clause cannot
+	 * ask for a person (MAY_REQUEST: the rest of the grammar is skipped), in one table so that the
+	 * request reader looks each word up once.
+	 */
+	clauseReading: Map<string, number>;
 	/**
 	 * How the tagger reads a word: every word that is a phrase, a typo of one, or starts a phrase
 	 * of several words. Phrases of several words are a tree of the words that follow, so merging
@@ -128,6 +130,10 @@ export interface Lexicon {
 	noAnswerExceptions: RegExp;
 	negations: Set<string>;
 }
+
+/** Bits of Lexicon.clauseReading. */
+export const ENDS_CLAUSE = 1;
+export const MAY_REQUEST = 2;
 
 /** A phrase of several words, reached word by word from its first word. */
 export interface PhraseNode {
@@ -228,9 +234,9 @@ function buildLexicon(): Lexicon {
 		}
 	}
 
-	const clauseWords = new Set<string>([CLAUSE]);
+	const clauseReading = new Map<string, number>([[CLAUSE, ENDS_CLAUSE]]);
 	for (const [phrase, tags] of phrases)
-		if (tags & Tag.clause && !phrase.includes(' ')) clauseWords.add(phrase);
+		if (tags & Tag.clause && !phrase.includes(' ')) clauseReading.set(phrase, ENDS_CLAUSE);
 
 	// A clause can only ask for a person if it holds one of these: a single-word person, nobody,
 	// call-back or bot word, or the longest (rarest) word of such a phrase.
@@ -249,11 +255,12 @@ function buildLexicon(): Lexicon {
 		);
 	}
 	for (const [typo, word] of typos) if (requestWords.has(word)) requestWords.add(typo);
+	for (const word of requestWords)
+		clauseReading.set(word, (clauseReading.get(word) ?? 0) | MAY_REQUEST);
 
 	const collect = (list: keyof LanguagePhrases) => languages.flatMap((l) => l[list] as string[]);
 	return {
-		requestWords,
-		clauseWords,
+		clauseReading,
 		words: buildWordEntries(phrases, typos),
 		noAnswer: wholeWords(collect('noAnswerPatterns')),
 		noAnswerExceptions: wholeWords(collect('noAnswerExceptions')),

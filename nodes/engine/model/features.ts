@@ -70,9 +70,24 @@ export class FeatureSink {
 	private buffer = new Int32Array(256);
 	/** How many slots of the buffer hold this text's features. */
 	count = 0;
-	constructor(readonly mask: number) {}
+	/**
+	 * With `weights` (a model's slot-major weights, `labels` per slot), a sink that scores: each
+	 * word's own and character n-gram weights are added up once per distinct word and kept, and
+	 * land here label by label instead of as slots. A long message's words are mostly known, and
+	 * their n-grams were most of the slots predict() read. Float32 weights add up exactly in a
+	 * float64, so the sums do not depend on the order: the probabilities are the same.
+	 */
+	readonly wordSums: Float64Array;
+	constructor(
+		readonly mask: number,
+		readonly weights?: Float32Array,
+		readonly labels = 0,
+	) {
+		this.wordSums = new Float64Array(weights === undefined ? 0 : labels);
+	}
 	reset(): void {
 		this.count = 0;
+		this.wordSums.fill(0);
 	}
 	add(hash: number): void {
 		if (this.count === this.buffer.length) {
@@ -114,6 +129,9 @@ const CLAUSE_HASH = fnv(CLAUSE);
 interface KnownWord {
 	hashes: Int32Array;
 	entry: WordEntry | undefined;
+	/** The word's summed weights for the last two models that scored it (user and bot). */
+	sumsOf: [Float32Array | undefined, Float32Array | undefined];
+	sums: [Float64Array | undefined, Float64Array | undefined];
 }
 const KNOWN_WORDS = new Map<string, KnownWord>();
 const KNOWN_WORDS_LIMIT = 20_000;
@@ -126,6 +144,8 @@ function knownWord(token: string): KnownWord {
 		known = {
 			hashes: Int32Array.from([fnv(token), ...chars]),
 			entry: getLexicon().words.get(token),
+			sumsOf: [undefined, undefined],
+			sums: [undefined, undefined],
 		};
 		if (KNOWN_WORDS.size >= KNOWN_WORDS_LIMIT) KNOWN_WORDS.clear();
 		KNOWN_WORDS.set(token, known);
@@ -136,21 +156,47 @@ function knownWord(token: string): KnownWord {
 /** The table entries of the words addWords read last, by position (a buffer reused text to text). */
 const entries: Array<WordEntry | undefined> = [];
 
+/** A word's own and character n-gram weights added up label by label, for a scoring sink. */
+function wordSumsOf(known: KnownWord, sink: FeatureSink): Float64Array {
+	const weights = sink.weights as Float32Array;
+	if (known.sumsOf[0] === weights) return known.sums[0] as Float64Array;
+	if (known.sumsOf[1] === weights) return known.sums[1] as Float64Array;
+	const labels = sink.labels;
+	const sums = new Float64Array(labels);
+	const hashes = known.hashes;
+	for (let k = 0; k < hashes.length; k++) {
+		// The word itself is hashed into its family; its n-gram hashes are slots as they are.
+		const slot = (k === 0 ? mix(hashes[0] >>> 0, FAMILY.word) : hashes[k]) & sink.mask;
+		for (let l = 0; l < labels; l++) sums[l] += weights[slot * labels + l];
+	}
+	const kept = known.sumsOf[0] === undefined ? 0 : 1;
+	known.sumsOf[kept] = weights;
+	known.sums[kept] = sums;
+	return sums;
+}
+
 /** Words, pairs and triples of words: each word is hashed once, n-grams combine the hashes. */
 function addWords(tokens: string[], sink: FeatureSink): void {
 	let previous = CLAUSE_HASH;
 	let beforePrevious = CLAUSE_HASH;
 	entries.length = tokens.length;
+	const scoring = sink.weights !== undefined;
+	const wordSums = sink.wordSums;
 	for (let i = 0; i < tokens.length; i++) {
 		const known = knownWord(tokens[i]);
 		entries[i] = known.entry;
 		const hashes = known.hashes;
 		const word = hashes[0] >>> 0;
-		sink.add(mix(word, FAMILY.word));
+		if (scoring) {
+			const sums = wordSumsOf(known, sink);
+			for (let l = 0; l < sums.length; l++) wordSums[l] += sums[l];
+		} else {
+			sink.add(mix(word, FAMILY.word));
+			for (let k = 1; k < hashes.length; k++) sink.add(hashes[k]);
+		}
 		const pair = mix(previous, word);
 		sink.add(mix(pair, FAMILY.bigram));
 		sink.add(mix(mix(beforePrevious, pair), FAMILY.trigram));
-		for (let k = 1; k < hashes.length; k++) sink.add(hashes[k]);
 		beforePrevious = previous;
 		previous = word;
 	}

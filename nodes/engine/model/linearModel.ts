@@ -82,11 +82,15 @@ function sumTwo(weights: Float32Array, slots: ArrayLike<number>, out: Float64Arr
 	out[1] = b;
 }
 
-/** Softmax probabilities of every label for one feature list. */
+/**
+ * Softmax probabilities of every label for one feature list, plus `sums` already added up label
+ * by label (a scoring sink's wordSums).
+ */
 export function predict(
 	model: LinearModel,
 	slots: ArrayLike<number>,
 	into?: Float64Array,
+	sums?: Float64Array,
 ): Float64Array {
 	const labels = model.labels.length;
 	const out = into ?? new Float64Array(labels);
@@ -107,6 +111,8 @@ export function predict(
 			out[l] = sum;
 		}
 	}
+	if (sums !== undefined && sums.length === labels)
+		for (let l = 0; l < labels; l++) out[l] += sums[l];
 	let max = -Infinity;
 	for (let l = 0; l < labels; l++) if (out[l] > max) max = out[l];
 	let total = 0;

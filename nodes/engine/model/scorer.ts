@@ -89,14 +89,14 @@ export function modelLoadMilliseconds(): number {
 	return loadMilliseconds;
 }
 
-const sinks = new Map<number, FeatureSink>();
+const sinks = new WeakMap<LinearModel, FeatureSink>();
 
-/** One sink per slot mask, reused by every text: scoring reads the slots at once. */
-function sinkFor(mask: number): FeatureSink {
-	let sink = sinks.get(mask);
+/** One scoring sink per model, reused by every text: scoring reads the slots at once. */
+function sinkFor(model: LinearModel): FeatureSink {
+	let sink = sinks.get(model);
 	if (sink === undefined) {
-		sink = new FeatureSink(mask);
-		sinks.set(mask, sink);
+		sink = new FeatureSink(maskOf(model), model.interleaved, model.labels.length);
+		sinks.set(model, sink);
 	}
 	return sink;
 }
@@ -114,13 +114,13 @@ export function scoreText(
 	const segments = segmentsOf(text.tokens);
 	const bestProbability = model.labels.map(() => 0);
 	const bestSegment = model.labels.map(() => -1);
-	const sink = sinkFor(maskOf(model));
+	const sink = sinkFor(model);
 	const probabilities = new Float64Array(model.labels.length);
 	const reading = readRaw(kind, raw);
 	const declines = kind === 'bot' && segments.length > 1 ? mayDecline(text.text) : true;
 	segments.forEach((segment, index) => {
 		addFeatures(kind, segment, reading, sink, declines);
-		predict(model, sink.slots, probabilities);
+		predict(model, sink.slots, probabilities, sink.wordSums);
 		for (let l = 0; l < probabilities.length; l++) {
 			if (probabilities[l] > bestProbability[l]) {
 				bestProbability[l] = probabilities[l];

@@ -1,4 +1,16 @@
-import { callsMeByName, extractFeatures, readRaw } from '../../../nodes/engine/model/features';
+import {
+	addFeatures,
+	callsMeByName,
+	extractFeatures,
+	FeatureSink,
+	readRaw,
+} from '../../../nodes/engine/model/features';
+import {
+	createModel,
+	loadStoredModel,
+	predict,
+	storeModel,
+} from '../../../nodes/engine/model/linearModel';
 import { normaliseText } from '../../../nodes/engine/normalise';
 
 const features = (text: string, kind: 'user' | 'bot' = 'user') =>
@@ -17,6 +29,44 @@ describe('extractFeatures', () => {
 
 	it('tells messages apart by their words, not only their length', () => {
 		expect(features('talk to a person')).not.toEqual(features('talk to a parrot'));
+	});
+});
+
+describe('a scoring sink', () => {
+	// Weights as they ship: 16-bit integers times a scale per label, read into float32.
+	const bits = 18;
+	const raw = createModel(['a', 'b', 'c', 'd'], bits);
+	let seed = 7;
+	for (const row of raw.rows) {
+		for (let i = 0; i < row.length; i++) {
+			seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+			row[i] = ((seed >>> 8) / 2 ** 24 - 0.5) * 3;
+		}
+	}
+	const model = loadStoredModel(storeModel(raw));
+	const mask = (1 << bits) - 1;
+	const texts = [
+		'Can someone from billing call me back? I called twice, twice!',
+		'necesito hablar con alguien de administración, no con un bot',
+		'Guten Tag, ich habe eine Frage zur Rechnung. Können Sie mich zurückrufen? Danke',
+		'x',
+	];
+
+	it('gives the probabilities of the full list of slots, exactly, text after text', () => {
+		const scoring = new FeatureSink(mask, model.interleaved, 4);
+		for (const round of [1, 2]) {
+			for (const text of texts) {
+				const tokens = normaliseText(text).tokens;
+				const reading = readRaw('user', text);
+				const full = predict(model, extractFeatures('user', tokens, reading, mask));
+				addFeatures('user', tokens, reading, scoring);
+				const summed = predict(model, scoring.slots, undefined, scoring.wordSums);
+				expect([round, ...summed]).toEqual([round, ...full]);
+				expect(scoring.slots.length).toBeLessThan(
+					extractFeatures('user', tokens, reading, mask).length,
+				);
+			}
+		}
 	});
 });
 
