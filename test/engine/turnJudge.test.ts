@@ -1,4 +1,6 @@
 import {
+	JUDGE_INPUTS,
+	judgeInputs,
 	judgeTurn,
 	loadTurnModel,
 	storeTurnModel,
@@ -56,8 +58,23 @@ describe('turnFeatures', () => {
 	});
 });
 
+describe('judgeInputs', () => {
+	it('gives the features, then the product of each pair of them', () => {
+		const x = turnFeatures({ ...quiet, replyNoInformation: 0.5, question: true });
+		const inputs = judgeInputs(x);
+		expect(inputs).toHaveLength(JUDGE_INPUTS);
+		expect(JUDGE_INPUTS).toBe(
+			TURN_FEATURES.length + (TURN_FEATURES.length * (TURN_FEATURES.length + 1)) / 2,
+		);
+		expect([...inputs.slice(0, x.length)]).toEqual([...x]);
+		const products = [...inputs.slice(x.length)].filter((v) => v !== 0).sort();
+		// 0.5², 0.5 × 1, 1²: the only pairs of the two non-zero features.
+		expect(products).toEqual([0.25, 0.5, 1]);
+	});
+});
+
 describe('judgeTurn', () => {
-	const weights = new Float64Array(TURN_FEATURES.length);
+	const weights = new Float64Array(JUDGE_INPUTS);
 	weights[TURN_FEATURES.indexOf('replyNoInformation')] = 2;
 
 	it('is a logistic model over the features', () => {
@@ -68,9 +85,21 @@ describe('judgeTurn', () => {
 		);
 	});
 
+	it('weighs a pair of features together', () => {
+		const paired = new Float64Array(JUDGE_INPUTS);
+		// The first pair after the features' own weights: complaint × complaint.
+		paired[TURN_FEATURES.length] = 4;
+		const model = { weights: paired, bias: 0 };
+		const x = turnFeatures({ ...quiet, complaint: 0.9 });
+		expect(judgeTurn(model, x)).toBeCloseTo(1 / (1 + Math.exp(-4 * x[0] * x[0])));
+	});
+
 	it('loads what it stored, and refuses weights trained on other features', () => {
 		const stored = storeTurnModel({ weights, bias: -1 });
 		expect(loadTurnModel(stored)).toEqual({ weights, bias: -1 });
 		expect(() => loadTurnModel({ ...stored, features: ['complaint'] })).toThrow(/npm run train/);
+		expect(() => loadTurnModel({ ...stored, weights: stored.weights.slice(0, 10) })).toThrow(
+			/npm run train/,
+		);
 	});
 });
