@@ -12,8 +12,9 @@ import type { Reask } from './reask';
  *
  * Besides each feature, the judge weighs each pair of features multiplied (a quadratic logistic
  * model): a complaint reading means more after a reply that lacked information, words the reply
- * used mean more in a question. On ten groups of writers the pairs cut the misjudged turns by a
- * tenth and played about 1 % more conversations right.
+ * used mean more in a question. On ten groups of writers the pairs misjudged 6 % fewer turns and
+ * played 12 more of 2,477 conversations right. (The square of a yes-or-no feature is the feature
+ * itself: the penalty shares its weight between the two.)
  */
 
 /** What the judge sees of one turn, in the order of its weights. */

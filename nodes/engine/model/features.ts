@@ -78,6 +78,12 @@ export class FeatureSink {
 	 * float64, so the sums do not depend on the order: the probabilities are the same.
 	 */
 	readonly wordSums: Float64Array;
+	/**
+	 * Each known word's sums by its index (KnownWord.index), in one table per sink: an array per
+	 * word took about 600 bytes each, 12 MB when the word cache is full; this takes 8 bytes per
+	 * label and word, allocated in full when the sink first scores.
+	 */
+	knownSums?: { sums: Float64Array; filled: Uint8Array; generation: number };
 	constructor(
 		readonly mask: number,
 		readonly weights?: Float32Array,
@@ -129,25 +135,28 @@ const CLAUSE_HASH = fnv(CLAUSE);
 interface KnownWord {
 	hashes: Int32Array;
 	entry: WordEntry | undefined;
-	/** The word's summed weights for the last two models that scored it (user and bot). */
-	sumsOf: [Float32Array | undefined, Float32Array | undefined];
-	sums: [Float64Array | undefined, Float64Array | undefined];
+	/** The order in which the word joined the cache: its row in each scoring sink's sums. */
+	index: number;
 }
 const KNOWN_WORDS = new Map<string, KnownWord>();
 const KNOWN_WORDS_LIMIT = 20_000;
+/** Counts the times the cache was emptied: the sinks' sums of an earlier count are stale. */
+let knownGeneration = 0;
 
 function knownWord(token: string): KnownWord {
 	let known = KNOWN_WORDS.get(token);
 	if (known === undefined) {
 		const chars: number[] = [];
 		if (token !== CLAUSE) addCharacters(token, chars);
+		if (KNOWN_WORDS.size >= KNOWN_WORDS_LIMIT) {
+			KNOWN_WORDS.clear();
+			knownGeneration++;
+		}
 		known = {
 			hashes: Int32Array.from([fnv(token), ...chars]),
 			entry: getLexicon().words.get(token),
-			sumsOf: [undefined, undefined],
-			sums: [undefined, undefined],
+			index: KNOWN_WORDS.size,
 		};
-		if (KNOWN_WORDS.size >= KNOWN_WORDS_LIMIT) KNOWN_WORDS.clear();
 		KNOWN_WORDS.set(token, known);
 	}
 	return known;
@@ -156,23 +165,38 @@ function knownWord(token: string): KnownWord {
 /** The table entries of the words addWords read last, by position (a buffer reused text to text). */
 const entries: Array<WordEntry | undefined> = [];
 
-/** A word's own and character n-gram weights added up label by label, for a scoring sink. */
-function wordSumsOf(known: KnownWord, sink: FeatureSink): Float64Array {
-	const weights = sink.weights as Float32Array;
-	if (known.sumsOf[0] === weights) return known.sums[0] as Float64Array;
-	if (known.sumsOf[1] === weights) return known.sums[1] as Float64Array;
+/**
+ * Adds a word's own and character n-gram weights, label by label, into a scoring sink's wordSums;
+ * the sums are worked out on the word's first reading by this sink and kept in its table.
+ */
+function addWordSums(known: KnownWord, sink: FeatureSink): void {
 	const labels = sink.labels;
-	const sums = new Float64Array(labels);
-	const hashes = known.hashes;
-	for (let k = 0; k < hashes.length; k++) {
-		// The word itself is hashed into its family; its n-gram hashes are slots as they are.
-		const slot = (k === 0 ? mix(hashes[0] >>> 0, FAMILY.word) : hashes[k]) & sink.mask;
-		for (let l = 0; l < labels; l++) sums[l] += weights[slot * labels + l];
+	let table = sink.knownSums;
+	if (table === undefined) {
+		table = {
+			sums: new Float64Array(KNOWN_WORDS_LIMIT * labels),
+			filled: new Uint8Array(KNOWN_WORDS_LIMIT),
+			generation: knownGeneration,
+		};
+		sink.knownSums = table;
+	} else if (table.generation !== knownGeneration) {
+		table.filled.fill(0);
+		table.generation = knownGeneration;
 	}
-	const kept = known.sumsOf[0] === undefined ? 0 : 1;
-	known.sumsOf[kept] = weights;
-	known.sums[kept] = sums;
-	return sums;
+	const row = known.index * labels;
+	if (table.filled[known.index] === 0) {
+		const weights = sink.weights as Float32Array;
+		const hashes = known.hashes;
+		// The row may hold a word of an earlier generation.
+		table.sums.fill(0, row, row + labels);
+		for (let k = 0; k < hashes.length; k++) {
+			// The word itself is hashed into its family; its n-gram hashes are slots as they are.
+			const slot = (k === 0 ? mix(hashes[0] >>> 0, FAMILY.word) : hashes[k]) & sink.mask;
+			for (let l = 0; l < labels; l++) table.sums[row + l] += weights[slot * labels + l];
+		}
+		table.filled[known.index] = 1;
+	}
+	for (let l = 0; l < labels; l++) sink.wordSums[l] += table.sums[row + l];
 }
 
 /** Words, pairs and triples of words: each word is hashed once, n-grams combine the hashes. */
@@ -181,16 +205,13 @@ function addWords(tokens: string[], sink: FeatureSink): void {
 	let beforePrevious = CLAUSE_HASH;
 	entries.length = tokens.length;
 	const scoring = sink.weights !== undefined;
-	const wordSums = sink.wordSums;
 	for (let i = 0; i < tokens.length; i++) {
 		const known = knownWord(tokens[i]);
 		entries[i] = known.entry;
 		const hashes = known.hashes;
 		const word = hashes[0] >>> 0;
-		if (scoring) {
-			const sums = wordSumsOf(known, sink);
-			for (let l = 0; l < sums.length; l++) wordSums[l] += sums[l];
-		} else {
+		if (scoring) addWordSums(known, sink);
+		else {
 			sink.add(mix(word, FAMILY.word));
 			for (let k = 1; k < hashes.length; k++) sink.add(hashes[k]);
 		}

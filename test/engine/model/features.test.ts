@@ -68,6 +68,25 @@ describe('a scoring sink', () => {
 			}
 		}
 	});
+
+	it('stays exact after the word cache was emptied and its rows reused by other words', () => {
+		const scoring = new FeatureSink(mask, model.interleaved, 4);
+		const text = texts[0];
+		const read = () => {
+			addFeatures('user', normaliseText(text).tokens, readRaw('user', text), scoring);
+			return [...predict(model, scoring.slots, undefined, scoring.wordSums)];
+		};
+		const before = read();
+		// More distinct words than the cache holds (20,000), read by the same sink.
+		for (let batch = 0; batch < 21; batch++) {
+			const words = Array.from({ length: 1000 }, (_, i) => `w${batch}x${i}`);
+			addFeatures('user', words, readRaw('user', ''), scoring);
+		}
+		const tokens = normaliseText(text).tokens;
+		const full = [...predict(model, extractFeatures('user', tokens, readRaw('user', text), mask))];
+		expect(read()).toEqual(full);
+		expect(read()).toEqual(before);
+	});
 });
 
 describe('callsMeByName', () => {
