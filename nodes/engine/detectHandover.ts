@@ -1,7 +1,14 @@
 import { analyseContactRequest } from './contactRequest';
 import { getModels, scoreText } from './model/scorer';
 import { normaliseText, type NormalisedText } from './normalise';
-import { isUnansweredReask, measureReask, opensWithContrast, shareOfReply } from './reask';
+import {
+	contentWordCount,
+	isUnansweredReask,
+	measureReask,
+	opensWithContrast,
+	shareOfReply,
+} from './reask';
+import { getLexicon, Tag } from './lexicon';
 import { judgeTurn, turnFeatures, type TurnFeatures } from './turnJudge';
 import type {
 	ConversationMemory,
@@ -89,10 +96,42 @@ interface NoAnswer {
 	probability: number;
 }
 
+/**
+ * Menu and keyword bots that do not understand a question send back their welcome, their menu or
+ * "sorry, I didn't get that". Read alone such a reply is no sign of anything (it is the right reply
+ * to "hi"); sent back to a question that it takes up less than half of, it answered nothing. The
+ * offer must open a short reply: an answer that ends with "how else can I help?" has answered.
+ * Measured on ten groups of training writers: counting any message of three content words as a
+ * question ended 11 conversations at their opening ("Hola, tengo la fibra de 600 megas" → "¿En
+ * qué te puedo ayudar?"); with a question mark, and not about the bot, none changed.
+ */
+const OFFER_OPENS_WITHIN = 20;
+const OFFER_REPLY_MAX_WORDS = 45;
+const OFFERED_INSTEAD = 0.9;
+
+function offeredInsteadOfAnswering(
+	reply: NormalisedText,
+	rawReply: string,
+	message: NormalisedText | undefined,
+	rawMessage: string | undefined,
+): boolean {
+	if (message === undefined || rawMessage === undefined) return false;
+	if (reply.tokens.length > OFFER_REPLY_MAX_WORDS) return false;
+	// Only a question: "hi, I'm the tenant of flat 5" or "thanks!" ask nothing a reply must take up.
+	if (!rawMessage.includes('?') || contentWordCount(message.tokens) === 0) return false;
+	// "Are you a bot?" is answered by the bot introducing itself, then offering its help.
+	const { words, offersInsteadOfAnswering } = getLexicon();
+	if (message.tokens.some((token) => ((words.get(token)?.tags ?? 0) & Tag.bot) !== 0)) return false;
+	const opening = ` ${reply.tokens.slice(0, OFFER_OPENS_WITHIN).join(' ')} `;
+	if (!offersInsteadOfAnswering.test(opening)) return false;
+	return shareOfReply(message.tokens, rawReply) < 0.5;
+}
+
 function botCannotAnswer(
 	turn: Turn,
 	options: DetectorOptions,
 	extra: ExtraPhrases,
+	message: NormalisedText | undefined,
 ): { found?: NoAnswer; probability: number } {
 	if (turn.botUnanswered === true) {
 		return {
@@ -110,14 +149,17 @@ function botCannotAnswer(
 		return { found: { evidence: `bot reply: "${turn.botReply}"`, probability: 1 }, probability: 1 };
 	}
 	const [, noInformation] = scoreText(getModels().bot, 'bot', reply, turn.botReply);
-	if (noInformation.probability >= thresholdFor('lackOfInformation', options)) {
-		const evidence = `bot reply: "${turn.botReply}"`;
-		return {
-			found: { evidence, probability: noInformation.probability },
-			probability: noInformation.probability,
-		};
+	const offered = offeredInsteadOfAnswering(reply, turn.botReply, message, turn.userMessage);
+	const probability = offered
+		? Math.max(noInformation.probability, OFFERED_INSTEAD)
+		: noInformation.probability;
+	if (probability >= thresholdFor('lackOfInformation', options)) {
+		const evidence = offered
+			? `the bot offered help instead of answering: "${turn.botReply}"`
+			: `bot reply: "${turn.botReply}"`;
+		return { found: { evidence, probability }, probability };
 	}
-	return { probability: noInformation.probability };
+	return { probability };
 }
 
 function wordsOf(text: string): Set<string> {
@@ -337,7 +379,7 @@ export function detectHandover(
 		}
 	}
 
-	const noAnswer = botCannotAnswer(turn, opts, opts.extraPhrases);
+	const noAnswer = botCannotAnswer(turn, opts, opts.extraPhrases, message);
 	const replied = turn.botReply !== undefined && turn.botReply !== '';
 	if (replied || turn.botUnanswered === true || turn.botConfidence !== undefined) {
 		// The contact's next message is read against this reply.

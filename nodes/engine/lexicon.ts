@@ -128,6 +128,7 @@ export interface Lexicon {
 	words: Map<string, WordEntry>;
 	noAnswer: RegExp;
 	noAnswerExceptions: RegExp;
+	offersInsteadOfAnswering: RegExp;
 	negations: Set<string>;
 }
 
@@ -264,6 +265,7 @@ function buildLexicon(): Lexicon {
 		words: buildWordEntries(phrases, typos),
 		noAnswer: wholeWords(collect('noAnswerPatterns')),
 		noAnswerExceptions: wholeWords(collect('noAnswerExceptions')),
+		offersInsteadOfAnswering: wholeWords(collect('offersInsteadOfAnswering')),
 		negations: new Set(collect('negation').filter((n) => !n.includes(' '))),
 	};
 }

@@ -205,6 +205,11 @@ export function shareOfReply(message: string[], reply: string): number {
 	return shared / words.size;
 }
 
+/** How many content words a message has: the words shareOfReply weighs. */
+export function contentWordCount(message: string[]): number {
+	return messageWords(message).size;
+}
+
 /** Words that open a yes-and-but: "yes, but", "ok but", "oui mais", "ja aber", "sim, mas". */
 const YES_WORDS = new Set(
 	'yes yeah yep ok okay sure right si vale claro oui ouais ja jo sim certo va oke'.split(' '),

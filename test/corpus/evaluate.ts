@@ -30,7 +30,10 @@ export interface Miss {
 
 export interface Evaluation {
 	contactRequest: Record<Language | 'all', Scores>;
+	/** Bot replies read with the contact's message of the turn, as the trigger receives them. */
 	lackOfInformation: Record<Language | 'all', Scores>;
+	/** The same replies read alone, without the message they answer. */
+	lackOfInformationAlone: Record<Language | 'all', Scores>;
 	dissatisfaction: Record<Language | 'all', Scores>;
 	conversations: Record<Language | 'all', { exact: number; n: number }>;
 	/** How many turns the Handover Check would put to a model at its default band, and of the
@@ -77,6 +80,15 @@ const turnOf = (fields: { userMessage?: string; botReply?: string }) => ({
 });
 
 /** Only the failed-to-resolve trigger, firing at the first unsuccessful attempt: a complaint detector. */
+/**
+ * A bot reply is read as the trigger receives it, with the contact's message of the same turn (the
+ * question it answers); only this trigger is on, so that a question asking for a person does not
+ * decide the turn instead.
+ */
+const NO_INFORMATION_ONLY: Partial<DetectorOptions> = {
+	triggers: { contactRequest: false, lackOfInformation: true, failedToResolve: false },
+};
+
 const COMPLAINT_ONLY: Partial<DetectorOptions> = {
 	triggers: { contactRequest: false, lackOfInformation: false, failedToResolve: true },
 	failedAttempts: 1,
@@ -138,10 +150,17 @@ export function evaluate(corpus: Corpus, options: Partial<DetectorOptions> = {})
 	}
 
 	const noInfo = new Tally();
+	const noInfoAlone = new Tally();
 	for (const line of corpus.bot) {
-		const result = detectHandover(turnOf({ botReply: line.text }), undefined, options);
+		const result = detectHandover(
+			turnOf({ userMessage: line.question, botReply: line.text }),
+			undefined,
+			{ ...options, ...NO_INFORMATION_ONLY },
+		);
 		const found = result.reason === 'lack_of_information';
 		noInfo.add(line.lang, found, line.noInfo);
+		const alone = detectHandover(turnOf({ botReply: line.text }), undefined, options);
+		noInfoAlone.add(line.lang, alone.reason === 'lack_of_information', line.noInfo);
 		count('replies', result, found !== line.noInfo);
 		if (found !== line.noInfo) {
 			misses.push({
@@ -193,6 +212,7 @@ export function evaluate(corpus: Corpus, options: Partial<DetectorOptions> = {})
 	return {
 		contactRequest: contact.result(),
 		lackOfInformation: noInfo.result(),
+		lackOfInformationAlone: noInfoAlone.result(),
 		dissatisfaction: complaint.result(),
 		conversations,
 		uncertain,
@@ -217,6 +237,11 @@ export function formatTable(evaluation: Evaluation): string {
 			`| ${key} | ${pct(c.precision)} / ${pct(c.recall)} / ${pct(c.f1)} (${c.n}) | ${pct(b.precision)} / ${pct(b.recall)} / ${pct(b.f1)} (${b.n}) | ${pct(d.precision)} / ${pct(d.recall)} / ${pct(d.f1)} (${d.n}) | ${v.exact}/${v.n} |`,
 		);
 	}
+	const alone = evaluation.lackOfInformationAlone.all;
+	rows.push(
+		'',
+		`No information, each reply read alone (without the message it answers): ${pct(alone.precision)} / ${pct(alone.recall)} / ${pct(alone.f1)} (${alone.n})`,
+	);
 	const u = evaluation.uncertain;
 	const line = (name: string, t: (typeof u)['turns']) =>
 		`${name}: ${t.inBand} of ${t.n} in the band; ${t.wrongInBand} of ${t.wrong} wrong decisions in it`;

@@ -177,6 +177,52 @@ describe('detectHandover', () => {
 			expect(beside.scores.dissatisfaction).toBeGreaterThan(answered.scores.dissatisfaction);
 		});
 
+		describe('a welcome or a menu sent back instead of an answer', () => {
+			const only = {
+				triggers: { contactRequest: false, lackOfInformation: true, failedToResolve: false },
+			};
+			const read = (userMessage: string | undefined, botReply: string) =>
+				detectHandover(turn({ userMessage, botReply }), undefined, only, NOW);
+
+			it.each([
+				['en', 'do you deliver to Galway?', 'Hi there 👋 How can I help you today?'],
+				['es', '¿abrís el domingo por la tarde?', '¡Hola! ¿En qué te puedo ayudar?'],
+				['fr', 'le parking est-il gratuit ?', 'Bonjour ! Que puis-je faire pour vous ?'],
+				['de', 'nehmt ihr auch Barzahlung?', 'Hallo! Wie kann ich Ihnen helfen?'],
+				['pt', 'o estacionamento é pago?', 'Olá! Em que posso ajudar?'],
+				['it', 'fate anche la piega senza taglio?', 'Ciao! Come posso aiutarti?'],
+				['nl', 'kan ik met de auto tot aan de deur?', 'Hoi! Waarmee kan ik je helpen?'],
+			])('[%s] is no information after a question', (_lang, question, welcome) => {
+				const result = read(question, welcome);
+				expect(result.reason).toBe('lack_of_information');
+				expect(result.evidence).toContain('offered help instead of answering');
+				// The same welcome read alone, or after a greeting, says nothing is missing.
+				expect(read(undefined, welcome).handover).toBe(false);
+				expect(read('hola!', welcome).handover).toBe(false);
+			});
+
+			it('is not one after a message that asks nothing or asks about the bot', () => {
+				const welcome = 'Hello! How can I help you?';
+				expect(read("hi, I'm the tenant of flat 5 on Elm Street", welcome).handover).toBe(false);
+				expect(
+					read('are you a bot?', "Yes, I'm the shop's virtual assistant. How can I help?").handover,
+				).toBe(false);
+			});
+
+			it('is not one when the reply answered or took up the question', () => {
+				expect(
+					read(
+						'do you deliver to Galway?',
+						'Yes, we deliver to Galway in 2 days. How else can I help?',
+					).handover,
+				).toBe(false);
+				expect(
+					read('where is my order?', 'Hi! How can I help with your order? 1) Track it 2) Return it')
+						.handover,
+				).toBe(false);
+			});
+		});
+
 		it('remembers how the last bot reply read until the next one', () => {
 			const unsure = detectHandover(
 				turn({

@@ -40,6 +40,11 @@ export interface LanguagePhrases {
 	noAnswerPatterns: string[];
 	/** Look-alikes of the above that are not (I'm not sure if you saw …). */
 	noAnswerExceptions: string[];
+	/**
+	 * A bot offering its help or its menu, or saying it did not understand: sent back to a
+	 * question, it answered nothing ("How can I help?", "Sorry, I didn't get that").
+	 */
+	offersInsteadOfAnswering: string[];
 	/** Roles and departments of a business (doctor, front desk, billing): a person only when reached. */
 	role: string[];
 	/** Question words for a person ("who do I talk to about …"): a person only when reached. */

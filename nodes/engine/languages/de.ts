@@ -187,6 +187,12 @@ export const german: LanguagePhrases = {
 		'(?:weiss|weis) nicht ob (?:sie|du) (?:gesehen|gehort|mitbekommen)',
 		'nicht sicher ob (?:sie|du) (?:gesehen|gehort)',
 	],
+	offersInsteadOfAnswering: [
+		'(?:wie|wobei|womit) (?:kann|konnen|darf|durfen) (?:ich|wir) (?:ihnen|dir|euch) (?:\\S+ )?helfen',
+		'was kann ich fur (?:sie|dich) tun',
+		'(?:bitte )?(?:wahlen sie|wahle) (?:eine|ein|einen) (?:option|thema|punkt)',
+		'(?:das )?(?:habe|hab) ich (?:leider )?nicht verstanden',
+	],
 	role: [
 		'arzt',
 		'arztin',

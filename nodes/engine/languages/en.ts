@@ -292,6 +292,14 @@ export const english: LanguagePhrases = {
 		'(?:not sure|dont know) (?:if|whether) (?:you|youve|you have|youd|you ve|u) (?:\\S+ )?(?:saw|seen|heard|noticed|know|knew|aware|caught|got|checked)',
 		'not sure (?:you|youll|you will|you d|youd) (?:find|get) (?:a )?(?:better|nicer)',
 	],
+	offersInsteadOfAnswering: [
+		'how (?:can|may|could) (?:i|we) (?:help|assist)',
+		'what can (?:i|we) (?:do|help you with)',
+		'how can (?:i|we) be of (?:help|assistance)',
+		'(?:please )?(?:choose|select|pick) (?:an|one) (?:option|of the following|topic)',
+		'(?:i|we) (?:didnt|did not|dont|do not) (?:understand|get) (?:that|your|you|what)',
+		'(?:i|we) (?:didnt|did not) quite (?:understand|get|catch) (?:that|your|you)',
+	],
 	role: [
 		'doctor',
 		'doc',

@@ -183,6 +183,11 @@ export const spanish: LanguagePhrases = {
 		'(?:fuera|mas alla) de (?:mi|lo que) (?:alcance|conocimiento|puedo)',
 	],
 	noAnswerExceptions: ['no se si (?:viste|vio|sabias|sabe|has visto|ha visto)'],
+	offersInsteadOfAnswering: [
+		'(?:en que|como) (?:te |le |les |os )?(?:puedo|podemos) (?:ayudar|servir)',
+		'(?:elige|elija|selecciona|seleccione|escoge|escoja) (?:una|un) (?:opcion|tema)',
+		'no (?:te |le )?(?:entendi|he entendido|comprendi|he comprendido)',
+	],
 	role: [
 		'doctor',
 		'doctora',

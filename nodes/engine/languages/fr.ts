@@ -151,6 +151,12 @@ export const french: LanguagePhrases = {
 		'je l ignore',
 	],
 	noAnswerExceptions: ['ne sais pas si (?:vous avez|tu as) (?:vu|entendu|remarque)'],
+	offersInsteadOfAnswering: [
+		'(?:comment|en quoi) (?:puis je|pouvons nous|je peux|on peut) vous (?:aider|etre utile)',
+		'que (?:puis je|pouvons nous) faire pour vous',
+		'(?:choisissez|selectionnez|choisis) (?:une|un) (?:option|sujet|theme)',
+		'je n ai pas (?:bien )?compris',
+	],
 	role: [
 		'medecin',
 		'docteur',

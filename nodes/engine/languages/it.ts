@@ -154,6 +154,12 @@ export const italian: LanguagePhrases = {
 		'(?:al di fuori|oltre) (?:delle mie|della mia) (?:conoscenze|competenze|competenza)',
 	],
 	noAnswerExceptions: ['non so se (?:hai|ha) (?:visto|sentito|notato)'],
+	offersInsteadOfAnswering: [
+		'(?:come|in cosa|in che cosa) (?:posso|possiamo) (?:aiutarti|aiutarla|aiutarvi|esserti utile|esserle utile)',
+		'cosa (?:posso|possiamo) fare per (?:te|lei|voi)',
+		'(?:scegli|selezioni|seleziona|scelga) (?:un |una )?(?:opzione|argomento)',
+		'non (?:ho|abbiamo) capito',
+	],
 	role: [
 		'medico',
 		'dottore',

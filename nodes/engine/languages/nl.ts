@@ -131,6 +131,11 @@ export const dutch: LanguagePhrases = {
 		'weet niet of (?:je|u) (?:gezien|gehoord)',
 		'niet zeker of (?:je|u) (?:gezien|gehoord)',
 	],
+	offersInsteadOfAnswering: [
+		'(?:hoe|waarmee|waar) kan ik (?:je|u|jullie) (?:mee )?(?:helpen|van dienst zijn)',
+		'(?:kies|selecteer) (?:een|een van de) (?:optie|opties|onderwerp)',
+		'(?:dat |ik )?(?:begreep|begrijp|snapte|snap) ik (?:helaas )?niet',
+	],
 	role: [
 		'dokter',
 		'arts',

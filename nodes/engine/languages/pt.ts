@@ -157,6 +157,11 @@ export const portuguese: LanguagePhrases = {
 		'desconheco',
 	],
 	noAnswerExceptions: ['nao sei se (?:voce|vc) (?:viu|ja viu|soube|sabe)'],
+	offersInsteadOfAnswering: [
+		'(?:como|em que) (?:posso|podemos) (?:te |lhe |o |a )?(?:ajudar|ser util)',
+		'(?:escolha|selecione|escolhe|seleciona) uma (?:opcao|das opcoes)',
+		'(?:nao|n) (?:te |o |a )?(?:entendi|compreendi|percebi)',
+	],
 	role: [
 		'medico',
 		'medica',
