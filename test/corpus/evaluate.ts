@@ -79,7 +79,6 @@ const turnOf = (fields: { userMessage?: string; botReply?: string }) => ({
 	...fields,
 });
 
-/** Only the failed-to-resolve trigger, firing at the first unsuccessful attempt: a complaint detector. */
 /**
  * A bot reply is read as the trigger receives it, with the contact's message of the same turn (the
  * question it answers); only this trigger is on, so that a question asking for a person does not
@@ -89,6 +88,7 @@ const NO_INFORMATION_ONLY: Partial<DetectorOptions> = {
 	triggers: { contactRequest: false, lackOfInformation: true, failedToResolve: false },
 };
 
+/** Only the failed-to-resolve trigger, firing at the first unsuccessful attempt: a complaint detector. */
 const COMPLAINT_ONLY: Partial<DetectorOptions> = {
 	triggers: { contactRequest: false, lackOfInformation: false, failedToResolve: true },
 	failedAttempts: 1,

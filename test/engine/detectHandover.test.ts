@@ -6,6 +6,7 @@ import {
 	type DetectorOptions,
 	type Turn,
 } from '../../nodes/engine';
+import { getLexicon } from '../../nodes/engine/lexicon';
 
 const NOW = new Date('2026-11-25T10:00:00.000Z');
 const minutesLater = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
@@ -207,6 +208,14 @@ describe('detectHandover', () => {
 				expect(
 					read('are you a bot?', "Yes, I'm the shop's virtual assistant. How can I help?").handover,
 				).toBe(false);
+			});
+
+			it('takes "did not get" for the message not understood, not for anything else', () => {
+				const { offersInsteadOfAnswering } = getLexicon();
+				expect(offersInsteadOfAnswering.test(' sorry i didnt understand your question ')).toBe(
+					true,
+				);
+				expect(offersInsteadOfAnswering.test(' we dont get your parcels before noon ')).toBe(false);
 			});
 
 			it('is not one when the reply answered or took up the question', () => {

@@ -294,11 +294,11 @@ export const english: LanguagePhrases = {
 	],
 	offersInsteadOfAnswering: [
 		'how (?:can|may|could) (?:i|we) (?:help|assist)',
-		'what can (?:i|we) (?:do|help you with)',
+		'what can (?:i|we) (?:do for you|help you with)',
 		'how can (?:i|we) be of (?:help|assistance)',
 		'(?:please )?(?:choose|select|pick) (?:an|one) (?:option|of the following|topic)',
-		'(?:i|we) (?:didnt|did not|dont|do not) (?:understand|get) (?:that|your|you|what)',
-		'(?:i|we) (?:didnt|did not) quite (?:understand|get|catch) (?:that|your|you)',
+		// Not "we don't get your parcels before noon": what was not understood is the message.
+		'(?:i|we) (?:didnt|did not|dont|do not) (?:quite )?(?:understand|get|catch) (?:that|what you|your (?:question|message|request))',
 	],
 	role: [
 		'doctor',
