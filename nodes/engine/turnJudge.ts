@@ -29,6 +29,7 @@ export const TURN_FEATURES = [
 	'question',
 	'replyNoInformation',
 	'echoesReply',
+	'turnWords',
 ] as const;
 
 export type TurnFeatures = Float64Array;
@@ -58,6 +59,8 @@ export interface TurnReading {
 	replyNoInformation: number;
 	/** Share of the message's content words the bot's last reply used (0 without one). */
 	echoesReply: number;
+	/** Log-odds of an unsuccessful attempt by the turn-words model (model/turnWords.ts). */
+	turnWords: number;
 }
 
 /** A probability as log-odds, bounded so one certain reading cannot swamp the rest. */
@@ -80,6 +83,7 @@ export function turnFeatures(reading: TurnReading): TurnFeatures {
 	x[7] = reading.question ? 1 : 0;
 	x[8] = reading.replyNoInformation;
 	x[9] = reading.echoesReply;
+	x[10] = logit(1 / (1 + Math.exp(-reading.turnWords)));
 	return x;
 }
 

@@ -43,6 +43,8 @@ export interface ConversationMemory {
 	transcript: TranscriptEntry[];
 	/** How surely the bot's last reply lacked information (0–1), read when it came; absent before one. */
 	lastReplyNoInformation?: number;
+	/** The bot's last reply's part of the turn-words log-odds (model/turnWords.ts); absent before one. */
+	lastReplyTurnWords?: number;
 	/** ISO time of the last handover of this conversation. */
 	handedOverAt?: string;
 	/** ISO time until which the bot stays quiet (set by a handover or by the Pause Bot node). */

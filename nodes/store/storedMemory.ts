@@ -41,12 +41,11 @@ export function memoryProblem(value: unknown): string | undefined {
 	) {
 		return 'transcript is not a list of messages';
 	}
-	const replyReading = value.lastReplyNoInformation;
-	if (
-		replyReading !== undefined &&
-		(typeof replyReading !== 'number' || !Number.isFinite(replyReading))
-	) {
-		return 'lastReplyNoInformation is not a number';
+	for (const field of ['lastReplyNoInformation', 'lastReplyTurnWords']) {
+		const reading = value[field];
+		if (reading !== undefined && (typeof reading !== 'number' || !Number.isFinite(reading))) {
+			return `${field} is not a number`;
+		}
 	}
 	for (const field of ['updatedAt', 'handedOverAt', 'pausedUntil', 'lastHandoverId', 'assignee']) {
 		const text = value[field];

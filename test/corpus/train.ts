@@ -64,6 +64,7 @@ function crossValidate(): void {
 			{
 				user: scaled(fold.user, temperatures.user),
 				bot: scaled(fold.bot, temperatures.bot),
+				turnWords: fold.turnWords,
 				turn: fitTurnModel(examples.filter((e) => !fold.left.has(e.writer))),
 			},
 		);
@@ -100,7 +101,7 @@ function check(): void {
 		JSON.stringify(retrained.trainedOn) === JSON.stringify(shipped.trainedOn) &&
 		// The turn judge's few weights as JSON numbers: their text round-trips exactly.
 		JSON.stringify(retrained.turn) === JSON.stringify(shipped.turn) &&
-		(['user', 'bot'] as const).every((kind) => {
+		(['user', 'bot', 'turnWords'] as const).every((kind) => {
 			const a = loadStoredModel(retrained[kind]).rows;
 			const b = loadStoredModel(shipped[kind]).rows;
 			return a.every((row, l) => Buffer.from(row.buffer).equals(Buffer.from(b[l].buffer)));

@@ -17,7 +17,13 @@ import {
 	writersOf,
 } from './corpus';
 import { DEFAULT_TRAIN, logitsOf, NOT_LABEL, toExample, train, type Example } from './learn';
-import { fitTurnModel, NEUTRAL_TURN_MODEL, turnExamples, type TurnExample } from './turnTraining';
+import {
+	fitTurnModel,
+	fitTurnWords,
+	NEUTRAL_TURN_MODEL,
+	turnExamples,
+	type TurnExample,
+} from './turnTraining';
 import { storeTurnModel, type TurnModel } from '../../nodes/engine/turnJudge';
 
 /**
@@ -29,6 +35,7 @@ import { storeTurnModel, type TurnModel } from '../../nodes/engine/turnJudge';
 export interface TrainedModels {
 	user: LinearModel;
 	bot: LinearModel;
+	turnWords: LinearModel;
 	turn: TurnModel;
 	temperatures: { user: number; bot: number };
 }
@@ -80,6 +87,7 @@ export interface Fold {
 	left: Set<string>;
 	user: LinearModel;
 	bot: LinearModel;
+	turnWords: LinearModel;
 }
 
 /**
@@ -106,7 +114,8 @@ export function leaveWritersOut(
 			training.user.filter((l) => !left.has(l.writer)),
 			training.bot.filter((l) => !left.has(l.writer)),
 		);
-		eachFold({ left, ...models });
+		const turnWords = fitTurnWords(corpus.conversations.filter((l) => !left.has(l.writer)));
+		eachFold({ left, ...models, turnWords });
 		const predictions = <T extends UserLine | BotLine>(
 			lines: T[],
 			model: LinearModel,
@@ -130,11 +139,20 @@ export function leaveWritersOut(
 }
 
 /** Runs `work` with these weights in the engine, then puts the shipped ones back. */
-export function withModels<T>(
-	models: { user: LinearModel; bot: LinearModel; turn: TurnModel },
-	work: () => T,
-): T {
-	useModels({ user: interleave(models.user), bot: interleave(models.bot), turn: models.turn });
+export interface EngineModels {
+	user: LinearModel;
+	bot: LinearModel;
+	turnWords: LinearModel;
+	turn: TurnModel;
+}
+
+export function withModels<T>(models: EngineModels, work: () => T): T {
+	useModels({
+		user: interleave(models.user),
+		bot: interleave(models.bot),
+		turnWords: interleave(models.turnWords),
+		turn: models.turn,
+	});
 	try {
 		return work();
 	} finally {
@@ -145,7 +163,7 @@ export function withModels<T>(
 /** The scripted conversations of `corpus` played through the engine with these weights. */
 export function playConversations(
 	corpus: Corpus,
-	models: { user: LinearModel; bot: LinearModel; turn: TurnModel },
+	models: EngineModels,
 ): { exact: number; n: number } {
 	return withModels(
 		models,
@@ -206,6 +224,7 @@ export function heldOutTurnExamples(
 		const models = {
 			user: scaled(fold.user, temperatures.user),
 			bot: scaled(fold.bot, temperatures.bot),
+			turnWords: fold.turnWords,
 			turn: NEUTRAL_TURN_MODEL,
 		};
 		const conversations = corpus.conversations.filter((l) => fold.left.has(l.writer));
@@ -224,6 +243,7 @@ export function trainShippedModels(corpus: Corpus): TrainedModels {
 	return {
 		user: scaled(models.user, temperatures.user),
 		bot: scaled(models.bot, temperatures.bot),
+		turnWords: fitTurnWords(corpus.conversations),
 		turn,
 		temperatures,
 	};
@@ -249,6 +269,7 @@ export function storeModels(
 		version: 1,
 		user: storeModel(models.user),
 		bot: storeModel(models.bot),
+		turnWords: storeModel(models.turnWords),
 		turn: storeTurnModel(models.turn),
 		trainedOn: {
 			split: 'train',

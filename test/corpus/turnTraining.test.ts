@@ -1,6 +1,8 @@
 import { judgeTurn, TURN_FEATURES } from '../../nodes/engine/turnJudge';
 import type { ConversationLine } from './corpus';
-import { fitTurnModel, turnExamples, type TurnExample } from './turnTraining';
+import { messageWordSlots, replyWordSlots } from '../../nodes/engine/model/turnWords';
+import { normaliseText } from '../../nodes/engine/normalise';
+import { fitTurnModel, turnExamples, turnWordExamples, type TurnExample } from './turnTraining';
 
 const NO_INFORMATION = TURN_FEATURES.indexOf('replyNoInformation');
 const QUESTION = TURN_FEATURES.indexOf('question');
@@ -66,5 +68,41 @@ describe('turnExamples', () => {
 
 	it('skips conversations without labelled turns', () => {
 		expect(turnExamples([{ ...conversation, attempts: undefined }])).toEqual([]);
+	});
+});
+
+describe('turnWordExamples', () => {
+	const conversation: ConversationLine = {
+		id: 'x-en-c02',
+		writer: 'wx',
+		lang: 'en',
+		industry: 'test',
+		channel: 'webchat',
+		turns: [
+			{ userMessage: 'is the pool heated?', botReply: 'The pool opens at 7am.' },
+			{ userMessage: 'heated??', botReply: 'Yes, to 28 degrees.' },
+			{ userMessage: 'great thanks', botReply: 'You are welcome!' },
+			{ userMessage: 'not labelled', botReply: 'Bye!' },
+		],
+		fireAt: null,
+		reason: null,
+		attempts: ['none', 'failed', 'success'],
+	};
+	const words = (text: string) => normaliseText(text).tokens;
+
+	it("gives each labelled turn after the opening its words and the last reply's, failed or not", () => {
+		const examples = turnWordExamples([conversation]);
+		expect(examples.map((e) => e.label)).toEqual([1, 0]);
+		expect(examples[0].segments).toEqual([
+			[...messageWordSlots(words('heated??')), ...replyWordSlots(words('The pool opens at 7am.'))],
+		]);
+		expect(examples[1].segments[0]).toEqual([
+			...messageWordSlots(words('great thanks')),
+			...replyWordSlots(words('Yes, to 28 degrees.')),
+		]);
+	});
+
+	it('skips conversations without labelled turns', () => {
+		expect(turnWordExamples([{ ...conversation, attempts: undefined }])).toEqual([]);
 	});
 });

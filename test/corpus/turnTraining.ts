@@ -1,7 +1,16 @@
 import { detectHandover, turnFeaturesAt } from '../../nodes/engine/detectHandover';
+import type { LinearModel } from '../../nodes/engine/model/linearModel';
+import {
+	messageWordSlots,
+	replyWordSlots,
+	TURN_WORDS_BITS,
+	TURN_WORDS_LABELS,
+} from '../../nodes/engine/model/turnWords';
+import { normaliseText } from '../../nodes/engine/normalise';
 import { JUDGE_INPUTS, judgeInputs, type TurnModel } from '../../nodes/engine/turnJudge';
 import type { ConversationMemory } from '../../nodes/engine/types';
 import type { ConversationLine } from './corpus';
+import { DEFAULT_TRAIN, train, type Example } from './learn';
 
 /**
  * Training of the turn judge: logistic regression by Newton's method over the few features of
@@ -52,6 +61,44 @@ export function turnExamples(conversations: ConversationLine[]): TurnExample[] {
 		});
 	}
 	return examples;
+}
+
+/**
+ * The turn-words model's examples: every labelled contact turn after the opening, its words with
+ * those of the latest bot reply before it (as the engine keeps them), failed or not. A turn that
+ * hands over as a request for a person is left out: the request decides it whatever the count,
+ * and readers label the same words failed or not by what came before ("this is useless, get me a
+ * person"), which taught the model that asking for a person is failing (10 groups of writers: turns
+ * misjudged 555 → 545 without them).
+ */
+export function turnWordExamples(conversations: ConversationLine[]): Example[] {
+	const examples: Example[] = [];
+	for (const conversation of conversations) {
+		const attempts = conversation.attempts;
+		if (attempts === undefined) continue;
+		let reply: string[] = [];
+		attempts.forEach((label, i) => {
+			const turn = conversation.turns[i];
+			const asks = i === conversation.fireAt && conversation.reason === 'contact_request';
+			if (i > 0 && turn.userMessage && !asks) {
+				const slots = [
+					...messageWordSlots(normaliseText(turn.userMessage).tokens),
+					...replyWordSlots(reply),
+				];
+				examples.push({ segments: [slots], label: label === 'failed' ? 1 : 0 });
+			}
+			if (turn.botReply) reply = normaliseText(turn.botReply).tokens;
+		});
+	}
+	return examples;
+}
+
+/** The turn-words model (model/turnWords.ts), trained like the message models on its own slots. */
+export function fitTurnWords(conversations: ConversationLine[]): LinearModel {
+	return train(TURN_WORDS_LABELS, turnWordExamples(conversations), {
+		...DEFAULT_TRAIN,
+		bits: TURN_WORDS_BITS,
+	});
 }
 
 /**

@@ -7,6 +7,9 @@ import {
 	type Turn,
 } from '../../nodes/engine';
 import { getLexicon } from '../../nodes/engine/lexicon';
+import { getModels } from '../../nodes/engine/model/scorer';
+import { replyWordSlots, turnWordsLogOdds } from '../../nodes/engine/model/turnWords';
+import { normaliseText } from '../../nodes/engine/normalise';
 
 const NOW = new Date('2026-11-25T10:00:00.000Z');
 const minutesLater = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
@@ -148,14 +151,23 @@ describe('detectHandover', () => {
 			expect(contradicted.scores.dissatisfaction).toBeGreaterThan(
 				noReply.scores.dissatisfaction + 0.2,
 			);
-			// Nor without a question mark: "ok but thanks anyway" contradicts nothing.
+			// Without a question mark the opening "but" is not read as a contradiction; whether the
+			// words still sound resigned is the judge's learned call, weaker than the question's.
 			const statement = detectHandover(
 				turn({ userMessage: 'ok, but I will wait for your email then' }),
 				answered,
 				{},
 				minutesLater(1),
 			);
-			expect(statement.memory.failedAttempts).toBe(0);
+			expect(statement.scores.dissatisfaction).toBeLessThan(contradicted.scores.dissatisfaction);
+			// A message that takes the answer counts nothing.
+			const taken = detectHandover(
+				turn({ userMessage: 'thanks, I will wait for your email then' }),
+				answered,
+				{},
+				minutesLater(1),
+			);
+			expect(taken.memory.failedAttempts).toBe(0);
 		});
 
 		it('reads the same follow-up by what the bot answered before it', () => {
@@ -252,6 +264,29 @@ describe('detectHandover', () => {
 				minutesLater(2),
 			);
 			expect(answered.memory.lastReplyNoInformation).toBeLessThan(0.3);
+		});
+
+		it("keeps the last reply's part of the turn-words reading until the next reply", () => {
+			const replyPart = (text: string) =>
+				turnWordsLogOdds(getModels().turnWords, replyWordSlots(normaliseText(text).tokens));
+			const first = detectHandover(
+				turn({ userMessage: 'my heating is off', botReply: 'Check that the boiler has power.' }),
+				undefined,
+				{},
+				NOW,
+			).memory;
+			expect(first.lastReplyTurnWords).toBe(replyPart('Check that the boiler has power.'));
+			expect(first.lastReplyTurnWords).not.toBe(0);
+			const userOnly = detectHandover(turn({ userMessage: 'it has' }), first, {}, minutesLater(1));
+			expect(userOnly.memory.lastReplyTurnWords).toBe(first.lastReplyTurnWords);
+			// A reply flagged unanswered without its text has no words to weigh.
+			const flagged = detectHandover(
+				turn({ botUnanswered: true }),
+				userOnly.memory,
+				{ triggers: { contactRequest: true, lackOfInformation: false, failedToResolve: true } },
+				minutesLater(2),
+			);
+			expect(flagged.memory.lastReplyTurnWords).toBe(0);
 		});
 
 		it('never counts the opening message of a conversation as a complaint', () => {

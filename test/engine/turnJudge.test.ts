@@ -19,6 +19,7 @@ const quiet: TurnReading = {
 	question: false,
 	replyNoInformation: 0,
 	echoesReply: 0,
+	turnWords: 0,
 };
 const feature = (reading: Partial<TurnReading>, name: (typeof TURN_FEATURES)[number]) =>
 	turnFeatures({ ...quiet, ...reading })[TURN_FEATURES.indexOf(name)];
@@ -36,6 +37,13 @@ describe('turnFeatures', () => {
 			-feature({ complaint: 0.9 }, 'complaint'),
 		);
 		expect(feature({ complaint: 1 }, 'complaint')).toBe(
+			feature({ complaint: 0.99999 }, 'complaint'),
+		);
+		// The turn-words reading comes as log-odds: the same scale and bound.
+		expect(feature({ turnWords: Math.log(9) }, 'turnWords')).toBeCloseTo(
+			feature({ complaint: 0.9 }, 'complaint'),
+		);
+		expect(feature({ turnWords: 50 }, 'turnWords')).toBe(
 			feature({ complaint: 0.99999 }, 'complaint'),
 		);
 		expect(Number.isFinite(feature({ success: 0 }, 'success'))).toBe(true);

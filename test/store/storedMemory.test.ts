@@ -14,6 +14,7 @@ describe('memoryProblem', () => {
 					lastHandoverId: 'h-1',
 					assignee: 'highlevel:loc:u1',
 					lastReplyNoInformation: 0.2,
+					lastReplyTurnWords: -1.5,
 				}),
 			),
 		).toBeUndefined();
@@ -39,6 +40,11 @@ describe('memoryProblem', () => {
 			'a reply reading as text',
 			{ ...memory(0), lastReplyNoInformation: '0.2' },
 			'lastReplyNoInformation is not a number',
+		],
+		[
+			'a reply part that is not finite',
+			{ ...memory(0), lastReplyTurnWords: null },
+			'lastReplyTurnWords is not a number',
 		],
 	])('finds %s', (_, value, problem) => {
 		expect(memoryProblem(value)).toContain(problem);

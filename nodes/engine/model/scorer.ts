@@ -22,6 +22,8 @@ export type UserLabel = (typeof USER_LABELS)[number];
 export interface HandoverModels {
 	user: LinearModel;
 	bot: LinearModel;
+	/** The words of a contact's turn and of the reply before it: failed or not (turnWords.ts). */
+	turnWords: LinearModel;
 	/** Weighs a contact's message against its conversation: an unsuccessful attempt or not. */
 	turn: TurnModel;
 }
@@ -30,6 +32,7 @@ export interface StoredHandoverModels {
 	version: 1;
 	user: StoredLinearModel;
 	bot: StoredLinearModel;
+	turnWords: StoredLinearModel;
 	turn: StoredTurnModel;
 	/** How the weights were made, for people reading the file. */
 	trainedOn: Record<string, unknown>;
@@ -60,11 +63,14 @@ let loadMilliseconds = 0;
 export function parseModels(stored: StoredHandoverModels): HandoverModels {
 	if (stored.version !== 1)
 		throw new Error(`unknown handover model version ${String(stored.version)}`);
+	if (stored.turnWords === undefined)
+		throw new Error('the handover model has no turn-words weights: run `npm run train`');
 	// Scoring reads the slot-major copy only: the label rows are dropped to halve the memory.
 	const forScoring = (model: LinearModel): LinearModel => ({ ...model, rows: [] });
 	return {
 		user: forScoring(loadStoredModel(stored.user)),
 		bot: forScoring(loadStoredModel(stored.bot)),
+		turnWords: forScoring(loadStoredModel(stored.turnWords)),
 		turn: loadTurnModel(stored.turn),
 	};
 }

@@ -1,0 +1,101 @@
+import { fnv, mix } from './hashing';
+import type { LinearModel } from './linearModel';
+
+/**
+ * The words of a contact's message read as a turn of its conversation, with the words of the bot
+ * reply before it: "I live in Pescara" or "done that, still red" is no complaint alone and an
+ * unsuccessful attempt after an answer. The message model reads every message as an opening and
+ * learns such lines against the written corpus's standalone ones; this small model learns only
+ * from labelled conversation turns (failed or not). The reply's words add what the kind of answer
+ * says (steps to try, a fact for someone else). Words and word pairs only: hashing a few dozen
+ * tokens costs little beside the message model's character n-grams.
+ *
+ * Its log-odds are one of the turn judge's features. Linear, so the reply's part is summed once
+ * when the reply comes and kept in the conversation's memory as one number.
+ */
+export const TURN_WORDS_LABELS = ['other', 'failed'] as const;
+export const TURN_WORDS_BITS = 16;
+
+const MESSAGE_WORD = fnv('turn message word');
+const MESSAGE_PAIR = fnv('turn message pair');
+const MESSAGE_BIAS = fnv('turn message bias');
+const REPLY_WORD = fnv('turn reply word');
+
+/**
+ * Words read of each: the opening of a message or a reply says how it takes the last answer, and
+ * on ten groups of writers the first 48 and 24 words judged the turns as well as all of them
+ * (turns misjudged 573 → 556) at a bounded cost for a long e-mail.
+ */
+const MESSAGE_WORDS = 48;
+const REPLY_WORDS = 24;
+
+/** Visits the message's slots: a bias, each word, each pair of neighbouring words. */
+function eachMessageSlot(tokens: string[], mask: number, visit: (slot: number) => void): void {
+	visit(MESSAGE_BIAS & mask);
+	let previous = 0;
+	const end = Math.min(tokens.length, MESSAGE_WORDS);
+	for (let i = 0; i < end; i++) {
+		const word = fnv(tokens[i], MESSAGE_WORD);
+		visit(word & mask);
+		if (i > 0) visit(mix(mix(previous, word), MESSAGE_PAIR) & mask);
+		previous = word;
+	}
+}
+
+/** Visits the reply's slots: each word (its pairs measured no better on ten groups of writers). */
+function eachReplySlot(tokens: string[], mask: number, visit: (slot: number) => void): void {
+	const end = Math.min(tokens.length, REPLY_WORDS);
+	for (let i = 0; i < end; i++) visit(fnv(tokens[i], REPLY_WORD) & mask);
+}
+
+const maskOf = (bits: number) => (1 << bits) - 1;
+
+/** The message's slots, for training. */
+export function messageWordSlots(tokens: string[], bits: number = TURN_WORDS_BITS): number[] {
+	const slots: number[] = [];
+	eachMessageSlot(tokens, maskOf(bits), (slot) => slots.push(slot));
+	return slots;
+}
+
+/** The reply's slots, for training. */
+export function replyWordSlots(tokens: string[], bits: number = TURN_WORDS_BITS): number[] {
+	const slots: number[] = [];
+	eachReplySlot(tokens, maskOf(bits), (slot) => slots.push(slot));
+	return slots;
+}
+
+/** Log-odds of "failed" added up over `slots` (the model's two labels' weights, slot by slot). */
+export function turnWordsLogOdds(model: LinearModel, slots: ArrayLike<number>): number {
+	let sum = 0;
+	const weights = model.interleaved;
+	if (weights !== undefined) {
+		for (let i = 0; i < slots.length; i++) sum += weights[slots[i] * 2 + 1] - weights[slots[i] * 2];
+		return sum;
+	}
+	const [other, failed] = model.rows;
+	for (let i = 0; i < slots.length; i++) sum += failed[slots[i]] - other[slots[i]];
+	return sum;
+}
+
+/**
+ * The message's part of the log-odds, added up as the slots come (the engine's path: no list is
+ * built). `model` is a loaded one (slot-major weights).
+ */
+export function messageLogOdds(model: LinearModel, tokens: string[]): number {
+	const weights = model.interleaved as Float32Array;
+	let sum = 0;
+	eachMessageSlot(tokens, maskOf(model.bits), (slot) => {
+		sum += weights[slot * 2 + 1] - weights[slot * 2];
+	});
+	return sum;
+}
+
+/** The reply's part of the log-odds, as messageLogOdds. */
+export function replyLogOdds(model: LinearModel, tokens: string[]): number {
+	const weights = model.interleaved as Float32Array;
+	let sum = 0;
+	eachReplySlot(tokens, maskOf(model.bits), (slot) => {
+		sum += weights[slot * 2 + 1] - weights[slot * 2];
+	});
+	return sum;
+}

@@ -1,0 +1,72 @@
+import { createModel, interleave } from '../../../nodes/engine/model/linearModel';
+import {
+	messageLogOdds,
+	messageWordSlots,
+	replyLogOdds,
+	replyWordSlots,
+	TURN_WORDS_BITS,
+	TURN_WORDS_LABELS,
+	turnWordsLogOdds,
+} from '../../../nodes/engine/model/turnWords';
+
+describe('messageWordSlots', () => {
+	it('gives a bias, each word and each neighbouring pair, within the model size', () => {
+		const slots = messageWordSlots(['still', 'not', 'working']);
+		expect(slots).toHaveLength(1 + 3 + 2);
+		expect(slots.every((s) => s >= 0 && s < 1 << TURN_WORDS_BITS)).toBe(true);
+		expect(messageWordSlots([])).toHaveLength(1);
+	});
+
+	it('reads word order through the pairs', () => {
+		const a = messageWordSlots(['not', 'working']);
+		const b = messageWordSlots(['working', 'not']);
+		expect(new Set(a)).not.toEqual(new Set(b));
+		expect(a.slice(0, 1)).toEqual(b.slice(0, 1));
+	});
+
+	it("reads a message's first 48 words and a reply's first 24", () => {
+		const words = Array.from({ length: 100 }, (_, i) => `w${i}`);
+		expect(messageWordSlots(words)).toEqual(messageWordSlots(words.slice(0, 48)));
+		expect(messageWordSlots(words)).toHaveLength(1 + 48 + 47);
+		expect(replyWordSlots(words)).toEqual(replyWordSlots(words.slice(0, 24)));
+		expect(replyWordSlots(words)).toHaveLength(24);
+	});
+
+	it("keeps the message's and the reply's words apart", () => {
+		expect(replyWordSlots(['working'])).not.toEqual(messageWordSlots(['working']).slice(1, 2));
+		expect(replyWordSlots(['a', 'b'])).toHaveLength(2);
+	});
+});
+
+describe('turnWordsLogOdds', () => {
+	it('adds up the failed row against the other, slot-major or by rows alike', () => {
+		const model = createModel([...TURN_WORDS_LABELS], 4);
+		model.rows[0][3] = 0.5;
+		model.rows[1][3] = 2;
+		model.rows[1][7] = -1;
+		expect(turnWordsLogOdds(model, [3, 7, 3])).toBeCloseTo(2 * 1.5 - 1);
+		expect(turnWordsLogOdds(interleave(model), [3, 7, 3])).toBeCloseTo(2 * 1.5 - 1);
+		expect(turnWordsLogOdds(model, [])).toBe(0);
+	});
+});
+
+describe('messageLogOdds and replyLogOdds', () => {
+	it('add up the same slots as the lists used in training', () => {
+		const model = createModel([...TURN_WORDS_LABELS], TURN_WORDS_BITS);
+		// Weights that differ slot by slot, so that a wrong slot would show.
+		for (let i = 0; i < 1 << TURN_WORDS_BITS; i++) {
+			model.rows[0][i] = Math.sin(i);
+			model.rows[1][i] = Math.cos(i * 3);
+		}
+		const loaded = interleave(model);
+		const words = 'ok but the light is still red after the reset'.split(' ');
+		expect(messageLogOdds(loaded, words)).toBeCloseTo(
+			turnWordsLogOdds(model, messageWordSlots(words)),
+			9,
+		);
+		expect(replyLogOdds(loaded, words)).toBeCloseTo(
+			turnWordsLogOdds(model, replyWordSlots(words)),
+			9,
+		);
+	});
+});
