@@ -32,6 +32,12 @@ describe('messageWordSlots', () => {
 		expect(replyWordSlots(words)).toHaveLength(24);
 	});
 
+	it('reads every number as one word', () => {
+		expect(messageWordSlots(['ok', '13'])).toEqual(messageWordSlots(['ok', '7']));
+		expect(replyWordSlots(['4.2', 'now'])).toEqual(replyWordSlots(['2026', 'now']));
+		expect(messageWordSlots(['ok', '13'])).not.toEqual(messageWordSlots(['ok', 'thirteen']));
+	});
+
 	it("keeps the message's and the reply's words apart", () => {
 		expect(replyWordSlots(['working'])).not.toEqual(messageWordSlots(['working']).slice(1, 2));
 		expect(replyWordSlots(['a', 'b'])).toHaveLength(2);
