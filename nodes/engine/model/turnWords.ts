@@ -88,25 +88,26 @@ export function turnWordsLogOdds(model: LinearModel, slots: ArrayLike<number>): 
 	return sum;
 }
 
-/**
- * The message's part of the log-odds, added up as the slots come (the engine's path: no list is
- * built). `model` is a loaded one (slot-major weights).
- */
-export function messageLogOdds(model: LinearModel, tokens: string[]): number {
+/** The log-odds added up as the slots come (no list is built); `model` is a loaded one (slot-major). */
+function logOdds(
+	model: LinearModel,
+	tokens: string[],
+	eachSlot: (tokens: string[], mask: number, visit: (slot: number) => void) => void,
+): number {
 	const weights = model.interleaved as Float32Array;
 	let sum = 0;
-	eachMessageSlot(tokens, maskOf(model.bits), (slot) => {
+	eachSlot(tokens, maskOf(model.bits), (slot) => {
 		sum += weights[slot * 2 + 1] - weights[slot * 2];
 	});
 	return sum;
 }
 
-/** The reply's part of the log-odds, as messageLogOdds. */
+/** The message's part of the log-odds (the engine's path). */
+export function messageLogOdds(model: LinearModel, tokens: string[]): number {
+	return logOdds(model, tokens, eachMessageSlot);
+}
+
+/** The reply's part of the log-odds (the engine's path). */
 export function replyLogOdds(model: LinearModel, tokens: string[]): number {
-	const weights = model.interleaved as Float32Array;
-	let sum = 0;
-	eachReplySlot(tokens, maskOf(model.bits), (slot) => {
-		sum += weights[slot * 2 + 1] - weights[slot * 2];
-	});
-	return sum;
+	return logOdds(model, tokens, eachReplySlot);
 }
