@@ -8,7 +8,7 @@ import {
 } from '../../nodes/engine';
 import { getLexicon } from '../../nodes/engine/lexicon';
 import { getModels } from '../../nodes/engine/model/scorer';
-import { replyWordSlots, turnWordsLogOdds } from '../../nodes/engine/model/turnWords';
+import { replyLogOdds } from '../../nodes/engine/model/turnWords';
 import { normaliseText } from '../../nodes/engine/normalise';
 
 const NOW = new Date('2026-11-25T10:00:00.000Z');
@@ -268,7 +268,7 @@ describe('detectHandover', () => {
 
 		it("keeps the last reply's part of the turn-words reading until the next reply", () => {
 			const replyPart = (text: string) =>
-				turnWordsLogOdds(getModels().turnWords, replyWordSlots(normaliseText(text).tokens));
+				replyLogOdds(getModels().turnWords, normaliseText(text).tokens);
 			const first = detectHandover(
 				turn({ userMessage: 'my heating is off', botReply: 'Check that the boiler has power.' }),
 				undefined,

@@ -75,19 +75,6 @@ export function replyWordSlots(tokens: string[], bits: number = TURN_WORDS_BITS)
 	return slots;
 }
 
-/** Log-odds of "failed" added up over `slots` (the model's two labels' weights, slot by slot). */
-export function turnWordsLogOdds(model: LinearModel, slots: ArrayLike<number>): number {
-	let sum = 0;
-	const weights = model.interleaved;
-	if (weights !== undefined) {
-		for (let i = 0; i < slots.length; i++) sum += weights[slots[i] * 2 + 1] - weights[slots[i] * 2];
-		return sum;
-	}
-	const [other, failed] = model.rows;
-	for (let i = 0; i < slots.length; i++) sum += failed[slots[i]] - other[slots[i]];
-	return sum;
-}
-
 /** The log-odds added up as the slots come (no list is built); `model` is a loaded one (slot-major). */
 function logOdds(
 	model: LinearModel,

@@ -1,4 +1,4 @@
-import { createModel, interleave } from '../../../nodes/engine/model/linearModel';
+import { createModel, interleave, type LinearModel } from '../../../nodes/engine/model/linearModel';
 import {
 	messageLogOdds,
 	messageWordSlots,
@@ -6,7 +6,6 @@ import {
 	replyWordSlots,
 	TURN_WORDS_BITS,
 	TURN_WORDS_LABELS,
-	turnWordsLogOdds,
 } from '../../../nodes/engine/model/turnWords';
 
 describe('messageWordSlots', () => {
@@ -44,17 +43,22 @@ describe('messageWordSlots', () => {
 	});
 });
 
-describe('turnWordsLogOdds', () => {
-	it('adds up the failed row against the other, slot-major or by rows alike', () => {
-		const model = createModel([...TURN_WORDS_LABELS], 4);
-		model.rows[0][3] = 0.5;
-		model.rows[1][3] = 2;
-		model.rows[1][7] = -1;
-		expect(turnWordsLogOdds(model, [3, 7, 3])).toBeCloseTo(2 * 1.5 - 1);
-		expect(turnWordsLogOdds(interleave(model), [3, 7, 3])).toBeCloseTo(2 * 1.5 - 1);
-		expect(turnWordsLogOdds(model, [])).toBe(0);
+describe('replyLogOdds', () => {
+	it('adds up the failed row against the other, once per word read', () => {
+		const model = createModel([...TURN_WORDS_LABELS], TURN_WORDS_BITS);
+		const [a] = replyWordSlots(['a']);
+		const [b] = replyWordSlots(['b']);
+		model.rows[0][a] = 0.5;
+		model.rows[1][a] = 2;
+		model.rows[1][b] = -1;
+		expect(replyLogOdds(interleave(model), ['a', 'b', 'a'])).toBeCloseTo(2 * 1.5 - 1);
+		expect(replyLogOdds(interleave(model), [])).toBe(0);
 	});
 });
+
+/** The training side's reading: the slots' failed weights against the other label's, by rows. */
+const byRows = (model: LinearModel, slots: number[]) =>
+	slots.reduce((sum, slot) => sum + model.rows[1][slot] - model.rows[0][slot], 0);
 
 describe('messageLogOdds and replyLogOdds', () => {
 	it('add up the same slots as the lists used in training', () => {
@@ -66,13 +70,7 @@ describe('messageLogOdds and replyLogOdds', () => {
 		}
 		const loaded = interleave(model);
 		const words = 'ok but the light is still red after the reset'.split(' ');
-		expect(messageLogOdds(loaded, words)).toBeCloseTo(
-			turnWordsLogOdds(model, messageWordSlots(words)),
-			9,
-		);
-		expect(replyLogOdds(loaded, words)).toBeCloseTo(
-			turnWordsLogOdds(model, replyWordSlots(words)),
-			9,
-		);
+		expect(messageLogOdds(loaded, words)).toBeCloseTo(byRows(model, messageWordSlots(words)), 9);
+		expect(replyLogOdds(loaded, words)).toBeCloseTo(byRows(model, replyWordSlots(words)), 9);
 	});
 });
