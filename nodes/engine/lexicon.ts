@@ -49,6 +49,9 @@ export const Tag = {
 	negationAfter: 1 << 26,
 	/** A negation in one language that is an ordinary word in another (see AMBIGUOUS_NEGATIONS). */
 	ambiguous: 1 << 27,
+	deferral: 1 << 28,
+	variesBy: 1 << 29,
+	adviceTopic: 1 << 30,
 } as const;
 
 /**
@@ -88,6 +91,9 @@ const TAGGED_LISTS: Array<[keyof LanguagePhrases, number]> = [
 	['count', Tag.count],
 	['inability', Tag.inability],
 	['negationAfter', Tag.negationAfter],
+	['deferral', Tag.deferral],
+	['variesBy', Tag.variesBy],
+	['adviceTopics', Tag.adviceTopic],
 	// Said of the business's people, it asks to reach them as a call-back does.
 	['unanswered', Tag.callback],
 ];
@@ -129,6 +135,8 @@ export interface Lexicon {
 	noAnswer: RegExp;
 	noAnswerExceptions: RegExp;
 	offersInsteadOfAnswering: RegExp;
+	questionOpeners: RegExp;
+	greetings: Set<string>;
 	negations: Set<string>;
 }
 
@@ -266,6 +274,8 @@ function buildLexicon(): Lexicon {
 		noAnswer: wholeWords(collect('noAnswerPatterns')),
 		noAnswerExceptions: wholeWords(collect('noAnswerExceptions')),
 		offersInsteadOfAnswering: wholeWords(collect('offersInsteadOfAnswering')),
+		questionOpeners: new RegExp(`^ (?:${collect('questionOpeners').join('|')}) `),
+		greetings: new Set(collect('greetings')),
 		negations: new Set(collect('negation').filter((n) => !n.includes(' '))),
 	};
 }

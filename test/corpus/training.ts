@@ -25,6 +25,8 @@ import {
 	type TurnExample,
 } from './turnTraining';
 import { storeTurnModel, type TurnModel } from '../../nodes/engine/turnJudge';
+import { normaliseText } from '../../nodes/engine/normalise';
+import { offeredInsteadOfAnswering } from '../../nodes/engine/offeredInstead';
 
 /**
  * The recipe behind the shipped weights: both models trained on the train split, then their
@@ -63,6 +65,24 @@ export function fitModels(
 }
 
 /**
+ * A welcome or a menu sent back to a question lacks the information because of the question, which
+ * the reply model does not read: the engine's rule decides those (offeredInstead.ts). Learnt as
+ * replies, they taught the model that "Hi there! How can I help you today?" lacks it on its own;
+ * kept in the calibration, they flattened every probability to excuse the model for missing them.
+ */
+export function decidedByTheQuestion(line: BotLine): boolean {
+	return (
+		line.noInfo &&
+		offeredInsteadOfAnswering(
+			normaliseText(line.text),
+			line.text,
+			normaliseText(line.question),
+			line.question,
+		)
+	);
+}
+
+/**
  * The corpus as the models learn from it: the scripted conversations' turns join the written lines
  * (their replies as answers or not, their contact turns as asking for a person or not).
  */
@@ -70,7 +90,9 @@ export function forTraining(corpus: Corpus): Corpus {
 	return {
 		...corpus,
 		user: [...corpus.user, ...messagesOfConversations(corpus.conversations)],
-		bot: [...corpus.bot, ...repliesOfConversations(corpus.conversations)],
+		bot: [...corpus.bot, ...repliesOfConversations(corpus.conversations)].filter(
+			(line) => !decidedByTheQuestion(line),
+		),
 	};
 }
 
@@ -133,7 +155,13 @@ export function leaveWritersOut(
 					};
 				});
 		held.user.push(...predictions(corpus.user, models.user, userExample));
-		held.bot.push(...predictions(corpus.bot, models.bot, botExample));
+		held.bot.push(
+			...predictions(
+				corpus.bot.filter((line) => !decidedByTheQuestion(line)),
+				models.bot,
+				botExample,
+			),
+		);
 	}
 	return held;
 }

@@ -214,6 +214,75 @@ describe('detectHandover', () => {
 				expect(read('hola!', welcome).handover).toBe(false);
 			});
 
+			it.each([
+				[
+					'en',
+					'hi, when does the pool open on bank holidays',
+					'Welcome to Riverside Leisure! 1. Memberships 2. Classes 3. Contact',
+				],
+				[
+					'de',
+					'habt ihr sonntags auch geöffnet',
+					'Willkommen beim Autohaus! Wähle: 1 – Werkstatt 2 – Neuwagen 3 – Kontakt',
+				],
+				[
+					'it',
+					'quanto costa la lezione di prova',
+					'Ciao! 🎾 Puoi chiedermi di: iscrizioni · campi · tornei',
+				],
+				[
+					'nl',
+					'kan ik mijn fiets binnen zetten',
+					'Hoi! Ik help je graag met: reserveringen • parkeren • ontbijt',
+				],
+			])(
+				'[%s] is one when the question has no mark or the menu no offer',
+				(_lang, question, menu) => {
+					expect(read(question, menu).reason).toBe('lack_of_information');
+					expect(read('hallo', menu).handover).toBe(false);
+				},
+			);
+
+			it('takes an offer with its topics, not "anything else I can help with?"', () => {
+				const { offersInsteadOfAnswering } = getLexicon();
+				for (const opening of [
+					' i can help with . bookings ',
+					' ik help je graag met . parkeren ',
+					' posso aiutarti con iscrizioni ',
+				]) {
+					expect(offersInsteadOfAnswering.test(opening)).toBe(true);
+				}
+				for (const ending of [
+					' anything else i can help with ',
+					' puedo ayudarte con algo mas ',
+					' posso aiutarti con altro ',
+					' je peux vous aider pour autre chose ',
+				]) {
+					expect(offersInsteadOfAnswering.test(ending)).toBe(false);
+				}
+			});
+
+			it('is not one when the menu follows an answer, or the offer ends one', () => {
+				expect(
+					read(
+						'habt ihr am Montag auf?',
+						'Mo: Ruhetag, Di–Fr 17–23 Uhr\n1 Reservieren | 2 Speisekarte | 3 Zurück',
+					).handover,
+				).toBe(false);
+				expect(
+					read(
+						"what's the deposit on the 2-bed on Mill Lane?",
+						"It's five weeks' rent, so £1,615. Anything else I can help with?",
+					).handover,
+				).toBe(false);
+				expect(
+					read(
+						'Bist du ein Mensch?',
+						'Nein, ich bin der digitale Assistent. Ich helfe dir gern bei Kursen.',
+					).handover,
+				).toBe(false);
+			});
+
 			it('is not one after a message that asks nothing or asks about the bot', () => {
 				const welcome = 'Hello! How can I help you?';
 				expect(read("hi, I'm the tenant of flat 5 on Elm Street", welcome).handover).toBe(false);

@@ -45,6 +45,23 @@ export interface LanguagePhrases {
 	 * question, it answered nothing ("How can I help?", "Sorry, I didn't get that").
 	 */
 	offersInsteadOfAnswering: string[];
+	/**
+	 * Openings of a question written without a question mark, as people type into chat boxes:
+	 * question words, a verb before its subject ("do you", "habt ihr", "mag ik"), "I wanted to know".
+	 * Matched in a message's first words.
+	 */
+	questionOpeners: string[];
+	/**
+	 * A bot handing the question on or to later instead of answering: pass on, forward, check with,
+	 * get back to you, let you know, will be in touch. Read by the learned scorer, not the grammar.
+	 */
+	deferral: string[];
+	/** An answer that depends or varies without saying on what it comes to: depends, varies, case by case. */
+	variesBy: string[];
+	/** What bots may not give: advice, a diagnosis, a recommendation, an assessment. */
+	adviceTopics: string[];
+	/** Greetings and hesitations a message may open with before its question: hi, hola, ähm. */
+	greetings: string[];
 	/** Roles and departments of a business (doctor, front desk, billing): a person only when reached. */
 	role: string[];
 	/** Question words for a person ("who do I talk to about …"): a person only when reached. */

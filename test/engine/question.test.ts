@@ -1,0 +1,42 @@
+import { normaliseText } from '../../nodes/engine/normalise';
+import { asksSomething } from '../../nodes/engine/question';
+
+const asks = (text: string) => asksSomething(normaliseText(text), text);
+
+describe('asksSomething', () => {
+	it('takes a question mark anywhere', () => {
+		expect(asks('parking on site?')).toBe(true);
+	});
+
+	it.each([
+		['en', 'Hello, what time does the recycling centre close on sundays'],
+		['en', 'hi do you take walk ins'],
+		['es', 'hola buenos dias cuanto cuesta la limpieza'],
+		['es', 'quería saber si abren el domingo'],
+		['fr', 'bonjour est ce que vous livrez à Lyon'],
+		['de', 'habt ihr heute abend noch nen tisch frei'],
+		['de', 'Hallo, wann habt ihr morgen offen'],
+		['pt', 'oi vcs tem horário sábado'],
+		['it', 'Salve, volevo sapere se il corso parte a marzo'],
+		['nl', 'Mag ik een hond meenemen'],
+	])('[%s] reads a question typed without its mark: "%s"', (_lang, text) => {
+		expect(asks(text)).toBe(true);
+	});
+
+	it.each([
+		'Hola, tengo la fibra de 600 megas',
+		'hi, I am the tenant of flat 5',
+		'I need help with my order',
+		'thanks!',
+		'ho fatto un incidente ieri',
+		'Ja hallo hier ist der Herr Becker',
+	])('reads a statement as asking nothing: "%s"', (text) => {
+		expect(asks(text)).toBe(false);
+	});
+
+	it('looks for the question only where a clause opens, past its greetings', () => {
+		// "what" inside a clause is no opening: "that is what I ordered".
+		expect(asks('that is what I ordered')).toBe(false);
+		expect(asks('ok. so what is the deposit')).toBe(true);
+	});
+});
