@@ -1,5 +1,4 @@
 import { getLexicon, Tag, type WordEntry } from './lexicon';
-import { onlyOffersOptions } from './model/features';
 import type { NormalisedText } from './normalise';
 import { asksSomething } from './question';
 import { contentWordCount, shareOfReply } from './reask';
@@ -17,6 +16,37 @@ import { contentWordCount, shareOfReply } from './reask';
  */
 const OFFER_OPENS_WITHIN = 20;
 const OFFER_REPLY_MAX_WORDS = 45;
+
+/** A menu is read in a reply's first characters: a long text is no menu. */
+const MENU_SCAN = 2000;
+
+/** Before each of a menu's options: "1️⃣", "1.", "2)", "3 -" before a word, bullets. */
+const OPTION_MARKER = /[1-9]\uFE0F?\u20E3|(?:^|[\s(])[1-9](?:[.)]|\s?[-–:])\s*(?=\p{L})|[•▪►]/gu;
+/** Between a menu's options: "Menu | Hours | Find us", "Tasse · Esami · Erasmus". */
+const OPTION_SEPARATOR = /\s[|·]\s/g;
+
+const atLeast = (pattern: RegExp, text: string, enough: number): boolean => {
+	pattern.lastIndex = 0;
+	let found = 0;
+	while (pattern.exec(text) !== null) if (++found >= enough) return true;
+	return false;
+};
+
+/** Whether a text lists options to choose from, as menu bots do: three of them or more. */
+export function listsOptions(text: string): boolean {
+	const raw = text.length > MENU_SCAN ? text.slice(0, MENU_SCAN) : text;
+	return atLeast(OPTION_MARKER, raw, 3) || atLeast(OPTION_SEPARATOR, raw, 2);
+}
+
+/**
+ * A menu with no figure besides its options' numbers: "1️⃣ Bills 2️⃣ Plans 3️⃣ Faults" offers topics,
+ * while "Mo: closed, Tue–Fri 5–11pm · 1 Book | 2 Menu" or "free at 7:45 · 8:30 · 9:15" answer.
+ */
+export function onlyOffersOptions(text: string): boolean {
+	if (!listsOptions(text)) return false;
+	const raw = text.length > MENU_SCAN ? text.slice(0, MENU_SCAN) : text;
+	return !/\d/.test(raw.replace(OPTION_MARKER, ' '));
+}
 
 /** A word for the bot, or for a person as written ("broken" is no typo of "broker" here). */
 function asksAboutTheBot(entry: WordEntry | undefined, token: string): boolean {

@@ -454,34 +454,6 @@ const ONLY_PUNCTUATION = /^[?!. ]*$/;
 /** Emoji and symbols start at U+2000; one search finds the first (a loop in JavaScript cost more). */
 const SYMBOL = /[\u2000-\uffff]/;
 
-/** Before each of a menu's options: "1️⃣", "1.", "2)", "3 -" before a word, bullets. */
-const OPTION_MARKER = /[1-9]\uFE0F?\u20E3|(?:^|[\s(])[1-9](?:[.)]|\s?[-–:])\s*(?=\p{L})|[•▪►]/gu;
-/** Between a menu's options: "Menu | Hours | Find us", "Tasse · Esami · Erasmus". */
-const OPTION_SEPARATOR = /\s[|·]\s/g;
-
-const count = (pattern: RegExp, text: string, enough: number): boolean => {
-	pattern.lastIndex = 0;
-	let found = 0;
-	while (pattern.exec(text) !== null) if (++found >= enough) return true;
-	return false;
-};
-
-/** Whether a text lists options to choose from, as menu bots do: three of them or more. */
-export function listsOptions(text: string): boolean {
-	const raw = text.length > MAX_RAW_SCAN ? text.slice(0, MAX_RAW_SCAN) : text;
-	return count(OPTION_MARKER, raw, 3) || count(OPTION_SEPARATOR, raw, 2);
-}
-
-/**
- * A menu with no figure besides its options' numbers: "1️⃣ Bills 2️⃣ Plans 3️⃣ Faults" offers topics,
- * while "Mo: closed, Tue–Fri 5–11pm · 1 Book | 2 Menu" or "free at 7:45 · 8:30 · 9:15" answer.
- */
-export function onlyOffersOptions(text: string): boolean {
-	if (!listsOptions(text)) return false;
-	const raw = text.length > MAX_RAW_SCAN ? text.slice(0, MAX_RAW_SCAN) : text;
-	return !DIGIT.test(raw.replace(OPTION_MARKER, ' '));
-}
-
 export function readRaw(kind: TextKind, text: string): RawReading {
 	const raw = text.length > MAX_RAW_SCAN ? text.slice(0, MAX_RAW_SCAN) : text;
 	const signals: string[] = [];
