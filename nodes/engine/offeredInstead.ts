@@ -34,7 +34,10 @@ const atLeast = (pattern: RegExp, text: string, enough: number): boolean => {
 
 /** Whether a text lists options to choose from, as menu bots do: three of them or more. */
 export function listsOptions(text: string): boolean {
-	const raw = text.length > MENU_SCAN ? text.slice(0, MENU_SCAN) : text;
+	return listsOptionsIn(text.length > MENU_SCAN ? text.slice(0, MENU_SCAN) : text);
+}
+
+function listsOptionsIn(raw: string): boolean {
 	return atLeast(OPTION_MARKER, raw, 3) || atLeast(OPTION_SEPARATOR, raw, 2);
 }
 
@@ -43,9 +46,8 @@ export function listsOptions(text: string): boolean {
  * while "Mo: closed, Tue–Fri 5–11pm · 1 Book | 2 Menu" or "free at 7:45 · 8:30 · 9:15" answer.
  */
 export function onlyOffersOptions(text: string): boolean {
-	if (!listsOptions(text)) return false;
 	const raw = text.length > MENU_SCAN ? text.slice(0, MENU_SCAN) : text;
-	return !/\d/.test(raw.replace(OPTION_MARKER, ' '));
+	return listsOptionsIn(raw) && !/\d/.test(raw.replace(OPTION_MARKER, ' '));
 }
 
 /** A word for the bot, or for a person as written ("broken" is no typo of "broker" here). */
@@ -62,12 +64,13 @@ export function offeredInsteadOfAnswering(
 ): boolean {
 	if (message === undefined || rawMessage === undefined) return false;
 	if (reply.tokens.length > OFFER_REPLY_MAX_WORDS) return false;
+	// The reply first: most replies offer nothing, and then the message need not be read.
+	const { words, offersInsteadOfAnswering } = getLexicon();
+	const opening = ` ${reply.tokens.slice(0, OFFER_OPENS_WITHIN).join(' ')} `;
+	if (!offersInsteadOfAnswering.test(opening) && !onlyOffersOptions(rawReply)) return false;
 	// Only a question: "hi, I'm the tenant of flat 5" or "thanks!" ask nothing a reply must take up.
 	if (contentWordCount(message.tokens) === 0 || !asksSomething(message, rawMessage)) return false;
 	// "Are you a bot?" (or a person?) is answered by the bot introducing itself, then offering its help.
-	const { words, offersInsteadOfAnswering } = getLexicon();
 	if (message.tokens.some((token) => asksAboutTheBot(words.get(token), token))) return false;
-	const opening = ` ${reply.tokens.slice(0, OFFER_OPENS_WITHIN).join(' ')} `;
-	if (!offersInsteadOfAnswering.test(opening) && !onlyOffersOptions(rawReply)) return false;
 	return shareOfReply(message.tokens, rawReply) < 0.5;
 }

@@ -130,6 +130,8 @@ export function leaveWritersOut(
 	const writers = writersOf(corpus);
 	const held = { user: [] as HeldOut[], bot: [] as HeldOut[] };
 	const groups = folds === undefined ? writers.length : Math.min(folds, writers.length);
+	// Calibrated on what the reply model is trained for (see decidedByTheQuestion), read once.
+	const calibrated = corpus.bot.filter((line) => !decidedByTheQuestion(line));
 	for (let group = 0; group < groups; group++) {
 		const left = new Set(writers.filter((_, i) => i % groups === group));
 		const models = fitModels(
@@ -155,13 +157,7 @@ export function leaveWritersOut(
 					};
 				});
 		held.user.push(...predictions(corpus.user, models.user, userExample));
-		held.bot.push(
-			...predictions(
-				corpus.bot.filter((line) => !decidedByTheQuestion(line)),
-				models.bot,
-				botExample,
-			),
-		);
+		held.bot.push(...predictions(calibrated, models.bot, botExample));
 	}
 	return held;
 }
