@@ -151,6 +151,8 @@ function isRepeat(current: NormalisedText, previous: string[]): boolean {
 	});
 }
 
+const QUESTION_MARK = /[?？]/;
+
 /** The judge's verdict on a contact's message; `probability` that it is an unsuccessful attempt. */
 type Attempt =
 	| { kind: 'failed'; evidence: string; probability: number }
@@ -219,6 +221,7 @@ function readTurn(
 		echoesReply: lastIsBot ? shareOfReply(message.tokens, last.text) : 0,
 		turnWords:
 			messageLogOdds(getModels().turnWords, message.tokens) + (memory.lastReplyTurnWords ?? 0),
+		replyAsked: lastIsBot && QUESTION_MARK.test(last.text),
 	});
 	// The evidence names the strongest sign the conversation shows, else the message's own words.
 	const evidence = () => {

@@ -30,6 +30,7 @@ export const TURN_FEATURES = [
 	'replyNoInformation',
 	'echoesReply',
 	'turnWords',
+	'replyAsked',
 ] as const;
 
 export type TurnFeatures = Float64Array;
@@ -61,6 +62,8 @@ export interface TurnReading {
 	echoesReply: number;
 	/** Log-odds of an unsuccessful attempt by the turn-words model (model/turnWords.ts). */
 	turnWords: number;
+	/** The bot's last reply asked the contact something: the message is likely its answer. */
+	replyAsked: boolean;
 }
 
 /** A probability as log-odds, bounded so one certain reading cannot swamp the rest. */
@@ -84,6 +87,7 @@ export function turnFeatures(reading: TurnReading): TurnFeatures {
 	x[8] = reading.replyNoInformation;
 	x[9] = reading.echoesReply;
 	x[10] = logit(1 / (1 + Math.exp(-reading.turnWords)));
+	x[11] = reading.replyAsked ? 1 : 0;
 	return x;
 }
 

@@ -95,12 +95,16 @@ const COMPLAINT_ONLY: Partial<DetectorOptions> = {
 };
 
 /**
- * A conversation in which the bot has answered once: a complaint needs an answer before it. Read
- * with the weights in use when the evaluation starts.
+ * A conversation in which the bot has answered once: a complaint needs an answer before it. The
+ * answer asks nothing back (after a question from the bot a message is most often its answer, and
+ * the turn judge weighs that). Read with the weights in use when the evaluation starts.
  */
 const afterAnAnswer = (): ConversationMemory =>
 	detectHandover(
-		turnOf({ userMessage: 'hello', botReply: 'Hello! How can I help you today?' }),
+		turnOf({
+			userMessage: 'hello',
+			botReply: 'We are open Monday to Friday, 9:00 to 17:00.',
+		}),
 		undefined,
 		{ triggers: { contactRequest: false, lackOfInformation: false, failedToResolve: false } },
 	).memory;

@@ -20,6 +20,7 @@ const quiet: TurnReading = {
 	replyNoInformation: 0,
 	echoesReply: 0,
 	turnWords: 0,
+	replyAsked: false,
 };
 const feature = (reading: Partial<TurnReading>, name: (typeof TURN_FEATURES)[number]) =>
 	turnFeatures({ ...quiet, ...reading })[TURN_FEATURES.indexOf(name)];
@@ -58,6 +59,11 @@ describe('turnFeatures', () => {
 
 	it('passes on the share of the message the last reply used', () => {
 		expect(feature({ echoesReply: 0.5 }, 'echoesReply')).toBe(0.5);
+	});
+
+	it('marks a message that follows a question from the bot', () => {
+		expect(feature({}, 'replyAsked')).toBe(0);
+		expect(feature({ replyAsked: true }, 'replyAsked')).toBe(1);
 	});
 
 	it('counts a contradicting opening only in a question', () => {
