@@ -190,6 +190,37 @@ describe('detectHandover', () => {
 			expect(beside.scores.dissatisfaction).toBeGreaterThan(answered.scores.dissatisfaction);
 		});
 
+		it('reads a message after a question from the bot as its answer', () => {
+			const after = (botReply: string, userMessage: string) =>
+				detectHandover(
+					turn({ userMessage }),
+					detectHandover(
+						turn({ userMessage: 'my wifi keeps dropping out every evening', botReply }),
+						undefined,
+						{},
+						NOW,
+					).memory,
+					{},
+					minutesLater(1),
+				);
+			const asked = after(
+				'Sorry to hear that. Which router model do you have?',
+				'the grey one from you, the HX 300',
+			);
+			const told = after(
+				'Please restart the router and wait two minutes.',
+				'restarted it, same thing',
+			);
+			expect(asked.memory.failedAttempts).toBe(0);
+			expect(told.memory.failedAttempts).toBe(1);
+			// The same words weigh less as the answer to a question than as a report on advice.
+			const plain = after(
+				'Please restart the router and wait two minutes.',
+				'the grey one from you, the HX 300',
+			);
+			expect(asked.scores.dissatisfaction).toBeLessThan(plain.scores.dissatisfaction);
+		});
+
 		describe('a welcome or a menu sent back instead of an answer', () => {
 			const only = {
 				triggers: { contactRequest: false, lackOfInformation: true, failedToResolve: false },
