@@ -25,7 +25,9 @@ import { evaluate } from './evaluate';
 // conversations only) Spanish and German recall measured 0.924 and 0.927 here (0.934 and 0.938 at
 // 134; three requests each), while on the training writers left out in ten groups contact recall held
 // (0.9410 → 0.9407; Spanish 0.9445 → 0.9423, German 0.9449 → 0.9461): the recall floor is 0.92 again,
-// below the team's goal of 0.93 (README says so).
+// below the team's goal of 0.93 (README says so). At 155 writers (w154–w163 joined: conversations
+// and contact messages) Spanish recall measures 0.920 here (0.931 with only the conversations added),
+// German 0.944; on the training writers left out in ten groups Spanish holds 0.945: the floor stays.
 const FLOORS = {
 	contactRequest: { precision: 0.97, recall: 0.92 },
 	lackOfInformationF1: 0.93,
