@@ -27,9 +27,12 @@ import { evaluate } from './evaluate';
 // (0.9410 → 0.9407; Spanish 0.9445 → 0.9423, German 0.9449 → 0.9461): the recall floor is 0.92 again,
 // below the team's goal of 0.93 (README says so). At 155 writers (w154–w163 joined: conversations
 // and contact messages) Spanish recall measures 0.920 here (0.931 with only the conversations added),
-// German 0.944; on the training writers left out in ten groups Spanish holds 0.945: the floor stays.
+// German 0.944; on the training writers left out in ten groups Spanish holds 0.945. At 159 writers
+// (w164–w167 joined: regional French, Italian, German, Dutch, Spanish, Portuguese and brand-assistant
+// queries) every language's recall reaches the goal (Spanish 0.934, German 0.938): the recall floor
+// is the team's goal, 0.93, again.
 const FLOORS = {
-	contactRequest: { precision: 0.97, recall: 0.92 },
+	contactRequest: { precision: 0.97, recall: 0.93 },
 	lackOfInformationF1: 0.93,
 	conversationsExact: 0.88,
 };
