@@ -184,15 +184,38 @@ export function withModels<T>(models: EngineModels, work: () => T): T {
 	}
 }
 
-/** The scripted conversations of `corpus` played through the engine with these weights. */
+/**
+ * The scripted conversations of `corpus` played through the engine with these weights; `misses`
+ * counts the wrong ones by kind ("failed_to_resolve → lack_of_information, same turn").
+ */
 export function playConversations(
 	corpus: Corpus,
 	models: EngineModels,
-): { exact: number; n: number } {
-	return withModels(
-		models,
-		() => evaluate({ user: [], bot: [], conversations: corpus.conversations }).conversations.all,
-	);
+): { exact: number; n: number; misses: Map<string, number> } {
+	return withModels(models, () => {
+		const evaluation = evaluate({ user: [], bot: [], conversations: corpus.conversations });
+		const misses = new Map<string, number>();
+		for (const miss of evaluation.misses) {
+			const kind = missKind(miss.expected, miss.got);
+			misses.set(kind, (misses.get(kind) ?? 0) + 1);
+		}
+		return { ...evaluation.conversations.all, misses };
+	});
+}
+
+/** "failed_to_resolve at 3" against "lack_of_information at 3" → "failed_to_resolve → lack_of_information, same turn". */
+function missKind(expected: string, got: string): string {
+	const [wanted, wantedAt] = expected.split(' at ');
+	const [found, foundAt] = got.split(' at ');
+	const where =
+		found === 'no handover' || wanted === 'no handover'
+			? ''
+			: Number(foundAt) === Number(wantedAt)
+				? ', same turn'
+				: Number(foundAt) < Number(wantedAt)
+					? ', earlier'
+					: ', later';
+	return `${wanted} → ${found}${where}`;
 }
 
 export function softmax(logits: Float64Array, temperature = 1): Float64Array {
