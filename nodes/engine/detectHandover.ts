@@ -118,7 +118,7 @@ function botCannotAnswer(
 	if (findExtraPhrase(reply, extra.lackOfInformation) !== undefined) {
 		return { found: { evidence: `bot reply: "${turn.botReply}"`, probability: 1 }, probability: 1 };
 	}
-	const [, noInformation] = scoreText(getModels().bot, 'bot', reply, turn.botReply);
+	const [, noInformation] = scoreText(getModels().bot, 'bot', reply, turn.botReply, message);
 	const offered = offeredInsteadOfAnswering(reply, turn.botReply, message, turn.userMessage);
 	const probability = offered
 		? Math.max(noInformation.probability, OFFERED_INSTEAD)

@@ -137,6 +137,8 @@ export interface Lexicon {
 	offersInsteadOfAnswering: RegExp;
 	questionOpeners: RegExp;
 	greetings: Set<string>;
+	asksForFigure: RegExp;
+	freeOfCharge: RegExp;
 	negations: Set<string>;
 }
 
@@ -276,6 +278,8 @@ function buildLexicon(): Lexicon {
 		offersInsteadOfAnswering: wholeWords(collect('offersInsteadOfAnswering')),
 		questionOpeners: new RegExp(`^ (?:${collect('questionOpeners').join('|')}) `),
 		greetings: new Set(collect('greetings')),
+		asksForFigure: wholeWords(collect('askFigure')),
+		freeOfCharge: wholeWords(collect('freeOfCharge')),
 		negations: new Set(collect('negation').filter((n) => !n.includes(' '))),
 	};
 }

@@ -1,5 +1,10 @@
 import { normaliseText } from '../../nodes/engine/normalise';
-import { extractFeatures, readRaw, type TextKind } from '../../nodes/engine/model/features';
+import {
+	answerSignals,
+	extractFeatures,
+	readRaw,
+	type TextKind,
+} from '../../nodes/engine/model/features';
 import { createModel, predict, type LinearModel } from '../../nodes/engine/model/linearModel';
 import { segmentsOf } from '../../nodes/engine/model/segments';
 
@@ -42,10 +47,20 @@ export const DEFAULT_TRAIN: TrainOptions = {
 	seed: 20261201,
 };
 
-export function toExample(kind: TextKind, text: string, label: number, bits: number): Example {
+export function toExample(
+	kind: TextKind,
+	text: string,
+	label: number,
+	bits: number,
+	question?: string,
+): Example {
 	const normal = normaliseText(text);
 	const mask = (1 << bits) - 1;
 	const reading = readRaw(kind, text);
+	// A reply is read against the contact's message it answers, as the engine reads it.
+	if (kind === 'bot' && question) {
+		reading.signals.push(...answerSignals(normaliseText(question), normal, text));
+	}
 	return {
 		segments: segmentsOf(normal.tokens).map((segment) =>
 			extractFeatures(kind, segment, reading, mask),

@@ -52,7 +52,7 @@ export const userExample = (line: UserLine): Example =>
 		DEFAULT_TRAIN.bits,
 	);
 export const botExample = (line: BotLine): Example =>
-	toExample('bot', line.text, line.noInfo ? 1 : 0, DEFAULT_TRAIN.bits);
+	toExample('bot', line.text, line.noInfo ? 1 : 0, DEFAULT_TRAIN.bits, line.question);
 
 export function fitModels(
 	user: UserLine[],

@@ -91,4 +91,11 @@ export interface LanguagePhrases {
 	 * "appelez-moi pas". Read after a call-back as well as before it.
 	 */
 	negationAfter: string[];
+	/**
+	 * A contact's question that asks for a figure, a time or a date: how much, when, the price. A
+	 * reply to it with no digit and no word of "free" (below) gave no figure. Read by the learned scorer.
+	 */
+	askFigure: string[];
+	/** "Free", "included": a reply's answer to a question of price without a digit. */
+	freeOfCharge: string[];
 }

@@ -1,5 +1,5 @@
 import { analyseContactRequest, tagTokensOnce } from '../contactRequest';
-import { CLAUSE, fold } from '../normalise';
+import { CLAUSE, fold, type NormalisedText } from '../normalise';
 import { getLexicon, Tag, type WordEntry } from '../lexicon';
 import { fnv, mix } from './hashing';
 
@@ -483,6 +483,23 @@ export function readRaw(kind: TextKind, text: string): RawReading {
 		if (point > 0xffff) i++;
 	}
 	return { names: /[A-ZÀ-Þ]/.test(raw) ? namesIn(raw) : new Set(), signals, symbols };
+}
+
+/**
+ * A reply read against the contact's question it answers: asked for a figure, a time or a date
+ * ("how much is the deposit?"), a reply without a digit or a word of "free" gave none ("the
+ * deposit depends on the property"). Added to the reply's raw signals; the weights decide how much
+ * it counts (most hedges and deferrals answer such questions, few answers do without a figure).
+ */
+export function answerSignals(
+	question: NormalisedText,
+	reply: NormalisedText,
+	raw: string,
+): string[] {
+	const { asksForFigure, freeOfCharge } = getLexicon();
+	if (!asksForFigure.test(` ${question.tokens.join(' ')} `)) return [];
+	const figure = DIGIT.test(raw) || freeOfCharge.test(` ${reply.tokens.join(' ')} `);
+	return [figure ? 'figure-asked-given' : 'figure-asked-none'];
 }
 
 /** Hashed features of one normalised text (a whole message or one segment of a long one). */

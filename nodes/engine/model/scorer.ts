@@ -2,7 +2,14 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 
 import type { NormalisedText } from '../normalise';
-import { addFeatures, FeatureSink, mayDecline, readRaw, type TextKind } from './features';
+import {
+	addFeatures,
+	answerSignals,
+	FeatureSink,
+	mayDecline,
+	readRaw,
+	type TextKind,
+} from './features';
 import {
 	loadStoredModel,
 	maskOf,
@@ -116,6 +123,8 @@ export function scoreText(
 	kind: TextKind,
 	text: NormalisedText,
 	raw: string,
+	/** For a bot reply, the contact's message it answers, when known. */
+	question?: NormalisedText,
 ): SegmentScore[] {
 	const segments = segmentsOf(text.tokens);
 	const bestProbability = model.labels.map(() => 0);
@@ -123,6 +132,9 @@ export function scoreText(
 	const sink = sinkFor(model);
 	const probabilities = new Float64Array(model.labels.length);
 	const reading = readRaw(kind, raw);
+	if (kind === 'bot' && question !== undefined) {
+		reading.signals.push(...answerSignals(question, text, raw));
+	}
 	const declines = kind === 'bot' && segments.length > 1 ? mayDecline(text.text) : true;
 	segments.forEach((segment, index) => {
 		addFeatures(kind, segment, reading, sink, declines);

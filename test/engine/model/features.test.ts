@@ -1,5 +1,6 @@
 import {
 	addFeatures,
+	answerSignals,
 	callsMeByName,
 	extractFeatures,
 	FeatureSink,
@@ -124,6 +125,40 @@ describe('readRaw contact details', () => {
 		);
 		expect(readRaw('bot', 'All prices are on example.com/prices').signals).toContain('web-address');
 		expect(readRaw('bot', 'A table for 4 at 19:30. De rien.It is booked').signals).toEqual([]);
+	});
+});
+
+describe('answerSignals', () => {
+	const signals = (question: string, reply: string) =>
+		answerSignals(normaliseText(question), normaliseText(reply), reply);
+
+	it('notes a question of price or time answered without a figure, in each language', () => {
+		expect(signals('How much is the deposit?', 'The deposit depends on the property.')).toEqual([
+			'figure-asked-none',
+		]);
+		expect(signals('¿Cuánto cuesta la limpieza?', 'Depende del estado de los dientes.')).toEqual([
+			'figure-asked-none',
+		]);
+		expect(signals('Wann kommt der Techniker?', 'Der Techniker meldet sich bei Ihnen.')).toEqual([
+			'figure-asked-none',
+		]);
+		expect(signals('Hoeveel kost een extra simkaart?', 'Dat verschilt per abonnement.')).toEqual([
+			'figure-asked-none',
+		]);
+	});
+
+	it('counts a digit or a word of "free" as the figure', () => {
+		expect(signals('Quanto costa il parcheggio?', 'Il parcheggio costa 5 € al giorno.')).toEqual([
+			'figure-asked-given',
+		]);
+		expect(signals('Combien coûte la livraison ?', 'La livraison est gratuite.')).toEqual([
+			'figure-asked-given',
+		]);
+	});
+
+	it('says nothing when the question asks for no figure', () => {
+		expect(signals('Do you take dogs?', 'Yes, dogs are welcome.')).toEqual([]);
+		expect(signals('Posso pagar com cartão?', 'Sim, aceitamos cartão.')).toEqual([]);
 	});
 });
 
