@@ -20,8 +20,12 @@ const OFFER_REPLY_MAX_WORDS = 45;
 /** A menu is read in a reply's first characters: a long text is no menu. */
 const MENU_SCAN = 2000;
 
-/** Before each of a menu's options: "1️⃣", "1.", "2)", "3 -" before a word, bullets. */
-const OPTION_MARKER = /[1-9]\uFE0F?\u20E3|(?:^|[\s(])[1-9](?:[.)]|\s?[-–:])\s*(?=\p{L})|[•▪►]/gu;
+/**
+ * Before each of a menu's options: "1️⃣", "1.", "2)", "3 -" before a word, a number opening a line
+ * ("1 Book\n2 Prices"), bullets, buttons written in brackets ("[Book] [Prices] [Find us]").
+ */
+const OPTION_MARKER =
+	/[1-9]\uFE0F?\u20E3|(?:^|[\s(])[1-9](?:[.)]|\s?[-–:])\s*(?=\p{L})|(?:^|\n)[ \t]*[1-9][ \t]+(?=\p{L})|[•▪►]|\[(?=[^\]\n]{1,40}\])/gu;
 /** Between a menu's options: "Menu | Hours | Find us", "Tasse · Esami · Erasmus". */
 const OPTION_SEPARATOR = /\s[|·]\s/g;
 

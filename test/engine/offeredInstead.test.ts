@@ -1,4 +1,9 @@
-import { listsOptions, onlyOffersOptions } from '../../nodes/engine/offeredInstead';
+import { normaliseText } from '../../nodes/engine/normalise';
+import {
+	listsOptions,
+	offeredInsteadOfAnswering,
+	onlyOffersOptions,
+} from '../../nodes/engine/offeredInstead';
 
 describe('a menu of options', () => {
 	it.each([
@@ -8,6 +13,8 @@ describe('a menu of options', () => {
 		'Sendung verfolgen | Paket versenden | Filiale finden',
 		'Immatricolazioni · Tasse · Esami',
 		'• Bookings • Check-in • Parking',
+		'Welcome! [Book a table] [Menu] [Find us]',
+		'Bitte wähle:\n1 Termin buchen\n2 Preise\n3 Anfahrt',
 	])('is read in "%s"', (text) => {
 		expect(listsOptions(text)).toBe(true);
 		expect(onlyOffersOptions(text)).toBe(true);
@@ -23,5 +30,32 @@ describe('a menu of options', () => {
 		expect(listsOptions(answered)).toBe(true);
 		expect(onlyOffersOptions(answered)).toBe(false);
 		expect(onlyOffersOptions('Free tomorrow at 7:45 · 8:30 · 9:15')).toBe(false);
+	});
+});
+
+describe('a welcome or a prompt to choose sent back to a question', () => {
+	const offered = (question: string, reply: string) =>
+		offeredInsteadOfAnswering(normaliseText(reply), reply, normaliseText(question), question);
+
+	it.each([
+		['Do you deliver to Zeist?', 'Please choose:'],
+		['¿Tenéis menú del día el sábado?', '¿Qué deseas hacer?'],
+		['Le petit-déjeuner est inclus ?', 'Bonjour ! Que souhaitez-vous faire ?'],
+		['Wat kost een APK?', 'Welkom! Waarmee kunnen we je helpen?'],
+		['Quanto costa una piega?', 'Cosa vuoi fare?'],
+	])('reads "%s" → "%s" as offered instead of an answer', (question, reply) => {
+		expect(offered(question, reply)).toBe(true);
+	});
+
+	it('does not take a choice inside an answer for a prompt', () => {
+		expect(
+			offered(
+				'Can I swap it for a 42?',
+				'Sure: 30 days for a size swap, free. In My account > Returns choose "Swap size".',
+			),
+		).toBe(false);
+		expect(
+			offered('How much is whitening?', 'It is 250 € whatever shade you choose, all included.'),
+		).toBe(false);
 	});
 });

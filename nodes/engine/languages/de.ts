@@ -198,6 +198,7 @@ export const german: LanguagePhrases = {
 		'(?:ich kann|ich helfe) (?:dir|ihnen|euch) (?:gern |gerne )?(?:bei|mit)',
 		'(?:du kannst|sie konnen) mich (?:zu|nach|uber|alles)',
 		'(?:was|wobei|womit) (?:mochtest du|mochten sie|willst du) (?:wissen|tun|machen)',
+		'(?<=^ |\\. )(?:bitte )?(?:wahle|wahlen sie|triff eine auswahl|treffen sie eine auswahl)(?= (?:\\.|$))',
 	],
 	deferral: [
 		'weiterleiten',

@@ -303,6 +303,8 @@ export const english: LanguagePhrases = {
 		'(?<!(?:else|other|more) )(?:i can|i am here to|im here to) help (?:you )?with',
 		'you can ask me (?:about|for)',
 		'what would you like (?:to know|to do|help with)',
+		'(?<=^ |\\. )(?:please )?(?:choose|select|make a (?:choice|selection))(?= (?:\\.|$))',
+		'what (?:do you want|would you like) to do',
 	],
 	deferral: [
 		'pass on',

@@ -193,6 +193,8 @@ export const spanish: LanguagePhrases = {
 		'(?:puedo|podemos) (?:ayudarte|ayudarle|ayudaros) con(?! (?:algo|alguna|otra|cualquier|mas))',
 		'(?:sobre|de) que (?:quieres|quiere|desea|deseas) (?:hablar|saber|informacion|consultar)',
 		'(?:puedes|puede) preguntarme',
+		'(?:que|en que) (?:deseas|desea|quieres|quiere|necesitas|necesita) (?:hacer|consultar)',
+		'(?<=^ |\\. )(?:elige|elija|selecciona|seleccione|escoge|escoja)(?= (?:\\.|$))',
 	],
 	deferral: [
 		'paso tu',

@@ -161,6 +161,9 @@ export const french: LanguagePhrases = {
 		'(?:je peux|je suis la pour|on peut) vous aider (?:sur|pour|avec|a)(?! (?:autre|quelque|d autres))',
 		'(?:vous pouvez|tu peux) me (?:poser|demander|questionner)',
 		'(?:quel|quelle) (?:est votre|sujet|theme)',
+		'que (?:souhaitez vous|voulez vous|veux tu|souhaites tu|desirez vous) faire',
+		'(?:veuillez )?(?:choisir|selectionner) (?:une|un) (?:option|sujet|theme)',
+		'(?<=^ |\\. )(?:veuillez choisir|choisissez|faites votre choix|faites un choix)(?= (?:\\.|$))',
 	],
 	deferral: [
 		'transmettre',

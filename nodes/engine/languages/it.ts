@@ -164,6 +164,8 @@ export const italian: LanguagePhrases = {
 		'(?:posso|possiamo) (?:aiutarti|aiutarla|aiutarvi) (?:con|per|su|in)(?! (?:altro|qualcos|qualcosa|altre))',
 		'(?:puoi|puo) chiedermi',
 		'(?:di cosa|su cosa) (?:hai|ha) bisogno',
+		'cosa (?:vuoi|vorresti|desideri|desidera|vuole|vorrebbe) fare',
+		'(?<=^ |\\. )(?:scegli|seleziona|selezioni|scelga)(?= (?:\\.|$))',
 	],
 	deferral: [
 		'girare',

@@ -141,6 +141,10 @@ export const dutch: LanguagePhrases = {
 		'ik (?:kan|help) (?:je|u|jullie) (?:graag )?(?:met|bij)(?! (?:iets|andere|meer))',
 		'(?:je kunt|u kunt) (?:me|mij) (?:vragen|alles)',
 		'(?:waar|waarmee|waarover) (?:wil|wilt) (?:je|u) (?:meer )?(?:weten|hulp)',
+		'(?:hoe|waarmee|waar) (?:kunnen|mogen) we (?:je|u|jullie) (?:mee )?(?:helpen|van dienst zijn)',
+		'(?:maak|kies) een keuze',
+		'wat (?:wil|wilt) (?:je|u) doen',
+		'(?<=^ |\\. )(?:kies|selecteer)(?= (?:\\.|$))',
 	],
 	deferral: [
 		'doorgeven',

@@ -167,6 +167,8 @@ export const portuguese: LanguagePhrases = {
 		'(?:posso|podemos) (?:te |lhe )?ajudar (?:com|em)(?! (?:mais|algo|outra|outro|alguma))',
 		'(?:pode|podes|voce pode|vc pode) me perguntar',
 		'(?:sobre o que|o que) (?:voce |vc )?(?:quer|deseja|gostaria de) (?:saber|falar)',
+		'o que (?:voce |vc )?(?:quer|deseja|gostaria de) (?:fazer|consultar)',
+		'(?<=^ |\\. )(?:escolha|selecione|escolhe|seleciona)(?= (?:\\.|$))',
 	],
 	deferral: [
 		'repassar',
