@@ -2,7 +2,13 @@ import { analyseContactRequest } from './contactRequest';
 import { getModels, scoreText } from './model/scorer';
 import { messageLogOdds, replyLogOdds } from './model/turnWords';
 import { normaliseText, type NormalisedText } from './normalise';
-import { isUnansweredReask, measureReask, opensWithContrast, shareOfReply } from './reask';
+import {
+	isUnansweredReask,
+	measureReask,
+	opensWithContrast,
+	shareOfReply,
+	statesOtherFigure,
+} from './reask';
 import { offeredInsteadOfAnswering } from './offeredInstead';
 import { judgeTurn, turnFeatures, type TurnFeatures } from './turnJudge';
 import type {
@@ -30,6 +36,8 @@ export const DEFAULT_OPTIONS: DetectorOptions = {
 /** User messages remembered to spot a repeated question. */
 const REMEMBERED_QUESTIONS = 3;
 const MAX_TRANSCRIPT_TEXT = 1000;
+/** A token that is a word or a figure, not a clause mark or an emoji. */
+const WORD = /[\p{L}\p{N}]/u;
 /** Share of words two messages must have in common to count as the same question. */
 const REPEAT_SIMILARITY = 0.8;
 const REPEAT_MIN_WORDS = 3;
@@ -222,6 +230,8 @@ function readTurn(
 		turnWords:
 			messageLogOdds(getModels().turnWords, message.tokens) + (memory.lastReplyTurnWords ?? 0),
 		replyAsked: lastIsBot && QUESTION_MARK.test(last.text),
+		otherFigure: lastIsBot && statesOtherFigure(raw, last.text),
+		wordCount: message.tokens.filter((token) => WORD.test(token)).length,
 	});
 	// The evidence names the strongest sign the conversation shows, else the message's own words.
 	const evidence = () => {

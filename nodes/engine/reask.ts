@@ -205,6 +205,26 @@ export function shareOfReply(message: string[], reply: string): number {
 	return shared / words.size;
 }
 
+/** Figures as written: a count, a year, a price, a time ("16:45"); "3,5" and "3.5" read alike. */
+const FIGURE = /\d+(?:[.,:]\d+)?/g;
+
+function figuresIn(text: string): string[] {
+	return (text.match(FIGURE) ?? []).map((figure) => figure.replace(',', '.'));
+}
+
+/**
+ * Whether the message states a figure that the bot's last reply, which gave figures, did not: a
+ * year, a temperature or a time that differs from the answer's is how contacts say, without a
+ * complaint word, that the answer does not fit their case ("mine only goes to 60" after "a 90
+ * degree wash"). The turn judge weighs it with the rest: a figure the bot asked for reads otherwise.
+ */
+export function statesOtherFigure(message: string, reply: string): boolean {
+	const stated = figuresIn(message);
+	if (stated.length === 0) return false;
+	const answered = new Set(figuresIn(reply));
+	return answered.size > 0 && stated.some((figure) => !answered.has(figure));
+}
+
 /** How many content words a message has: the words shareOfReply weighs. */
 export function contentWordCount(message: string[]): number {
 	return messageWords(message).size;

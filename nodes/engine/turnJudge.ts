@@ -31,6 +31,8 @@ export const TURN_FEATURES = [
 	'echoesReply',
 	'turnWords',
 	'replyAsked',
+	'otherFigure',
+	'shortMessage',
 ] as const;
 
 export type TurnFeatures = Float64Array;
@@ -64,6 +66,10 @@ export interface TurnReading {
 	turnWords: number;
 	/** The bot's last reply asked the contact something: the message is likely its answer. */
 	replyAsked: boolean;
+	/** The message states a figure the bot's last reply, which gave figures, did not (reask.ts). */
+	otherFigure: boolean;
+	/** Words (letters or digits) in the message: a reply of a few words answers the bot's last one. */
+	wordCount: number;
 }
 
 /** A probability as log-odds, bounded so one certain reading cannot swamp the rest. */
@@ -71,6 +77,8 @@ function logit(probability: number): number {
 	const p = Math.min(1 - 1e-4, Math.max(1e-4, probability));
 	return Math.log(p / (1 - p)) / 4;
 }
+
+const SHORT_MESSAGE_WORDS = 3;
 
 export function turnFeatures(reading: TurnReading): TurnFeatures {
 	const reask = reading.reask;
@@ -88,6 +96,11 @@ export function turnFeatures(reading: TurnReading): TurnFeatures {
 	x[9] = reading.echoesReply;
 	x[10] = logit(1 / (1 + Math.exp(-reading.turnWords)));
 	x[11] = reading.replyAsked ? 1 : 0;
+	x[12] = reading.otherFigure ? 1 : 0;
+	// Three words or fewer ("??", "und?", "ist ein Samsung", "esquece 🙄"): after an answer, such a
+	// message rarely opens something new. Measured on ten groups of writers, three words parted
+	// failed from other turns better than two, four or the length's logarithm.
+	x[13] = reading.wordCount <= SHORT_MESSAGE_WORDS ? 1 : 0;
 	return x;
 }
 

@@ -33,9 +33,11 @@ import { evaluate } from './evaluate';
 // is the team's goal, 0.93, again. At 177 writers (w168–w184 joined: conversations, bot replies and
 // contact messages, four of them in Spanish) Spanish recall measures 0.924 here (two requests under
 // the goal), while on the training writers left out in ten groups it holds 0.947 (0.943 at 159):
-// the recall floor is 0.92, below the team's goal of 0.93 (README says so).
+// the recall floor is 0.92, below the team's goal of 0.93 (README says so). At 196 writers (w168–w203
+// joined, and two readings of the turn judge) every language reaches the goal again (Spanish 0.931,
+// German 0.934): the recall floor is the goal, 0.93.
 const FLOORS = {
-	contactRequest: { precision: 0.97, recall: 0.92 },
+	contactRequest: { precision: 0.97, recall: 0.93 },
 	lackOfInformationF1: 0.93,
 	conversationsExact: 0.88,
 };

@@ -6,10 +6,12 @@ import {
 	type DetectorOptions,
 	type Turn,
 } from '../../nodes/engine';
+import { turnFeaturesAt } from '../../nodes/engine/detectHandover';
 import { getLexicon } from '../../nodes/engine/lexicon';
 import { getModels } from '../../nodes/engine/model/scorer';
 import { replyLogOdds } from '../../nodes/engine/model/turnWords';
 import { normaliseText } from '../../nodes/engine/normalise';
+import { TURN_FEATURES } from '../../nodes/engine/turnJudge';
 
 const NOW = new Date('2026-11-25T10:00:00.000Z');
 const minutesLater = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
@@ -152,14 +154,12 @@ describe('detectHandover', () => {
 				noReply.scores.dissatisfaction + 0.2,
 			);
 			// Without a question mark the opening "but" is not read as a contradiction; whether the
-			// words still sound resigned is the judge's learned call, weaker than the question's.
-			const statement = detectHandover(
-				turn({ userMessage: 'ok, but I will wait for your email then' }),
-				answered,
-				{},
-				minutesLater(1),
-			);
-			expect(statement.scores.dissatisfaction).toBeLessThan(contradicted.scores.dissatisfaction);
+			// words still sound resigned is the judge's learned call (the weights of 196 writers read
+			// "ok, but I will wait for your email then" as one, those of 189 did not).
+			const contrast = (message: string) =>
+				turnFeaturesAt(message, answered)?.[TURN_FEATURES.indexOf('contrastQuestion')];
+			expect(contrast(contradiction)).toBe(1);
+			expect(contrast('ok, but I will wait for your email then')).toBe(0);
 			// A message that takes the answer counts nothing.
 			const taken = detectHandover(
 				turn({ userMessage: 'thanks, I will wait for your email then' }),
@@ -544,5 +544,39 @@ describe('detectHandover', () => {
 				evidence: '',
 			});
 		});
+	});
+});
+
+describe('turnFeaturesAt', () => {
+	const at = (message: string, reply: string) => {
+		const memory = detectHandover(
+			turn({ userMessage: 'Which wash cleans the drum?', botReply: reply }),
+			undefined,
+			{},
+			NOW,
+		).memory;
+		const x = turnFeaturesAt(message, memory);
+		if (x === undefined) throw new Error('no features after a first turn');
+		return (name: (typeof TURN_FEATURES)[number]) => x[TURN_FEATURES.indexOf(name)];
+	};
+
+	it('reads a figure of the message against the figures of the last reply', () => {
+		const reply = 'Run an empty wash at 90 degrees with a cup of vinegar.';
+		expect(at('mine only goes up to 60 degrees', reply)('otherFigure')).toBe(1);
+		expect(at('ok, 90 then', reply)('otherFigure')).toBe(0);
+		expect(
+			at('mine only goes up to 60 degrees', 'Run the drum-clean programme.')('otherFigure'),
+		).toBe(0);
+	});
+
+	it('counts words and figures, not emoji or punctuation, for a short message', () => {
+		const reply = 'Run the drum-clean programme.';
+		expect(at('?? 🙄', reply)('shortMessage')).toBe(1);
+		expect(at('mine has no such programme', reply)('shortMessage')).toBe(0);
+		expect(at('no such programme', reply)('shortMessage')).toBe(1);
+	});
+
+	it('is undefined for an opening message', () => {
+		expect(turnFeaturesAt('hello', emptyMemory(NOW))).toBeUndefined();
 	});
 });

@@ -4,6 +4,7 @@ import {
 	measureReask,
 	opensWithContrast,
 	shareOfReply,
+	statesOtherFigure,
 } from '../../nodes/engine/reask';
 import type { TranscriptEntry } from '../../nodes/engine/types';
 
@@ -124,5 +125,28 @@ describe('shareOfReply', () => {
 
 	it('is zero for a message without content words', () => {
 		expect(share('ok', 'Try restarting the router.')).toBe(0);
+	});
+});
+
+describe('statesOtherFigure', () => {
+	it('finds a figure the reply did not give, where the reply gave figures', () => {
+		const reply = 'Run an empty wash at 90 degrees with a cup of vinegar.';
+		expect(statesOtherFigure('my machine only goes up to 60', reply)).toBe(true);
+		expect(
+			statesOtherFigure('la mía es de 2017', 'Desde el 16 de junio de 2019 no hay comisión.'),
+		).toBe(true);
+		expect(
+			statesOtherFigure('school ends at 16:00 on Wednesdays', 'Training is 15:30–16:45.'),
+		).toBe(true);
+	});
+
+	it('reads a figure the reply gave, in either decimal mark, as the same', () => {
+		expect(statesOtherFigure('ok so 90 it is', 'Wash at 90 degrees.')).toBe(false);
+		expect(statesOtherFigure('3,5 kg then?', 'The bag holds 3.5 kg.')).toBe(false);
+	});
+
+	it('is false without a figure on either side', () => {
+		expect(statesOtherFigure('my order is 48213', 'What is your order number?')).toBe(false);
+		expect(statesOtherFigure('that does not work', 'Restart it and wait 30 seconds.')).toBe(false);
 	});
 });

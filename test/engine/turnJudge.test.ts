@@ -21,6 +21,8 @@ const quiet: TurnReading = {
 	echoesReply: 0,
 	turnWords: 0,
 	replyAsked: false,
+	otherFigure: false,
+	wordCount: 8,
 };
 const feature = (reading: Partial<TurnReading>, name: (typeof TURN_FEATURES)[number]) =>
 	turnFeatures({ ...quiet, ...reading })[TURN_FEATURES.indexOf(name)];
@@ -64,6 +66,14 @@ describe('turnFeatures', () => {
 	it('marks a message that follows a question from the bot', () => {
 		expect(feature({}, 'replyAsked')).toBe(0);
 		expect(feature({ replyAsked: true }, 'replyAsked')).toBe(1);
+		expect(feature({}, 'otherFigure')).toBe(0);
+		expect(feature({ otherFigure: true }, 'otherFigure')).toBe(1);
+	});
+
+	it('marks a message of three words or fewer', () => {
+		expect(feature({ wordCount: 3 }, 'shortMessage')).toBe(1);
+		expect(feature({ wordCount: 0 }, 'shortMessage')).toBe(1);
+		expect(feature({ wordCount: 4 }, 'shortMessage')).toBe(0);
 	});
 
 	it('counts a contradicting opening only in a question', () => {
