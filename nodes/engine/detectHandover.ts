@@ -6,6 +6,7 @@ import {
 	isUnansweredReask,
 	measureReask,
 	opensWithContrast,
+	opensWithNo,
 	shareOfReply,
 	statesOtherFigure,
 } from './reask';
@@ -232,6 +233,7 @@ function readTurn(
 		replyAsked: lastIsBot && QUESTION_MARK.test(last.text),
 		otherFigure: lastIsBot && statesOtherFigure(raw, last.text),
 		wordCount: message.tokens.filter((token) => WORD.test(token)).length,
+		opensWithNo: lastIsBot && opensWithNo(message.tokens),
 	});
 	// The evidence names the strongest sign the conversation shows, else the message's own words.
 	const evidence = () => {

@@ -230,6 +230,18 @@ export function contentWordCount(message: string[]): number {
 	return messageWords(message).size;
 }
 
+/** A plain no in each language, as normalised ("não" → "nao", "Noooo" → "no"). */
+const NO_WORDS = new Set('no nope nah non nee nein nao niet'.split(' '));
+
+/**
+ * A message that opens with a plain no ("no, the other one", "nee, dat heb ik al gedaan", "não, eu
+ * já fiz isso"): after an answer, the contact turns it down. The judge weighs it with the rest, as
+ * a no that answers the bot's question reads otherwise.
+ */
+export function opensWithNo(tokens: string[]): boolean {
+	return tokens.length > 0 && NO_WORDS.has(tokens[0]);
+}
+
 /** Words that open a yes-and-but: "yes, but", "ok but", "oui mais", "ja aber", "sim, mas". */
 const YES_WORDS = new Set(
 	'yes yeah yep ok okay sure right si vale claro oui ouais ja jo sim certo va oke'.split(' '),

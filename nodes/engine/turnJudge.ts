@@ -33,6 +33,7 @@ export const TURN_FEATURES = [
 	'replyAsked',
 	'otherFigure',
 	'shortMessage',
+	'opensWithNo',
 ] as const;
 
 export type TurnFeatures = Float64Array;
@@ -70,6 +71,8 @@ export interface TurnReading {
 	otherFigure: boolean;
 	/** Words (letters or digits) in the message: a reply of a few words answers the bot's last one. */
 	wordCount: number;
+	/** The message opens with a plain no (reask.ts). */
+	opensWithNo: boolean;
 }
 
 /** A probability as log-odds, bounded so one certain reading cannot swamp the rest. */
@@ -101,6 +104,7 @@ export function turnFeatures(reading: TurnReading): TurnFeatures {
 	// message rarely opens something new. Measured on ten groups of writers, three words parted
 	// failed from other turns better than two, four or the length's logarithm.
 	x[13] = reading.wordCount <= SHORT_MESSAGE_WORDS ? 1 : 0;
+	x[14] = reading.opensWithNo ? 1 : 0;
 	return x;
 }
 

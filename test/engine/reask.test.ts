@@ -3,6 +3,7 @@ import {
 	isUnansweredReask,
 	measureReask,
 	opensWithContrast,
+	opensWithNo,
 	shareOfReply,
 	statesOtherFigure,
 } from '../../nodes/engine/reask';
@@ -148,5 +149,23 @@ describe('statesOtherFigure', () => {
 	it('is false without a figure on either side', () => {
 		expect(statesOtherFigure('my order is 48213', 'What is your order number?')).toBe(false);
 		expect(statesOtherFigure('that does not work', 'Restart it and wait 30 seconds.')).toBe(false);
+	});
+});
+
+describe('opensWithNo', () => {
+	const opens = (message: string) => opensWithNo(normaliseText(message).tokens);
+
+	it('finds a plain no at the start, in each language, as normalised', () => {
+		expect(opens('No, the other one')).toBe(true);
+		expect(opens('Não, eu já fiz isso')).toBe(true);
+		expect(opens('nee joh')).toBe(true);
+		expect(opens('Noooo 🙄')).toBe(true);
+	});
+
+	it('is false for a no later in the message or a word that starts with no', () => {
+		expect(opens('I said no')).toBe(false);
+		expect(opens('nothing works')).toBe(false);
+		expect(opens('nonstop since Monday')).toBe(false);
+		expect(opens('')).toBe(false);
 	});
 });

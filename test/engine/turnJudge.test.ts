@@ -23,6 +23,7 @@ const quiet: TurnReading = {
 	replyAsked: false,
 	otherFigure: false,
 	wordCount: 8,
+	opensWithNo: false,
 };
 const feature = (reading: Partial<TurnReading>, name: (typeof TURN_FEATURES)[number]) =>
 	turnFeatures({ ...quiet, ...reading })[TURN_FEATURES.indexOf(name)];
@@ -74,6 +75,11 @@ describe('turnFeatures', () => {
 		expect(feature({ wordCount: 3 }, 'shortMessage')).toBe(1);
 		expect(feature({ wordCount: 0 }, 'shortMessage')).toBe(1);
 		expect(feature({ wordCount: 4 }, 'shortMessage')).toBe(0);
+	});
+
+	it('marks a message that opens with a plain no', () => {
+		expect(feature({ opensWithNo: true }, 'opensWithNo')).toBe(1);
+		expect(feature({}, 'opensWithNo')).toBe(0);
 	});
 
 	it('counts a contradicting opening only in a question', () => {
