@@ -1,8 +1,7 @@
 import { normaliseText } from '../../nodes/engine/normalise';
 import {
-	answerSignals,
 	extractFeatures,
-	readRaw,
+	readRawAnswering,
 	type TextKind,
 } from '../../nodes/engine/model/features';
 import { createModel, predict, type LinearModel } from '../../nodes/engine/model/linearModel';
@@ -56,11 +55,13 @@ export function toExample(
 ): Example {
 	const normal = normaliseText(text);
 	const mask = (1 << bits) - 1;
-	const reading = readRaw(kind, text);
 	// A reply is read against the contact's message it answers, as the engine reads it.
-	if (kind === 'bot' && question) {
-		reading.signals.push(...answerSignals(normaliseText(question), normal, text));
-	}
+	const reading = readRawAnswering(
+		kind,
+		text,
+		normal,
+		question ? normaliseText(question) : undefined,
+	);
 	return {
 		segments: segmentsOf(normal.tokens).map((segment) =>
 			extractFeatures(kind, segment, reading, mask),

@@ -497,9 +497,26 @@ export function answerSignals(
 	raw: string,
 ): string[] {
 	const { asksForFigure, freeOfCharge } = getLexicon();
-	if (!asksForFigure.test(` ${question.tokens.join(' ')} `)) return [];
-	const figure = DIGIT.test(raw) || freeOfCharge.test(` ${reply.tokens.join(' ')} `);
+	if (!asksForFigure.test(question.text)) return [];
+	const figure = DIGIT.test(raw) || freeOfCharge.test(reply.text);
 	return [figure ? 'figure-asked-given' : 'figure-asked-none'];
+}
+
+/**
+ * A text's raw reading, a bot reply's read against the contact's message it answers when that is
+ * known: the engine and the training both read through here, so the two cannot drift apart.
+ */
+export function readRawAnswering(
+	kind: TextKind,
+	raw: string,
+	text: NormalisedText,
+	question?: NormalisedText,
+): RawReading {
+	const reading = readRaw(kind, raw);
+	if (kind === 'bot' && question !== undefined) {
+		reading.signals.push(...answerSignals(question, text, raw));
+	}
+	return reading;
 }
 
 /** Hashed features of one normalised text (a whole message or one segment of a long one). */

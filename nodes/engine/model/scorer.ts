@@ -2,14 +2,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 
 import type { NormalisedText } from '../normalise';
-import {
-	addFeatures,
-	answerSignals,
-	FeatureSink,
-	mayDecline,
-	readRaw,
-	type TextKind,
-} from './features';
+import { addFeatures, FeatureSink, mayDecline, readRawAnswering, type TextKind } from './features';
 import {
 	loadStoredModel,
 	maskOf,
@@ -131,10 +124,7 @@ export function scoreText(
 	const bestSegment = model.labels.map(() => -1);
 	const sink = sinkFor(model);
 	const probabilities = new Float64Array(model.labels.length);
-	const reading = readRaw(kind, raw);
-	if (kind === 'bot' && question !== undefined) {
-		reading.signals.push(...answerSignals(question, text, raw));
-	}
+	const reading = readRawAnswering(kind, raw, text, question);
 	const declines = kind === 'bot' && segments.length > 1 ? mayDecline(text.text) : true;
 	segments.forEach((segment, index) => {
 		addFeatures(kind, segment, reading, sink, declines);
