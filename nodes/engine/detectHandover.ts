@@ -7,6 +7,7 @@ import {
 	measureReask,
 	opensWithContrast,
 	opensWithNo,
+	replyRepeatsEarlier,
 	shareOfReply,
 	statesOtherFigure,
 } from './reask';
@@ -234,6 +235,7 @@ function readTurn(
 		otherFigure: lastIsBot && statesOtherFigure(raw, last.text),
 		wordCount: message.tokens.filter((token) => WORD.test(token)).length,
 		opensWithNo: lastIsBot && opensWithNo(message.tokens),
+		replyRepeats: replyRepeatsEarlier(memory.transcript),
 	});
 	// The evidence names the strongest sign the conversation shows, else the message's own words.
 	const evidence = () => {

@@ -34,6 +34,7 @@ export const TURN_FEATURES = [
 	'otherFigure',
 	'shortMessage',
 	'opensWithNo',
+	'replyRepeats',
 ] as const;
 
 export type TurnFeatures = Float64Array;
@@ -73,6 +74,8 @@ export interface TurnReading {
 	wordCount: number;
 	/** The message opens with a plain no (reask.ts). */
 	opensWithNo: boolean;
+	/** How closely the bot's last reply repeats an earlier one (0–1, reask.ts). */
+	replyRepeats: number;
 }
 
 /** A probability as log-odds, bounded so one certain reading cannot swamp the rest. */
@@ -82,6 +85,13 @@ function logit(probability: number): number {
 }
 
 const SHORT_MESSAGE_WORDS = 3;
+/**
+ * A reply that repeats an earlier one counts up to this share: in the training conversations only
+ * 24 of 10,216 turns read above it, too few to teach the judge what a word-for-word repeat means,
+ * and the pairs' squares would carry its weight far past what was learned (capping cost nothing on
+ * ten groups of writers).
+ */
+const REPEAT_CAP = 0.5;
 
 export function turnFeatures(reading: TurnReading): TurnFeatures {
 	const reask = reading.reask;
@@ -105,6 +115,7 @@ export function turnFeatures(reading: TurnReading): TurnFeatures {
 	// failed from other turns better than two, four or the length's logarithm.
 	x[13] = reading.wordCount <= SHORT_MESSAGE_WORDS ? 1 : 0;
 	x[14] = reading.opensWithNo ? 1 : 0;
+	x[15] = Math.min(REPEAT_CAP, reading.replyRepeats);
 	return x;
 }
 

@@ -4,6 +4,7 @@ import {
 	measureReask,
 	opensWithContrast,
 	opensWithNo,
+	replyRepeatsEarlier,
 	shareOfReply,
 	statesOtherFigure,
 } from '../../nodes/engine/reask';
@@ -167,5 +168,40 @@ describe('opensWithNo', () => {
 		expect(opens('nothing works')).toBe(false);
 		expect(opens('nonstop since Monday')).toBe(false);
 		expect(opens('')).toBe(false);
+	});
+});
+
+describe('replyRepeatsEarlier', () => {
+	const fallback = 'Sorry, I can only help with bookings and opening hours.';
+
+	it('is the largest share of content words the last reply has in common with an earlier one', () => {
+		const history = transcript(
+			['user', 'can I bring my dog?'],
+			['bot', fallback],
+			['user', 'dogs, are they allowed in the rooms'],
+			['bot', 'Our rooms have free wifi and a minibar.'],
+			['user', 'so is my dog allowed?'],
+			['bot', fallback],
+		);
+		expect(replyRepeatsEarlier(history)).toBe(1);
+		expect(replyRepeatsEarlier(history.slice(0, 4))).toBe(0);
+	});
+
+	it('is partial when the replies share some words', () => {
+		const history = transcript(
+			['bot', 'Checkout is at eleven, breakfast from seven.'],
+			['user', 'and late checkout?'],
+			['bot', 'Checkout is at eleven.'],
+		);
+		const share = replyRepeatsEarlier(history);
+		expect(share).toBeGreaterThan(0);
+		expect(share).toBeLessThan(1);
+	});
+
+	it("is 0 without an earlier bot reply, or when the last entry is not the bot's", () => {
+		expect(replyRepeatsEarlier([])).toBe(0);
+		expect(replyRepeatsEarlier(transcript(['user', 'hi'], ['bot', fallback]))).toBe(0);
+		expect(replyRepeatsEarlier(transcript(['bot', fallback], ['staff', fallback]))).toBe(0);
+		expect(replyRepeatsEarlier(transcript(['bot', fallback], ['user', fallback]))).toBe(0);
 	});
 });

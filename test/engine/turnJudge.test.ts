@@ -24,6 +24,7 @@ const quiet: TurnReading = {
 	otherFigure: false,
 	wordCount: 8,
 	opensWithNo: false,
+	replyRepeats: 0,
 };
 const feature = (reading: Partial<TurnReading>, name: (typeof TURN_FEATURES)[number]) =>
 	turnFeatures({ ...quiet, ...reading })[TURN_FEATURES.indexOf(name)];
@@ -80,6 +81,12 @@ describe('turnFeatures', () => {
 	it('marks a message that opens with a plain no', () => {
 		expect(feature({ opensWithNo: true }, 'opensWithNo')).toBe(1);
 		expect(feature({}, 'opensWithNo')).toBe(0);
+	});
+
+	it('passes on how closely the last reply repeats an earlier one', () => {
+		expect(feature({ replyRepeats: 0.25 }, 'replyRepeats')).toBe(0.25);
+		// Beyond what the training conversations show, it stays at the cap.
+		expect(feature({ replyRepeats: 1 }, 'replyRepeats')).toBe(0.5);
 	});
 
 	it('counts a contradicting opening only in a question', () => {
