@@ -3,6 +3,7 @@ import { getModels, scoreText } from './model/scorer';
 import { messageLogOdds, replyLogOdds } from './model/turnWords';
 import { normaliseText, type NormalisedText } from './normalise';
 import {
+	echoedIn,
 	isUnansweredReask,
 	measureReask,
 	opensWithContrast,
@@ -230,7 +231,11 @@ function readTurn(
 		replyNoInformation: memory.lastReplyNoInformation ?? 0,
 		echoesReply: lastIsBot ? shareOfReply(message.tokens, last.text) : 0,
 		turnWords:
-			messageLogOdds(getModels().turnWords, message.tokens) + (memory.lastReplyTurnWords ?? 0),
+			messageLogOdds(
+				getModels().turnWords,
+				message.tokens,
+				lastIsBot ? echoedIn(last.text) : undefined,
+			) + (memory.lastReplyTurnWords ?? 0),
 		replyAsked: lastIsBot && QUESTION_MARK.test(last.text),
 		otherFigure: lastIsBot && statesOtherFigure(raw, last.text),
 		wordCount: message.tokens.filter((token) => WORD.test(token)).length,

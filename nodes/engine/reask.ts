@@ -248,6 +248,28 @@ export function statesOtherFigure(message: string, reply: string): boolean {
 	return answered.size > 0 && stated.some((figure) => !answered.has(figure));
 }
 
+/**
+ * Whether a message's word is a content word of the bot's reply (the words shareOfReply counts),
+ * for the turn-words model. Made once per message from the reply as the transcript keeps it.
+ */
+export function echoedIn(reply: string): (token: string) => boolean {
+	return echoesIn(replyWords(reply));
+}
+
+/** The same from a reply's tokens (for training, which reads replies whole). */
+export function echoedInTokens(reply: string[]): (token: string) => boolean {
+	return echoesIn(contentWords(reply));
+}
+
+function echoesIn(words: Set<string>): (token: string) => boolean {
+	return (token) =>
+		words.size > 0 &&
+		token !== CLAUSE &&
+		token.length >= 4 &&
+		!FUNCTION_WORDS.has(token) &&
+		words.has(stem(token));
+}
+
 /** How many content words a message has: the words shareOfReply weighs. */
 export function contentWordCount(message: string[]): number {
 	return messageWords(message).size;

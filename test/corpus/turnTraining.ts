@@ -7,6 +7,7 @@ import {
 	TURN_WORDS_LABELS,
 } from '../../nodes/engine/model/turnWords';
 import { normaliseText } from '../../nodes/engine/normalise';
+import { echoedInTokens } from '../../nodes/engine/reask';
 import { JUDGE_INPUTS, judgeInputs, type TurnModel } from '../../nodes/engine/turnJudge';
 import type { ConversationMemory } from '../../nodes/engine/types';
 import type { ConversationLine } from './corpus';
@@ -82,7 +83,11 @@ export function turnWordExamples(conversations: ConversationLine[]): Example[] {
 			const asks = i === conversation.fireAt && conversation.reason === 'contact_request';
 			if (i > 0 && turn.userMessage && !asks) {
 				const slots = [
-					...messageWordSlots(normaliseText(turn.userMessage).tokens),
+					...messageWordSlots(
+						normaliseText(turn.userMessage).tokens,
+						TURN_WORDS_BITS,
+						echoedInTokens(reply),
+					),
 					...replyWordSlots(reply),
 				];
 				examples.push({ segments: [slots], label: label === 'failed' ? 1 : 0 });

@@ -1,5 +1,7 @@
 import { normaliseText } from '../../nodes/engine/normalise';
 import {
+	echoedIn,
+	echoedInTokens,
 	isUnansweredReask,
 	measureReask,
 	opensWithContrast,
@@ -203,5 +205,31 @@ describe('replyRepeatsEarlier', () => {
 		expect(replyRepeatsEarlier(transcript(['user', 'hi'], ['bot', fallback]))).toBe(0);
 		expect(replyRepeatsEarlier(transcript(['bot', fallback], ['staff', fallback]))).toBe(0);
 		expect(replyRepeatsEarlier(transcript(['bot', fallback], ['user', fallback]))).toBe(0);
+	});
+});
+
+describe('echoedIn', () => {
+	const reply = 'Check that Freeze is switched off under Cards, then try the payment again.';
+
+	it("is true for the reply's content words, by their first five letters", () => {
+		const echoed = echoedIn(reply);
+		expect(echoed('freeze')).toBe(true);
+		expect(echoed('payments')).toBe(true);
+		expect(echoed('cards')).toBe(true);
+	});
+
+	it('is false for short words, function words and words the reply did not use', () => {
+		const echoed = echoedIn(reply);
+		expect(echoed('off')).toBe(false);
+		expect(echoed('then')).toBe(false);
+		expect(echoed('still')).toBe(false);
+		expect(echoed('.')).toBe(false);
+	});
+
+	it('reads a reply from its tokens as from its text', () => {
+		const fromTokens = echoedInTokens(normaliseText(reply).tokens);
+		for (const word of ['freeze', 'payments', 'off', 'still']) {
+			expect(fromTokens(word)).toBe(echoedIn(reply)(word));
+		}
 	});
 });

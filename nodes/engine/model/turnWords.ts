@@ -20,6 +20,11 @@ const MESSAGE_WORD = fnv('turn message word');
 const MESSAGE_PAIR = fnv('turn message pair');
 const MESSAGE_BIAS = fnv('turn message bias');
 const REPLY_WORD = fnv('turn reply word');
+const ECHO = fnv('turn message echo');
+const ECHO_PAIR = fnv('turn message echo pair');
+
+/** Whether a message word is one the bot's last reply used (the engine's reading: reask.ts). */
+export type Echoed = (token: string) => boolean;
 
 /**
  * Words read of each: the opening of a message or a reply says how it takes the last answer, and
@@ -40,16 +45,35 @@ function wordOf(token: string): string {
 	return first >= 48 && first <= 57 ? NUMBER : token;
 }
 
-/** Visits the message's slots: a bias, each word, each pair of neighbouring words. */
-function eachMessageSlot(tokens: string[], mask: number, visit: (slot: number) => void): void {
+/**
+ * Visits the message's slots: a bias, each word, each pair of neighbouring words. A word the bot's
+ * last reply used also counts as "a word of the reply", alone and in its pairs: "freeze is off",
+ * "cache cancellata", "helderheid vol" report on the reply's own advice whatever its topic, and the
+ * pattern around the reply's word ("<reply word> is off") carries to topics no writer used.
+ */
+function eachMessageSlot(
+	tokens: string[],
+	mask: number,
+	visit: (slot: number) => void,
+	echoed?: Echoed,
+): void {
 	visit(MESSAGE_BIAS & mask);
 	let previous = 0;
+	let previousAsEcho = 0;
+	let previousEchoed = false;
 	const end = Math.min(tokens.length, MESSAGE_WORDS);
 	for (let i = 0; i < end; i++) {
 		const word = fnv(wordOf(tokens[i]), MESSAGE_WORD);
 		visit(word & mask);
 		if (i > 0) visit(mix(mix(previous, word), MESSAGE_PAIR) & mask);
+		const isEcho = echoed !== undefined && echoed(tokens[i]);
+		const asEcho = isEcho ? ECHO : word;
+		if (isEcho) visit(ECHO & mask);
+		if (i > 0 && (isEcho || previousEchoed))
+			visit(mix(mix(previousAsEcho, asEcho), ECHO_PAIR) & mask);
 		previous = word;
+		previousAsEcho = asEcho;
+		previousEchoed = isEcho;
 	}
 }
 
@@ -62,9 +86,13 @@ function eachReplySlot(tokens: string[], mask: number, visit: (slot: number) => 
 const maskOf = (bits: number) => (1 << bits) - 1;
 
 /** The message's slots, for training. */
-export function messageWordSlots(tokens: string[], bits: number = TURN_WORDS_BITS): number[] {
+export function messageWordSlots(
+	tokens: string[],
+	bits: number = TURN_WORDS_BITS,
+	echoed?: Echoed,
+): number[] {
 	const slots: number[] = [];
-	eachMessageSlot(tokens, maskOf(bits), (slot) => slots.push(slot));
+	eachMessageSlot(tokens, maskOf(bits), (slot) => slots.push(slot), echoed);
 	return slots;
 }
 
@@ -79,19 +107,30 @@ export function replyWordSlots(tokens: string[], bits: number = TURN_WORDS_BITS)
 function logOdds(
 	model: LinearModel,
 	tokens: string[],
-	eachSlot: (tokens: string[], mask: number, visit: (slot: number) => void) => void,
+	eachSlot: (
+		tokens: string[],
+		mask: number,
+		visit: (slot: number) => void,
+		echoed?: Echoed,
+	) => void,
+	echoed?: Echoed,
 ): number {
 	const weights = model.interleaved as Float32Array;
 	let sum = 0;
-	eachSlot(tokens, maskOf(model.bits), (slot) => {
-		sum += weights[slot * 2 + 1] - weights[slot * 2];
-	});
+	eachSlot(
+		tokens,
+		maskOf(model.bits),
+		(slot) => {
+			sum += weights[slot * 2 + 1] - weights[slot * 2];
+		},
+		echoed,
+	);
 	return sum;
 }
 
 /** The message's part of the log-odds (the engine's path). */
-export function messageLogOdds(model: LinearModel, tokens: string[]): number {
-	return logOdds(model, tokens, eachMessageSlot);
+export function messageLogOdds(model: LinearModel, tokens: string[], echoed?: Echoed): number {
+	return logOdds(model, tokens, eachMessageSlot, echoed);
 }
 
 /** The reply's part of the log-odds (the engine's path). */

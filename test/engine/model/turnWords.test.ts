@@ -72,5 +72,36 @@ describe('messageLogOdds and replyLogOdds', () => {
 		const words = 'ok but the light is still red after the reset'.split(' ');
 		expect(messageLogOdds(loaded, words)).toBeCloseTo(byRows(model, messageWordSlots(words)), 9);
 		expect(replyLogOdds(loaded, words)).toBeCloseTo(byRows(model, replyWordSlots(words)), 9);
+		const echoed = (token: string) => token === 'light' || token === 'reset';
+		expect(messageLogOdds(loaded, words, echoed)).toBeCloseTo(
+			byRows(model, messageWordSlots(words, TURN_WORDS_BITS, echoed)),
+			9,
+		);
+	});
+});
+
+describe('words the reply used', () => {
+	const reply = new Set(['freeze', 'cache']);
+	const echoed = (token: string) => reply.has(token);
+
+	it('add the reply-word slot and its pairs to the plain ones', () => {
+		const plain = messageWordSlots(['freeze', 'is', 'off']);
+		const read = messageWordSlots(['freeze', 'is', 'off'], TURN_WORDS_BITS, echoed);
+		expect(plain.every((slot) => read.includes(slot))).toBe(true);
+		// The word itself, and its pair with the next word: "<reply word> is".
+		expect(read).toHaveLength(plain.length + 2);
+	});
+
+	it('read the same pattern around different reply words alike', () => {
+		const freeze = messageWordSlots(['freeze', 'is', 'off'], TURN_WORDS_BITS, echoed);
+		const cache = messageWordSlots(['cache', 'is', 'off'], TURN_WORDS_BITS, echoed);
+		const shared = freeze.filter((slot) => cache.includes(slot));
+		// Bias, "is", "off", "is off", and the echo word and "<reply word> is".
+		expect(shared).toHaveLength(6);
+	});
+
+	it("add nothing when no word is the reply's", () => {
+		const words = ['still', 'red'];
+		expect(messageWordSlots(words, TURN_WORDS_BITS, () => false)).toEqual(messageWordSlots(words));
 	});
 });
