@@ -33,9 +33,35 @@ const FAILED_ATTEMPTS = 15;
 const TRANSCRIPT_LENGTH = 2 * TURNS_PER_CONVERSATION;
 const PAUSE_MS = 60 * 60_000;
 
-const BOT_REPLY = 'Your order ships on Monday.';
+/**
+ * A different reply at each turn: a bot that says the same thing again is a sign of a failed
+ * attempt to the detector, and here the replies must leave the count to the messages.
+ */
+const BOT_REPLIES = [
+	'Your order ships on Monday.',
+	'Parcels travel with our courier partner.',
+	'Returns are free within thirty days.',
+	'The blue jacket comes in four sizes.',
+	'Gift wrapping costs two euros.',
+	'Our warehouse is in Rotterdam.',
+	'Tracking links arrive by e-mail.',
+	'Vouchers never expire.',
+	'Sizes follow the European chart.',
+	'Invoices are attached to every parcel.',
+	'Weekend deliveries reach most cities.',
+	'Payment by card or bank transfer works.',
+	'Samples of the fabric are available.',
+	'The sale ends at midnight.',
+	'Shoes are packed in recycled boxes.',
+	'Students get a discount with their card.',
+	'Colours may look different on screens.',
+	'Exchanges take about a week.',
+	'Loyalty points appear after delivery.',
+	'Bulk orders have their own price list.',
+];
 const ASK = 'Can I talk to a human?';
 const DISSATISFIED = "That didn't help";
+const ACKNOWLEDGEMENT = 'ok';
 
 interface Job {
 	id: string;
@@ -62,8 +88,9 @@ type StoreSettings =
 	{ kind: 'embedded'; filePath: string } | { kind: 'redis'; url: string; keyPrefix: string };
 
 /**
- * Half the conversations ask for a person once among 19 short neutral messages ("ok 7": too short
- * to count as a repeated question, and no word of the bot's reply, so no report on it): one contact_request handover in any order, and no failed attempt.
+ * Half the conversations ask for a person once among 19 acknowledgements ("ok": too short to count
+ * as a repeated question, and no word of the bot's reply, so no report on it): one contact_request
+ * handover in any order, and no failed attempt.
  * The other half say "that didn't help" 20 times: the first update in store order opens the
  * conversation (not a complaint), the 16th reaches the threshold of 15 and hands over, the count
  * restarts, and the last 4 leave it at exactly 4 — as long as no update is lost.
@@ -78,7 +105,7 @@ function script(runId: string) {
 	for (const conversation of conversations) {
 		for (let t = 0; t < TURNS_PER_CONVERSATION; t++) {
 			const userMessage =
-				conversation.kind === 'dissatisfied' ? DISSATISFIED : t === 7 ? ASK : `ok ${t}`;
+				conversation.kind === 'dissatisfied' ? DISSATISFIED : t === 7 ? ASK : ACKNOWLEDGEMENT;
 			conversation.messages.push(userMessage);
 			jobs.push({
 				id: `${conversation.id}-t${t}`,
@@ -87,7 +114,7 @@ function script(runId: string) {
 					platform: 'generic',
 					accountId: 'acme',
 					userMessage,
-					botReply: BOT_REPLY,
+					botReply: BOT_REPLIES[t],
 				},
 			});
 		}
