@@ -6,6 +6,7 @@ import {
 	echoedIn,
 	isUnansweredReask,
 	measureReask,
+	onlyAcknowledges,
 	opensWithContrast,
 	opensWithNo,
 	replyRepeatsEarlier,
@@ -277,7 +278,13 @@ function judgeUserMessage(
 			probability: 1,
 		};
 	}
-	const turn = readTurn(raw, message, reading, memory);
+	// "ok", "understood", "alles klar, danke": the contact takes the answer. Not one such turn of
+	// the training conversations was an unsuccessful attempt, and the message model, which reads
+	// them as openings, can put an acknowledgement no writer used near a complaint. Whether it
+	// also thanks (a success, which restarts the count) is read below as for any message.
+	const turn = onlyAcknowledges(message.tokens, raw)
+		? undefined
+		: readTurn(raw, message, reading, memory);
 	const failed = turn === undefined ? 0 : judgeTurn(getModels().turn, turn.features);
 	if (turn !== undefined && failed >= thresholdFor('dissatisfaction', options)) {
 		return { kind: 'failed', evidence: turn.evidence(), probability: failed };

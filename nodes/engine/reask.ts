@@ -33,12 +33,13 @@ const FUNCTION_WORDS = new Set(
 const ACKNOWLEDGEMENTS = new Set(
 	(
 		'ok okay okey oki kk alright great cool perfect nice understood sure fine thanks got_it thank_you ' +
-		'vale bueno perfecto genial entendido listo dale claro gracias ' +
-		'daccord d_accord parfait super entendu merci tres_bien ' +
-		'gut alles_klar prima verstehe danke perfekt ' +
-		'beleza certo isso entendi perfeito otimo show blz obrigado obrigada ' +
-		'va_bene perfetto capito grazie benissimo ottimo ' +
-		'oke top goed helder duidelijk bedankt dank_je'
+		'noted sounds_good ' +
+		'vale bueno perfecto genial entendido listo dale claro gracias de_acuerdo entiendo ' +
+		'daccord d_accord parfait super entendu merci tres_bien compris bien_recu ' +
+		'gut alles_klar prima verstehe danke perfekt verstanden in_ordnung passt ' +
+		'beleza certo isso entendi perfeito otimo show blz obrigado obrigada combinado ta_bom ' +
+		'va_bene perfetto capito grazie benissimo ottimo d_accordo ' +
+		'oke top goed helder duidelijk bedankt dank_je begrepen'
 	)
 		.split(' ')
 		.map((phrase) => phrase.replace(/_/g, ' ')),
@@ -48,6 +49,25 @@ const CONTRAST = new Set(
 		' ',
 	),
 );
+
+/** Letters, spaces and plain punctuation only: no question mark, no emoji ("great 🙄" is not thanks). */
+const PLAIN_TEXT = /^[\p{L}\s.,!'’-]+$/u;
+
+/**
+ * A message of nothing but acknowledgement words ("ok", "understood", "alles klar, danke", "tá
+ * bom"): the contact takes the answer (detectHandover.ts never counts it as an unsuccessful attempt).
+ */
+export function onlyAcknowledges(tokens: string[], raw: string): boolean {
+	if (!PLAIN_TEXT.test(raw)) return false;
+	let words = 0;
+	for (let i = 0; i < tokens.length; i++) {
+		if (tokens[i] === CLAUSE) continue;
+		if (i + 1 < tokens.length && ACKNOWLEDGEMENTS.has(`${tokens[i]} ${tokens[i + 1]}`)) i++;
+		else if (!ACKNOWLEDGEMENTS.has(tokens[i])) return false;
+		words++;
+	}
+	return words > 0;
+}
 
 function takesTheAnswer(tokens: string[]): boolean {
 	const opening =

@@ -42,9 +42,12 @@ import { evaluate } from './evaluate';
 // (w211–w224 joined: conversations, bot replies, and 840 contact messages, 280 of them Spanish from
 // ten countries) Spanish measures 0.906 here (261 of 288 requests, five fewer), while on the
 // training writers left out in ten groups it holds 0.950 (0.949 before) and the new writers scored
-// 0.968 before they were trained on: the recall floor is 0.90, below the goal (README says so).
+// 0.968 before they were trained on: the recall floor was 0.90 for that commit. At 223 writers
+// (w225–w230 joined: utilities, property and education conversations, short colloquial replies,
+// recruiting and hospital requests, regional French, Italian, Dutch and Portuguese) Spanish
+// measures 0.924 again (German 0.938): the recall floor is 0.92, below the goal (README says so).
 const FLOORS = {
-	contactRequest: { precision: 0.97, recall: 0.9 },
+	contactRequest: { precision: 0.97, recall: 0.92 },
 	lackOfInformationF1: 0.93,
 	conversationsExact: 0.88,
 };

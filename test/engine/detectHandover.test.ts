@@ -580,3 +580,22 @@ describe('turnFeaturesAt', () => {
 		expect(turnFeaturesAt('hello', emptyMemory(NOW))).toBeUndefined();
 	});
 });
+
+describe('acknowledgements', () => {
+	it('never count a message of nothing but acknowledgement words as an unsuccessful attempt', () => {
+		const messages = ['understood', 'ok', 'alles klar, danke', 'noted', 'tá bom', 'compris'];
+		const results = play(messages, { failedAttempts: 1 });
+		for (const result of results) {
+			expect(result.handover).toBe(false);
+			expect(result.failedAttempts).toBe(0);
+			expect(result.scores.dissatisfaction).toBe(0);
+		}
+	});
+
+	it('leave a question mark or an emoji to the turn judge', () => {
+		const [asked] = play(['ok??'], { failedAttempts: 1 });
+		const [rolled] = play(['great 🙄'], { failedAttempts: 1 });
+		expect(asked.scores.dissatisfaction).toBeGreaterThan(0);
+		expect(rolled.scores.dissatisfaction).toBeGreaterThan(0);
+	});
+});

@@ -4,6 +4,7 @@ import {
 	echoedInTokens,
 	isUnansweredReask,
 	measureReask,
+	onlyAcknowledges,
 	opensWithContrast,
 	opensWithNo,
 	replyRepeatsEarlier,
@@ -231,5 +232,26 @@ describe('echoedIn', () => {
 		for (const word of ['freeze', 'payments', 'off', 'still']) {
 			expect(fromTokens(word)).toBe(echoedIn(reply)(word));
 		}
+	});
+});
+
+describe('onlyAcknowledges', () => {
+	const acknowledges = (message: string) =>
+		onlyAcknowledges(normaliseText(message).tokens, message);
+
+	it('is true for a message of nothing but acknowledgement words, in each language', () => {
+		expect(acknowledges('ok')).toBe(true);
+		expect(acknowledges('Understood.')).toBe(true);
+		expect(acknowledges('alles klar, danke!')).toBe(true);
+		expect(acknowledges('tá bom')).toBe(true);
+		expect(acknowledges('Noted, thanks')).toBe(true);
+	});
+
+	it('is false with a question mark, an emoji, a figure or any other word', () => {
+		expect(acknowledges('ok?')).toBe(false);
+		expect(acknowledges('great 🙄')).toBe(false);
+		expect(acknowledges('ok 13')).toBe(false);
+		expect(acknowledges('ok but when')).toBe(false);
+		expect(acknowledges('')).toBe(false);
 	});
 });
