@@ -46,6 +46,7 @@ import { evaluate } from './evaluate';
 // (w225–w230 joined: utilities, property and education conversations, short colloquial replies,
 // recruiting and hospital requests, regional French, Italian, Dutch and Portuguese) Spanish
 // measures 0.924 again (German 0.938): the recall floor is 0.92, below the goal (README says so).
+// At 227 writers (w231–w234) Spanish 0.924, conversations 150 of 168.
 const FLOORS = {
 	contactRequest: { precision: 0.97, recall: 0.92 },
 	lackOfInformationF1: 0.93,
