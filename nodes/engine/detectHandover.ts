@@ -12,6 +12,7 @@ import {
 	replyRepeatsEarlier,
 	shareOfReply,
 	statesOtherFigure,
+	wordSimilarity,
 } from './reask';
 import { offeredInsteadOfAnswering } from './offeredInstead';
 import { judgeTurn, turnFeatures, type TurnFeatures } from './turnJudge';
@@ -156,10 +157,7 @@ function isRepeat(current: NormalisedText, previous: string[]): boolean {
 		const ratio = earlier.length / current.text.length;
 		if (ratio < REPEAT_SIMILARITY || ratio > 1 / REPEAT_SIMILARITY) return false;
 		words ??= wordsOf(current.text);
-		const other = wordsOf(earlier);
-		let shared = 0;
-		for (const word of words) if (other.has(word)) shared++;
-		return shared / (words.size + other.size - shared) >= REPEAT_SIMILARITY;
+		return wordSimilarity(words, wordsOf(earlier)) >= REPEAT_SIMILARITY;
 	});
 }
 

@@ -62,17 +62,22 @@ export function onlyAcknowledges(tokens: string[], raw: string): boolean {
 	let words = 0;
 	for (let i = 0; i < tokens.length; i++) {
 		if (tokens[i] === CLAUSE) continue;
-		if (i + 1 < tokens.length && ACKNOWLEDGEMENTS.has(`${tokens[i]} ${tokens[i + 1]}`)) i++;
-		else if (!ACKNOWLEDGEMENTS.has(tokens[i])) return false;
+		const length = acknowledgementAt(tokens, i);
+		if (length === 0) return false;
+		i += length - 1;
 		words++;
 	}
 	return words > 0;
 }
 
+/** How many tokens the acknowledgement at `i` takes: 2 for a pair ("alles klar"), 1, or 0 for none. */
+function acknowledgementAt(tokens: string[], i: number): number {
+	if (i + 1 < tokens.length && ACKNOWLEDGEMENTS.has(`${tokens[i]} ${tokens[i + 1]}`)) return 2;
+	return ACKNOWLEDGEMENTS.has(tokens[i]) ? 1 : 0;
+}
+
 function takesTheAnswer(tokens: string[]): boolean {
-	const opening =
-		ACKNOWLEDGEMENTS.has(tokens[0]) || ACKNOWLEDGEMENTS.has(`${tokens[0]} ${tokens[1]}`);
-	return opening && !tokens.some((token) => CONTRAST.has(token));
+	return acknowledgementAt(tokens, 0) > 0 && !tokens.some((token) => CONTRAST.has(token));
 }
 
 /** Half the new message's content words were in the earlier question … */
@@ -99,10 +104,16 @@ function messageWords(message: string[]): Set<string> {
 function contentWords(tokens: string[]): Set<string> {
 	const words = new Set<string>();
 	for (const token of tokens) {
-		if (token === CLAUSE || token.length < 4 || FUNCTION_WORDS.has(token)) continue;
-		words.add(stem(token));
+		const content = contentStem(token);
+		if (content !== undefined) words.add(content);
 	}
 	return words;
+}
+
+/** A token's stem when it is a content word (four letters or more, not a function word). */
+function contentStem(token: string): string | undefined {
+	if (token === CLAUSE || token.length < 4 || FUNCTION_WORDS.has(token)) return undefined;
+	return stem(token);
 }
 
 /** The first five letters: enough to match "parking"/"parkings", "precio"/"precios". */
@@ -239,13 +250,17 @@ export function replyRepeatsEarlier(transcript: TranscriptEntry[]): number {
 	let most = 0;
 	for (let i = 0; i < last; i++) {
 		if (transcript[i].role !== 'bot') continue;
-		const earlier = replyWords(transcript[i].text);
-		let shared = 0;
-		for (const word of words) if (earlier.has(word)) shared++;
-		const union = words.size + earlier.size - shared;
-		if (union > 0) most = Math.max(most, shared / union);
+		most = Math.max(most, wordSimilarity(words, replyWords(transcript[i].text)));
 	}
 	return most;
+}
+
+/** The share of two sets' words they have in common (0 when both are empty). */
+export function wordSimilarity(a: Set<string>, b: Set<string>): number {
+	let shared = 0;
+	for (const word of a) if (b.has(word)) shared++;
+	const union = a.size + b.size - shared;
+	return union === 0 ? 0 : shared / union;
 }
 
 /** Figures as written: a count, a year, a price, a time ("16:45"); "3,5" and "3.5" read alike. */
@@ -282,12 +297,10 @@ export function echoedInTokens(reply: string[]): (token: string) => boolean {
 }
 
 function echoesIn(words: Set<string>): (token: string) => boolean {
-	return (token) =>
-		words.size > 0 &&
-		token !== CLAUSE &&
-		token.length >= 4 &&
-		!FUNCTION_WORDS.has(token) &&
-		words.has(stem(token));
+	return (token) => {
+		const content = contentStem(token);
+		return content !== undefined && words.has(content);
+	};
 }
 
 /** How many content words a message has: the words shareOfReply weighs. */
