@@ -15,6 +15,7 @@ import {
 	wordSimilarity,
 } from './reask';
 import { offeredInsteadOfAnswering } from './offeredInstead';
+import { replyAsks } from './question';
 import { judgeTurn, turnFeatures, type TurnFeatures } from './turnJudge';
 import type {
 	ConversationMemory,
@@ -161,8 +162,6 @@ function isRepeat(current: NormalisedText, previous: string[]): boolean {
 	});
 }
 
-const QUESTION_MARK = /[?？]/;
-
 /** The judge's verdict on a contact's message; `probability` that it is an unsuccessful attempt. */
 type Attempt =
 	| { kind: 'failed'; evidence: string; probability: number }
@@ -218,6 +217,7 @@ function readTurn(
 	const last = memory.transcript[memory.transcript.length - 1];
 	const lastIsBot = last.role === 'bot';
 	const contrast = lastIsBot && opensWithContrast(message.tokens);
+	const replyAsked = lastIsBot && replyAsks(last.text);
 	const question = raw.includes('?');
 	const features = turnFeatures({
 		complaint: reading.complaint.probability,
@@ -234,8 +234,9 @@ function readTurn(
 				getModels().turnWords,
 				message.tokens,
 				lastIsBot ? echoedIn(last.text) : undefined,
+				replyAsked,
 			) + (memory.lastReplyTurnWords ?? 0),
-		replyAsked: lastIsBot && QUESTION_MARK.test(last.text),
+		replyAsked,
 		otherFigure: lastIsBot && statesOtherFigure(raw, last.text),
 		wordCount: message.tokens.filter((token) => WORD.test(token)).length,
 		opensWithNo: lastIsBot && opensWithNo(message.tokens),

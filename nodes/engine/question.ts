@@ -1,6 +1,13 @@
 import { getLexicon } from './lexicon';
 import { CLAUSE, type NormalisedText } from './normalise';
 
+const QUESTION_MARK = /[?？]/;
+
+/** The bot's reply asks the contact something (a detail, a choice): the next message likely answers it. */
+export function replyAsks(reply: string): boolean {
+	return QUESTION_MARK.test(reply);
+}
+
 /** A question opens one of a message's first clauses, within its first few words. */
 const CLAUSES_READ = 3;
 const OPENING_WORDS = 5;

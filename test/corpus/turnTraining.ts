@@ -7,6 +7,7 @@ import {
 	TURN_WORDS_LABELS,
 } from '../../nodes/engine/model/turnWords';
 import { normaliseText } from '../../nodes/engine/normalise';
+import { replyAsks } from '../../nodes/engine/question';
 import { echoedInTokens } from '../../nodes/engine/reask';
 import { JUDGE_INPUTS, judgeInputs, type TurnModel } from '../../nodes/engine/turnJudge';
 import type { ConversationMemory } from '../../nodes/engine/types';
@@ -78,6 +79,7 @@ export function turnWordExamples(conversations: ConversationLine[]): Example[] {
 		const attempts = conversation.attempts;
 		if (attempts === undefined) continue;
 		let reply: string[] = [];
+		let replyAsked = false;
 		attempts.forEach((label, i) => {
 			const turn = conversation.turns[i];
 			const asks = i === conversation.fireAt && conversation.reason === 'contact_request';
@@ -87,12 +89,16 @@ export function turnWordExamples(conversations: ConversationLine[]): Example[] {
 						normaliseText(turn.userMessage).tokens,
 						TURN_WORDS_BITS,
 						echoedInTokens(reply),
+						replyAsked,
 					),
 					...replyWordSlots(reply),
 				];
 				examples.push({ segments: [slots], label: label === 'failed' ? 1 : 0 });
 			}
-			if (turn.botReply) reply = normaliseText(turn.botReply).tokens;
+			if (turn.botReply) {
+				reply = normaliseText(turn.botReply).tokens;
+				replyAsked = replyAsks(turn.botReply);
+			}
 		});
 	}
 	return examples;

@@ -1,5 +1,5 @@
 import { normaliseText } from '../../nodes/engine/normalise';
-import { asksSomething } from '../../nodes/engine/question';
+import { asksSomething, replyAsks } from '../../nodes/engine/question';
 
 const asks = (text: string) => asksSomething(normaliseText(text), text);
 
@@ -38,5 +38,14 @@ describe('asksSomething', () => {
 		// "what" inside a clause is no opening: "that is what I ordered".
 		expect(asks('that is what I ordered')).toBe(false);
 		expect(asks('ok. so what is the deposit')).toBe(true);
+	});
+});
+
+describe('replyAsks', () => {
+	it('reads a question mark anywhere in the reply, also the full-width one', () => {
+		expect(replyAsks('Which card is this about?')).toBe(true);
+		expect(replyAsks('Wednesday 15:00 or 16:30? I can book either.')).toBe(true);
+		expect(replyAsks('どちらのカードですか？')).toBe(true);
+		expect(replyAsks('The pool opens at 7am.')).toBe(false);
 	});
 });

@@ -22,6 +22,8 @@ const MESSAGE_BIAS = fnv('turn message bias');
 const REPLY_WORD = fnv('turn reply word');
 const ECHO = fnv('turn message echo');
 const ECHO_PAIR = fnv('turn message echo pair');
+const ASKED_WORD = fnv('turn message word after a question');
+const ASKED_BIAS = fnv('turn message bias after a question');
 
 /** Whether a message word is one the bot's last reply used (the engine's reading: reask.ts). */
 export type Echoed = (token: string) => boolean;
@@ -50,14 +52,20 @@ function wordOf(token: string): string {
  * last reply used also counts as "a word of the reply", alone and in its pairs: "freeze is off",
  * "cache cancellata", "helderheid vol" report on the reply's own advice whatever its topic, and the
  * pattern around the reply's word ("<reply word> is off") carries to topics no writer used.
+ * After a reply that asked the contact something (`asked`), each word is also read as a word after a
+ * question: a plain fact answers a question ("16:30 passt", "ist ein Samsung") and corrects a
+ * statement ("hij is 11" after the under-10s' times). On ten groups of writers: conversations
+ * 4,386 → 4,394 of 4,940, turns misjudged 883 → 877.
  */
 function eachMessageSlot(
 	tokens: string[],
 	mask: number,
 	visit: (slot: number) => void,
 	echoed?: Echoed,
+	asked = false,
 ): void {
 	visit(MESSAGE_BIAS & mask);
+	if (asked) visit(ASKED_BIAS & mask);
 	let previous = 0;
 	let previousAsEcho = 0;
 	let previousEchoed = false;
@@ -65,6 +73,7 @@ function eachMessageSlot(
 	for (let i = 0; i < end; i++) {
 		const word = fnv(wordOf(tokens[i]), MESSAGE_WORD);
 		visit(word & mask);
+		if (asked) visit(mix(word, ASKED_WORD) & mask);
 		if (i > 0) visit(mix(mix(previous, word), MESSAGE_PAIR) & mask);
 		const isEcho = echoed !== undefined && echoed(tokens[i]);
 		const asEcho = isEcho ? ECHO : word;
@@ -90,9 +99,10 @@ export function messageWordSlots(
 	tokens: string[],
 	bits: number = TURN_WORDS_BITS,
 	echoed?: Echoed,
+	asked = false,
 ): number[] {
 	const slots: number[] = [];
-	eachMessageSlot(tokens, maskOf(bits), (slot) => slots.push(slot), echoed);
+	eachMessageSlot(tokens, maskOf(bits), (slot) => slots.push(slot), echoed, asked);
 	return slots;
 }
 
@@ -112,8 +122,10 @@ function logOdds(
 		mask: number,
 		visit: (slot: number) => void,
 		echoed?: Echoed,
+		asked?: boolean,
 	) => void,
 	echoed?: Echoed,
+	asked?: boolean,
 ): number {
 	const weights = model.interleaved as Float32Array;
 	let sum = 0;
@@ -124,13 +136,19 @@ function logOdds(
 			sum += weights[slot * 2 + 1] - weights[slot * 2];
 		},
 		echoed,
+		asked,
 	);
 	return sum;
 }
 
 /** The message's part of the log-odds (the engine's path). */
-export function messageLogOdds(model: LinearModel, tokens: string[], echoed?: Echoed): number {
-	return logOdds(model, tokens, eachMessageSlot, echoed);
+export function messageLogOdds(
+	model: LinearModel,
+	tokens: string[],
+	echoed?: Echoed,
+	asked?: boolean,
+): number {
+	return logOdds(model, tokens, eachMessageSlot, echoed, asked);
 }
 
 /** The reply's part of the log-odds (the engine's path). */

@@ -77,6 +77,27 @@ describe('messageLogOdds and replyLogOdds', () => {
 			byRows(model, messageWordSlots(words, TURN_WORDS_BITS, echoed)),
 			9,
 		);
+		expect(messageLogOdds(loaded, words, echoed, true)).toBeCloseTo(
+			byRows(model, messageWordSlots(words, TURN_WORDS_BITS, echoed, true)),
+			9,
+		);
+	});
+});
+
+describe('words after a question of the bot', () => {
+	it('add a bias and a second reading of each word to the plain ones', () => {
+		const plain = messageWordSlots(['16:30', 'works']);
+		const asked = messageWordSlots(['16:30', 'works'], TURN_WORDS_BITS, undefined, true);
+		expect(plain.every((slot) => asked.includes(slot))).toBe(true);
+		expect(asked).toHaveLength(plain.length + 1 + 2);
+	});
+
+	it('read a word apart from the same word after a statement', () => {
+		const afterStatement = new Set(messageWordSlots(['he', 'is', '11']));
+		const extra = messageWordSlots(['he', 'is', '11'], TURN_WORDS_BITS, undefined, true).filter(
+			(slot) => !afterStatement.has(slot),
+		);
+		expect(extra).toHaveLength(1 + 3);
 	});
 });
 
