@@ -52,7 +52,8 @@ import { evaluate } from './evaluate';
 // measures 0.910 here (262 of 288 requests, 0.924 with the batch before the last four writers),
 // while on the training writers left out in ten groups it holds 0.948 and the new writers of
 // contact messages scored 0.913–0.990 recall before they were trained on: the recall floor is 0.90
-// for now, below the team's goal of 0.93 (README says so).
+// for now, below the team's goal of 0.93 (README says so). At 257 writers (w251–w264 joined)
+// Spanish measures 0.917 (264 of 288) and every other language 0.951 or more; conversations 152.
 const FLOORS = {
 	contactRequest: { precision: 0.97, recall: 0.9 },
 	lackOfInformationF1: 0.93,
