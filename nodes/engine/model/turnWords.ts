@@ -113,31 +113,19 @@ export function replyWordSlots(tokens: string[], bits: number = TURN_WORDS_BITS)
 	return slots;
 }
 
-/** The log-odds added up as the slots come (no list is built); `model` is a loaded one (slot-major). */
+/**
+ * The log-odds added up as the slots come (no list is built); `model` is a loaded one (slot-major).
+ * `eachSlot` visits one text's slots with the model's mask.
+ */
 function logOdds(
 	model: LinearModel,
-	tokens: string[],
-	eachSlot: (
-		tokens: string[],
-		mask: number,
-		visit: (slot: number) => void,
-		echoed?: Echoed,
-		asked?: boolean,
-	) => void,
-	echoed?: Echoed,
-	asked?: boolean,
+	eachSlot: (mask: number, visit: (slot: number) => void) => void,
 ): number {
 	const weights = model.interleaved as Float32Array;
 	let sum = 0;
-	eachSlot(
-		tokens,
-		maskOf(model.bits),
-		(slot) => {
-			sum += weights[slot * 2 + 1] - weights[slot * 2];
-		},
-		echoed,
-		asked,
-	);
+	eachSlot(maskOf(model.bits), (slot) => {
+		sum += weights[slot * 2 + 1] - weights[slot * 2];
+	});
 	return sum;
 }
 
@@ -148,10 +136,10 @@ export function messageLogOdds(
 	echoed?: Echoed,
 	asked?: boolean,
 ): number {
-	return logOdds(model, tokens, eachMessageSlot, echoed, asked);
+	return logOdds(model, (mask, visit) => eachMessageSlot(tokens, mask, visit, echoed, asked));
 }
 
 /** The reply's part of the log-odds (the engine's path). */
 export function replyLogOdds(model: LinearModel, tokens: string[]): number {
-	return logOdds(model, tokens, eachReplySlot);
+	return logOdds(model, (mask, visit) => eachReplySlot(tokens, mask, visit));
 }
