@@ -1,6 +1,6 @@
 import { analyseContactRequest } from './contactRequest';
 import { getModels, scoreText } from './model/scorer';
-import { messageLogOdds, replyLogOdds } from './model/turnWords';
+import { messageLogOdds, replyLogOdds, responseLogOdds } from './model/turnWords';
 import { normaliseText, type NormalisedText } from './normalise';
 import {
 	echoedIn,
@@ -16,13 +16,20 @@ import {
 } from './reask';
 import { offeredInsteadOfAnswering } from './offeredInstead';
 import { replyAsks } from './question';
-import { judgeTurn, turnFeatures, type TurnFeatures } from './turnJudge';
+import {
+	judgeTurn,
+	TURN_FEATURES,
+	turnFeatures,
+	withReplyToMessage,
+	type TurnFeatures,
+} from './turnJudge';
 import type {
 	ConversationMemory,
 	DetectionResult,
 	DetectorOptions,
 	ExtraPhrases,
 	HandoverReason,
+	PendingAttempt,
 	SecondOpinion,
 	TranscriptEntry,
 	Turn,
@@ -165,7 +172,8 @@ function isRepeat(current: NormalisedText, previous: string[]): boolean {
 /** The judge's verdict on a contact's message; `probability` that it is an unsuccessful attempt. */
 type Attempt =
 	| { kind: 'failed'; evidence: string; probability: number }
-	| { kind: 'success' | 'neutral'; probability: number };
+	| { kind: 'success'; probability: number }
+	| { kind: 'neutral'; probability: number; pending?: PendingAttempt };
 
 /** The learned reading of one contact message: how likely it asks for a person, complains, thanks. */
 interface MessageReading {
@@ -210,7 +218,8 @@ function readTurn(
 	message: NormalisedText,
 	reading: MessageReading,
 	memory: ConversationMemory,
-): { features: TurnFeatures; evidence: () => string } | undefined {
+	response: NormalisedText | undefined,
+): { features: TurnFeatures; turnWords: number; evidence: () => string } | undefined {
 	if (memory.transcript.length === 0) return undefined;
 	const reask = measureReask(message.tokens, memory.lastUserMessages, memory.transcript);
 	const reaskRule = isUnansweredReask(reask);
@@ -219,6 +228,13 @@ function readTurn(
 	const contrast = lastIsBot && opensWithContrast(message.tokens);
 	const replyAsked = lastIsBot && replyAsks(last.text);
 	const question = raw.includes('?');
+	const turnWords =
+		messageLogOdds(
+			getModels().turnWords,
+			message.tokens,
+			lastIsBot ? echoedIn(last.text) : undefined,
+			replyAsked,
+		) + (memory.lastReplyTurnWords ?? 0);
 	const features = turnFeatures({
 		complaint: reading.complaint.probability,
 		success: reading.success,
@@ -229,18 +245,17 @@ function readTurn(
 		question,
 		replyNoInformation: memory.lastReplyNoInformation ?? 0,
 		echoesReply: lastIsBot ? shareOfReply(message.tokens, last.text) : 0,
+		// The bot's reply to the message, when it came with it, tells how the bot took it ("sorry for
+		// the confusion", "I'll pass this to a colleague").
 		turnWords:
-			messageLogOdds(
-				getModels().turnWords,
-				message.tokens,
-				lastIsBot ? echoedIn(last.text) : undefined,
-				replyAsked,
-			) + (memory.lastReplyTurnWords ?? 0),
+			turnWords +
+			(response === undefined ? 0 : responseLogOdds(getModels().turnWords, response.tokens)),
 		replyAsked,
 		otherFigure: lastIsBot && statesOtherFigure(raw, last.text),
 		wordCount: message.tokens.filter((token) => WORD.test(token)).length,
 		opensWithNo: lastIsBot && opensWithNo(message.tokens),
 		replyRepeats: replyRepeatsEarlier(memory.transcript),
+		replyToMessage: response !== undefined,
 	});
 	// The evidence names the strongest sign the conversation shows, else the message's own words.
 	const evidence = () => {
@@ -248,16 +263,19 @@ function readTurn(
 		if (contrast && question) return `answer contradicted: ${message.text.trim()}`;
 		return reading.complaint.evidence;
 	};
-	return { features, evidence };
+	return { features, turnWords, evidence };
 }
 
 /** The turn judge's features at a contact's message given the memory before it (for training tools). */
 export function turnFeaturesAt(
 	userMessage: string,
 	memory: ConversationMemory,
+	botReply?: string,
 ): TurnFeatures | undefined {
 	const message = normaliseText(userMessage);
-	return readTurn(userMessage, message, readMessage(message, userMessage), memory)?.features;
+	const response = botReply ? normaliseText(botReply) : undefined;
+	return readTurn(userMessage, message, readMessage(message, userMessage), memory, response)
+		?.features;
 }
 
 function judgeUserMessage(
@@ -266,6 +284,7 @@ function judgeUserMessage(
 	reading: MessageReading,
 	memory: ConversationMemory,
 	options: DetectorOptions,
+	response: NormalisedText | undefined,
 ): Attempt {
 	const extra = options.extraPhrases;
 	const own = findExtraPhrase(message, extra.failedToResolve);
@@ -283,7 +302,7 @@ function judgeUserMessage(
 	// also thanks (a success, which restarts the count) is read below as for any message.
 	const turn = onlyAcknowledges(message.tokens, raw)
 		? undefined
-		: readTurn(raw, message, reading, memory);
+		: readTurn(raw, message, reading, memory, response);
 	const failed = turn === undefined ? 0 : judgeTurn(getModels().turn, turn.features);
 	if (turn !== undefined && failed >= thresholdFor('dissatisfaction', options)) {
 		return { kind: 'failed', evidence: turn.evidence(), probability: failed };
@@ -300,7 +319,31 @@ function judgeUserMessage(
 	if (findExtraPhrase(message, extra.success) !== undefined || reading.success >= 0.5) {
 		return { kind: 'success', probability: failed };
 	}
-	return { kind: 'neutral', probability: failed };
+	// Judged without the bot's reply to it: kept, to be judged again when the reply comes.
+	const pending =
+		turn !== undefined && response === undefined
+			? { features: [...turn.features], turnWords: turn.turnWords, evidence: turn.evidence() }
+			: undefined;
+	return { kind: 'neutral', probability: failed, pending };
+}
+
+/**
+ * A message judged before the bot's reply to it, judged again with the reply's words, as it would
+ * have been had the two come together: `failed` when it now is an unsuccessful attempt. Undefined
+ * when the kept reading is from another version of the judge.
+ */
+function judgeWithResponse(
+	pending: PendingAttempt,
+	response: NormalisedText,
+	options: DetectorOptions,
+): { failed: boolean; evidence: string; probability: number } | undefined {
+	if (pending.features.length !== TURN_FEATURES.length) return undefined;
+	const models = getModels();
+	const logOdds = pending.turnWords + responseLogOdds(models.turnWords, response.tokens);
+	const x = withReplyToMessage(Float64Array.from(pending.features), logOdds);
+	const probability = judgeTurn(models.turn, x);
+	const failed = probability >= thresholdFor('dissatisfaction', options);
+	return { failed, evidence: pending.evidence, probability };
 }
 
 function appendTranscript(
@@ -344,6 +387,7 @@ export function detectHandover(
 		updatedAt: at,
 	};
 
+	delete next.pendingAttempt;
 	if (turn.staffReply) {
 		next.handedOverAt = at;
 		next.failedAttempts = 0;
@@ -391,17 +435,33 @@ export function detectHandover(
 	let failed: { evidence: string; probability: number } | undefined;
 	let failedProbability = 0;
 	if (message && reading) {
-		const attempt = judgeUserMessage(turn.userMessage ?? '', message, reading, previous, opts);
+		const attempt = judgeUserMessage(
+			turn.userMessage ?? '',
+			message,
+			reading,
+			previous,
+			opts,
+			reply,
+		);
 		failedProbability = attempt.probability;
 		if (attempt.kind === 'failed') {
 			failedAttempts++;
 			failed = attempt;
 		} else if (attempt.kind === 'success') {
 			failedAttempts = 0;
+		} else if (attempt.pending !== undefined) {
+			next.pendingAttempt = attempt.pending;
 		}
 		next.lastUserMessages = [...previous.lastUserMessages, message.text].slice(
 			-REMEMBERED_QUESTIONS,
 		);
+	} else if (reply !== undefined && previous.pendingAttempt !== undefined) {
+		const late = judgeWithResponse(previous.pendingAttempt, reply, opts);
+		failedProbability = late?.probability ?? 0;
+		if (late?.failed === true) {
+			failedAttempts++;
+			failed = late;
+		}
 	}
 	// Without its own trigger, a bot that cannot answer is one more failed attempt.
 	if (noAnswer.found !== undefined && !opts.triggers.lackOfInformation) {

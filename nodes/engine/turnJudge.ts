@@ -35,6 +35,7 @@ export const TURN_FEATURES = [
 	'shortMessage',
 	'opensWithNo',
 	'replyRepeats',
+	'replyToMessage',
 ] as const;
 
 export type TurnFeatures = Float64Array;
@@ -76,12 +77,33 @@ export interface TurnReading {
 	opensWithNo: boolean;
 	/** How closely the bot's last reply repeats an earlier one (0–1, reask.ts). */
 	replyRepeats: number;
+	/** The bot's reply to the message itself is read (its words are in `turnWords`). */
+	replyToMessage: boolean;
 }
 
 /** A probability as log-odds, bounded so one certain reading cannot swamp the rest. */
 function logit(probability: number): number {
 	const p = Math.min(1 - 1e-4, Math.max(1e-4, probability));
 	return Math.log(p / (1 - p)) / 4;
+}
+
+/** Where the turn-words reading and the mark of the reply to the message sit among the features. */
+const TURN_WORDS_FEATURE = 10;
+const REPLY_TO_MESSAGE_FEATURE = 16;
+
+function turnWordsFeature(logOdds: number): number {
+	return logit(1 / (1 + Math.exp(-logOdds)));
+}
+
+/**
+ * The features of a message judged before the bot's reply to it, with the reply read: its words
+ * added to the turn-words log-odds (`logOdds`), and the reply marked as read.
+ */
+export function withReplyToMessage(x: TurnFeatures, logOdds: number): TurnFeatures {
+	const next = Float64Array.from(x);
+	next[TURN_WORDS_FEATURE] = turnWordsFeature(logOdds);
+	next[REPLY_TO_MESSAGE_FEATURE] = 1;
+	return next;
 }
 
 const SHORT_MESSAGE_WORDS = 3;
@@ -107,7 +129,7 @@ export function turnFeatures(reading: TurnReading): TurnFeatures {
 	x[7] = reading.question ? 1 : 0;
 	x[8] = reading.replyNoInformation;
 	x[9] = reading.echoesReply;
-	x[10] = logit(1 / (1 + Math.exp(-reading.turnWords)));
+	x[10] = turnWordsFeature(reading.turnWords);
 	x[11] = reading.replyAsked ? 1 : 0;
 	x[12] = reading.otherFigure ? 1 : 0;
 	// Three words or fewer ("??", "und?", "ist ein Samsung", "esquece 🙄"): after an answer, such a
@@ -116,6 +138,7 @@ export function turnFeatures(reading: TurnReading): TurnFeatures {
 	x[13] = reading.wordCount <= SHORT_MESSAGE_WORDS ? 1 : 0;
 	x[14] = reading.opensWithNo ? 1 : 0;
 	x[15] = Math.min(REPEAT_CAP, reading.replyRepeats);
+	x[REPLY_TO_MESSAGE_FEATURE] = reading.replyToMessage ? 1 : 0;
 	return x;
 }
 

@@ -45,6 +45,12 @@ export interface ConversationMemory {
 	lastReplyNoInformation?: number;
 	/** The bot's last reply's part of the turn-words log-odds (model/turnWords.ts); absent before one. */
 	lastReplyTurnWords?: number;
+	/**
+	 * The turn judge's reading of the latest contact message, kept when it was not counted as an
+	 * unsuccessful attempt and the bot's reply to it had not come with it: the reply, sent as an event
+	 * of its own (as HighLevel and Chatwoot do), is read with it.
+	 */
+	pendingAttempt?: PendingAttempt;
 	/** ISO time of the last handover of this conversation. */
 	handedOverAt?: string;
 	/** ISO time until which the bot stays quiet (set by a handover or by the Pause Bot node). */
@@ -53,6 +59,14 @@ export interface ConversationMemory {
 	/** The load key of whom the open handover was assigned to, so that closing it frees them. */
 	assignee?: string;
 	updatedAt: string;
+}
+
+export interface PendingAttempt {
+	/** The turn judge's features (turnJudge.ts), in their order. */
+	features: number[];
+	/** The turn-words log-odds without the reply's part. */
+	turnWords: number;
+	evidence: string;
 }
 
 export interface ExtraPhrases {

@@ -47,6 +47,20 @@ export function memoryProblem(value: unknown): string | undefined {
 			return `${field} is not a number`;
 		}
 	}
+	const pending = value.pendingAttempt;
+	if (
+		pending !== undefined &&
+		!(
+			isObject(pending) &&
+			Array.isArray(pending.features) &&
+			pending.features.every((x) => typeof x === 'number' && Number.isFinite(x)) &&
+			typeof pending.turnWords === 'number' &&
+			Number.isFinite(pending.turnWords) &&
+			typeof pending.evidence === 'string'
+		)
+	) {
+		return 'pendingAttempt is not a reading of a message';
+	}
 	for (const field of ['updatedAt', 'handedOverAt', 'pausedUntil', 'lastHandoverId', 'assignee']) {
 		const text = value[field];
 		if (text !== undefined && typeof text !== 'string') return `${field} is not a text`;

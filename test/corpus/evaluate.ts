@@ -1,6 +1,11 @@
 import { DEFAULT_ASK_BELOW } from '../../nodes/detector/secondOpinion';
-import { detectHandover, type ConversationMemory, type DetectorOptions } from '../../nodes/engine';
-import { LANGUAGES, type Corpus, type Language } from './corpus';
+import {
+	detectHandover,
+	type ConversationMemory,
+	type DetectionResult,
+	type DetectorOptions,
+} from '../../nodes/engine';
+import { LANGUAGES, type ConversationLine, type Corpus, type Language } from './corpus';
 
 /**
  * Scores the whole engine (detectHandover with default options) on corpus lines: each user
@@ -36,6 +41,11 @@ export interface Evaluation {
 	lackOfInformationAlone: Record<Language | 'all', Scores>;
 	dissatisfaction: Record<Language | 'all', Scores>;
 	conversations: Record<Language | 'all', { exact: number; n: number }>;
+	/**
+	 * The same conversations with each contact message and the bot's reply to it sent as two events
+	 * (as HighLevel and Chatwoot send them): a handover at either counts for the turn.
+	 */
+	conversationsApart: Record<Language | 'all', { exact: number; n: number }>;
 	/** How many turns the Handover Check would put to a model at its default band, and of the
 	 * wrong decisions how many fall in it (the model's chance to fix them). */
 	uncertain: Record<
@@ -176,32 +186,26 @@ export function evaluate(corpus: Corpus, options: Partial<DetectorOptions> = {})
 		}
 	}
 
-	const conversations = {} as Record<Language | 'all', { exact: number; n: number }>;
-	for (const key of [...LANGUAGES, 'all'] as const) conversations[key] = { exact: 0, n: 0 };
+	const byLanguage = () => {
+		const tally = {} as Record<Language | 'all', { exact: number; n: number }>;
+		for (const key of [...LANGUAGES, 'all'] as const) tally[key] = { exact: 0, n: 0 };
+		return tally;
+	};
+	const conversations = byLanguage();
+	const conversationsApart = byLanguage();
 	for (const line of corpus.conversations) {
-		let memory: ConversationMemory | undefined;
-		let firedAt: number | null = null;
-		let reason: string | null = null;
-		const start = Date.parse('2026-01-01T10:00:00Z');
-		for (let i = 0; i < line.turns.length && firedAt === null; i++) {
-			const result = detectHandover(
-				turnOf(line.turns[i]),
-				memory,
-				options,
-				new Date(start + i * 60_000),
-			);
-			memory = result.memory;
+		const { firedAt, reason } = playConversation(line, options, false, (i, result) =>
 			// A turn is decided wrongly when it fires where the script does not, or stays quiet where it fires.
-			count('turns', result, result.handover !== (line.fireAt === i));
-			if (result.handover) {
-				firedAt = i;
-				reason = result.reason;
-			}
-		}
+			count('turns', result, result.handover !== (line.fireAt === i)),
+		);
 		const exact = firedAt === line.fireAt && reason === line.reason;
+		const apart = playConversation(line, options, true);
+		const exactApart = apart.firedAt === line.fireAt && apart.reason === line.reason;
 		for (const key of [line.lang, 'all'] as const) {
 			conversations[key].n++;
 			if (exact) conversations[key].exact++;
+			conversationsApart[key].n++;
+			if (exactApart) conversationsApart[key].exact++;
 		}
 		if (!exact) {
 			misses.push({
@@ -219,9 +223,39 @@ export function evaluate(corpus: Corpus, options: Partial<DetectorOptions> = {})
 		lackOfInformationAlone: noInfoAlone.result(),
 		dissatisfaction: complaint.result(),
 		conversations,
+		conversationsApart,
 		uncertain,
 		misses,
 	};
+}
+
+/**
+ * Plays a scripted conversation through the engine until it hands over. `apart` sends each
+ * contact message and the bot's reply to it as two events, one minute apart.
+ */
+function playConversation(
+	line: ConversationLine,
+	options: Partial<DetectorOptions>,
+	apart: boolean,
+	onTurn?: (i: number, result: DetectionResult) => void,
+): { firedAt: number | null; reason: string | null } {
+	let memory: ConversationMemory | undefined;
+	const start = Date.parse('2026-01-01T10:00:00Z');
+	for (let i = 0; i < line.turns.length; i++) {
+		const at = start + i * 120_000;
+		const { userMessage, botReply } = line.turns[i];
+		const events =
+			apart && userMessage && botReply
+				? [turnOf({ userMessage }), turnOf({ botReply })]
+				: [turnOf(line.turns[i])];
+		for (const [k, event] of events.entries()) {
+			const result = detectHandover(event, memory, options, new Date(at + k * 60_000));
+			memory = result.memory;
+			if (k === events.length - 1 || result.handover) onTurn?.(i, result);
+			if (result.handover) return { firedAt: i, reason: result.reason };
+		}
+	}
+	return { firedAt: null, reason: null };
 }
 
 const pct = (x: number) => x.toFixed(3);
@@ -242,9 +276,11 @@ export function formatTable(evaluation: Evaluation): string {
 		);
 	}
 	const alone = evaluation.lackOfInformationAlone.all;
+	const apart = evaluation.conversationsApart.all;
 	rows.push(
 		'',
 		`No information, each reply read alone (without the message it answers): ${pct(alone.precision)} / ${pct(alone.recall)} / ${pct(alone.f1)} (${alone.n})`,
+		`Conversations exact with each message and the bot's reply to it sent as two events (HighLevel, Chatwoot): ${apart.exact}/${apart.n}`,
 	);
 	const u = evaluation.uncertain;
 	const line = (name: string, t: (typeof u)['turns']) =>

@@ -79,4 +79,10 @@ describe('detection on the test split', () => {
 		expect(n).toBeGreaterThan(0);
 		expect(exact / n).toBeGreaterThanOrEqual(FLOORS.conversationsExact);
 	});
+
+	it('scripted conversations do the same with each message and its reply sent as two events', () => {
+		const { exact, n } = evaluation.conversationsApart.all;
+		expect(n).toBe(evaluation.conversations.all.n);
+		expect(exact / n).toBeGreaterThanOrEqual(FLOORS.conversationsExact);
+	});
 });

@@ -72,6 +72,7 @@ function crossValidate(): void {
 	const temperatures = { user: fitTemperature(grouped.user), bot: fitTemperature(grouped.bot) };
 	const examples = heldOutTurnExamples(corpus, groups, temperatures);
 	let exact = 0;
+	let exactApart = 0;
 	let n = 0;
 	let turnsWrong = 0;
 	const outcomes = new Map<string, number>();
@@ -90,6 +91,7 @@ function crossValidate(): void {
 			},
 		);
 		exact += played.exact;
+		exactApart += played.apart;
 		n += played.n;
 		for (const [outcome, count] of played.misses) {
 			outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + count);
@@ -101,7 +103,8 @@ function crossValidate(): void {
 	groups.length = 0;
 	console.log(
 		`conversations exact (each writer's with weights trained without it, default settings): ${exact}/${n}; ` +
-			`turns misjudged by the turn judge: ${turnsWrong}/${examples.length}`,
+			`turns misjudged by the turn judge: ${turnsWrong}/${examples.length}; ` +
+			`with each message and its reply sent as two events: ${exactApart}/${n}`,
 	);
 	for (const [outcome, count] of [...outcomes].sort((a, b) => b[1] - a[1])) {
 		console.log(`  ${count}\t${outcome}`);

@@ -191,7 +191,7 @@ export function withModels<T>(models: EngineModels, work: () => T): T {
 export function playConversations(
 	corpus: Corpus,
 	models: EngineModels,
-): { exact: number; n: number; misses: Map<string, number> } {
+): { exact: number; n: number; apart: number; misses: Map<string, number> } {
 	return withModels(models, () => {
 		const evaluation = evaluate({ user: [], bot: [], conversations: corpus.conversations });
 		const misses = new Map<string, number>();
@@ -199,7 +199,11 @@ export function playConversations(
 			const kind = missKind(miss.expected, miss.got);
 			misses.set(kind, (misses.get(kind) ?? 0) + 1);
 		}
-		return { ...evaluation.conversations.all, misses };
+		return {
+			...evaluation.conversations.all,
+			apart: evaluation.conversationsApart.all.exact,
+			misses,
+		};
 	});
 }
 

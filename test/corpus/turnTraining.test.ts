@@ -1,6 +1,10 @@
 import { judgeTurn, TURN_FEATURES } from '../../nodes/engine/turnJudge';
 import type { ConversationLine } from './corpus';
-import { messageWordSlots, replyWordSlots } from '../../nodes/engine/model/turnWords';
+import {
+	messageWordSlots,
+	replyWordSlots,
+	responseWordSlots,
+} from '../../nodes/engine/model/turnWords';
 import { normaliseText } from '../../nodes/engine/normalise';
 import { fitTurnModel, turnExamples, turnWordExamples, type TurnExample } from './turnTraining';
 
@@ -60,10 +64,12 @@ describe('turnExamples', () => {
 		attempts: ['none', 'failed', 'failed'],
 	};
 
-	it('gives one example per labelled turn after the opening, with the label', () => {
+	it('gives two examples per labelled turn after the opening, with and without its reply', () => {
 		const examples = turnExamples([conversation]);
-		expect(examples.map((e) => e.y)).toEqual([1, 1]);
+		expect(examples.map((e) => e.y)).toEqual([1, 1, 1, 1]);
 		expect(examples.every((e) => e.writer === 'wx')).toBe(true);
+		const read = TURN_FEATURES.indexOf('replyToMessage');
+		expect(examples.map((e) => e.x[read])).toEqual([1, 0, 1, 0]);
 	});
 
 	it('skips conversations without labelled turns', () => {
@@ -90,15 +96,20 @@ describe('turnWordExamples', () => {
 	};
 	const words = (text: string) => normaliseText(text).tokens;
 
-	it("gives each labelled turn after the opening its words and the last reply's, failed or not", () => {
+	it("gives each labelled turn after the opening its words, the last reply's and the reply to it, failed or not", () => {
 		const examples = turnWordExamples([conversation]);
 		expect(examples.map((e) => e.label)).toEqual([1, 0]);
 		expect(examples[0].segments).toEqual([
-			[...messageWordSlots(words('heated??')), ...replyWordSlots(words('The pool opens at 7am.'))],
+			[
+				...messageWordSlots(words('heated??')),
+				...replyWordSlots(words('The pool opens at 7am.')),
+				...responseWordSlots(words('Yes, to 28 degrees.')),
+			],
 		]);
 		expect(examples[1].segments[0]).toEqual([
 			...messageWordSlots(words('great thanks')),
 			...replyWordSlots(words('Yes, to 28 degrees.')),
+			...responseWordSlots(words('You are welcome!')),
 		]);
 	});
 

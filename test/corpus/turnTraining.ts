@@ -2,6 +2,7 @@ import { detectHandover, turnFeaturesAt } from '../../nodes/engine/detectHandove
 import type { LinearModel } from '../../nodes/engine/model/linearModel';
 import {
 	messageWordSlots,
+	responseWordSlots,
 	replyWordSlots,
 	TURN_WORDS_BITS,
 	TURN_WORDS_LABELS,
@@ -50,9 +51,13 @@ export function turnExamples(conversations: ConversationLine[]): TurnExample[] {
 		attempts.forEach((label, i) => {
 			const turn = conversation.turns[i];
 			if (memory !== undefined && turn.userMessage) {
-				const x = turnFeaturesAt(turn.userMessage, memory);
-				if (x !== undefined)
-					examples.push({ writer: conversation.writer, x, y: label === 'failed' ? 1 : 0 });
+				// Read with the bot's reply to the message and without it: the engine judges a message
+				// alone when the reply comes as an event of its own, or not at all.
+				const y = label === 'failed' ? 1 : 0;
+				for (const response of turn.botReply ? [turn.botReply, undefined] : [undefined]) {
+					const x = turnFeaturesAt(turn.userMessage, memory, response);
+					if (x !== undefined) examples.push({ writer: conversation.writer, x, y });
+				}
 			}
 			memory = detectHandover(
 				{ conversationId: conversation.id, platform: 'generic', ...turn },
@@ -67,7 +72,8 @@ export function turnExamples(conversations: ConversationLine[]): TurnExample[] {
 
 /**
  * The turn-words model's examples: every labelled contact turn after the opening, its words with
- * those of the latest bot reply before it (as the engine keeps them), failed or not. A turn that
+ * those of the latest bot reply before it (as the engine keeps them) and of the bot's reply to it,
+ * failed or not. A turn that
  * hands over as a request for a person is left out: the request decides it whatever the count,
  * and readers label the same words failed or not by what came before ("this is useless, get me a
  * person"), which taught the model that asking for a person is failing (10 groups of writers: turns
@@ -93,7 +99,11 @@ export function turnWordExamples(conversations: ConversationLine[]): Example[] {
 					),
 					...replyWordSlots(reply),
 				];
-				examples.push({ segments: [slots], label: label === 'failed' ? 1 : 0 });
+				const y = label === 'failed' ? 1 : 0;
+				const response = turn.botReply
+					? responseWordSlots(normaliseText(turn.botReply).tokens)
+					: [];
+				examples.push({ segments: [[...slots, ...response]], label: y });
 			}
 			if (turn.botReply) {
 				reply = normaliseText(turn.botReply).tokens;

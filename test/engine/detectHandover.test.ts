@@ -598,4 +598,73 @@ describe('acknowledgements', () => {
 		expect(asked.scores.dissatisfaction).toBeGreaterThan(0);
 		expect(rolled.scores.dissatisfaction).toBeGreaterThan(0);
 	});
+
+	describe("the bot's reply to a message, sent as an event of its own", () => {
+		const message = 'ok and the deposit?';
+		const reply = 'Sorry about that! The deposit is one month of rent, paid at signing.';
+
+		it('judges the message as it would have with the reply beside it', () => {
+			const start = opened();
+			const together = detectHandover(
+				turn({ userMessage: message, botReply: reply }),
+				start,
+				{},
+				NOW,
+			);
+			const alone = detectHandover(turn({ userMessage: message }), start, {}, NOW);
+			expect(alone.memory.pendingAttempt?.features).toHaveLength(TURN_FEATURES.length);
+			const after = detectHandover(turn({ botReply: reply }), alone.memory, {}, minutesLater(1));
+			expect(after.scores.dissatisfaction).toBeCloseTo(together.scores.dissatisfaction, 12);
+			expect(after.failedAttempts).toBe(together.failedAttempts);
+			expect(after.memory.pendingAttempt).toBeUndefined();
+		});
+
+		it('reads the reply to the message once', () => {
+			const alone = detectHandover(turn({ userMessage: message }), opened(), {}, NOW);
+			const first = detectHandover(turn({ botReply: reply }), alone.memory, {}, minutesLater(1));
+			const second = detectHandover(turn({ botReply: reply }), first.memory, {}, minutesLater(2));
+			expect(first.scores.dissatisfaction).toBeGreaterThan(0);
+			expect(second.scores.dissatisfaction).toBe(0);
+			expect(second.failedAttempts).toBe(first.failedAttempts);
+		});
+
+		it('keeps nothing to judge again when the reply came with the message', () => {
+			const together = detectHandover(
+				turn({ userMessage: message, botReply: reply }),
+				opened(),
+				{},
+				NOW,
+			);
+			expect(together.memory.pendingAttempt).toBeUndefined();
+		});
+
+		it('drops the kept reading when a person replies or the contact writes again', () => {
+			const alone = detectHandover(turn({ userMessage: message }), opened(), {}, NOW);
+			const staff = detectHandover(
+				turn({ botReply: 'Hi, Anna here.', staffReply: true }),
+				alone.memory,
+				{},
+				minutesLater(1),
+			);
+			expect(staff.memory.pendingAttempt).toBeUndefined();
+			const again = detectHandover(
+				turn({ userMessage: 'hello?' }),
+				alone.memory,
+				{},
+				minutesLater(1),
+			);
+			expect(again.memory.pendingAttempt?.evidence).not.toBe(alone.memory.pendingAttempt?.evidence);
+		});
+
+		it("ignores a kept reading of another version's features", () => {
+			const alone = detectHandover(turn({ userMessage: message }), opened(), {}, NOW).memory;
+			const older: ConversationMemory = {
+				...alone,
+				pendingAttempt: { features: [1, 2, 3], turnWords: 5, evidence: 'und?' },
+			};
+			const after = detectHandover(turn({ botReply: reply }), older, {}, minutesLater(1));
+			expect(after.scores.dissatisfaction).toBe(0);
+			expect(after.failedAttempts).toBe(alone.failedAttempts);
+		});
+	});
 });

@@ -6,6 +6,7 @@ import {
 	storeTurnModel,
 	TURN_FEATURES,
 	turnFeatures,
+	withReplyToMessage,
 	type TurnReading,
 } from '../../nodes/engine/turnJudge';
 
@@ -25,6 +26,7 @@ const quiet: TurnReading = {
 	wordCount: 8,
 	opensWithNo: false,
 	replyRepeats: 0,
+	replyToMessage: false,
 };
 const feature = (reading: Partial<TurnReading>, name: (typeof TURN_FEATURES)[number]) =>
 	turnFeatures({ ...quiet, ...reading })[TURN_FEATURES.indexOf(name)];
@@ -87,6 +89,19 @@ describe('turnFeatures', () => {
 		expect(feature({ replyRepeats: 0.25 }, 'replyRepeats')).toBe(0.25);
 		// Beyond what the training conversations show, it stays at the cap.
 		expect(feature({ replyRepeats: 1 }, 'replyRepeats')).toBe(0.5);
+	});
+
+	it("marks a turn read with the bot's reply to the message", () => {
+		expect(feature({ replyToMessage: true }, 'replyToMessage')).toBe(1);
+		expect(feature({}, 'replyToMessage')).toBe(0);
+	});
+
+	it("marks the reply to the message read when it comes later, with its words' reading", () => {
+		const alone = turnFeatures({ ...quiet, turnWords: -1 });
+		const later = withReplyToMessage(alone, 2);
+		expect(later[TURN_FEATURES.indexOf('replyToMessage')]).toBe(1);
+		expect([...later]).toEqual([...turnFeatures({ ...quiet, turnWords: 2, replyToMessage: true })]);
+		expect(alone[TURN_FEATURES.indexOf('replyToMessage')]).toBe(0);
 	});
 
 	it('counts a contradicting opening only in a question', () => {

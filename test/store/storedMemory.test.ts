@@ -15,6 +15,7 @@ describe('memoryProblem', () => {
 					assignee: 'highlevel:loc:u1',
 					lastReplyNoInformation: 0.2,
 					lastReplyTurnWords: -1.5,
+					pendingAttempt: { features: [0.1, 0, 1], turnWords: -0.7, evidence: 'und?' },
 				}),
 			),
 		).toBeUndefined();
@@ -45,6 +46,16 @@ describe('memoryProblem', () => {
 			'a reply part that is not finite',
 			{ ...memory(0), lastReplyTurnWords: null },
 			'lastReplyTurnWords is not a number',
+		],
+		[
+			'a kept reading without its features',
+			{ ...memory(0), pendingAttempt: { turnWords: 0, evidence: '' } },
+			'pendingAttempt is not a reading of a message',
+		],
+		[
+			'a kept reading with a feature that is not finite',
+			{ ...memory(0), pendingAttempt: { features: [null], turnWords: 0, evidence: '' } },
+			'pendingAttempt',
 		],
 	])('finds %s', (_, value, problem) => {
 		expect(memoryProblem(value)).toContain(problem);

