@@ -340,7 +340,7 @@ function judgeWithResponse(
 	if (pending.features.length !== TURN_FEATURES.length) return undefined;
 	const models = getModels();
 	const logOdds = pending.turnWords + responseLogOdds(models.turnWords, response.tokens);
-	const x = withReplyToMessage(Float64Array.from(pending.features), logOdds);
+	const x = withReplyToMessage(pending.features, logOdds);
 	const probability = judgeTurn(models.turn, x);
 	const failed = probability >= thresholdFor('dissatisfaction', options);
 	return { failed, evidence: pending.evidence, probability };

@@ -99,7 +99,7 @@ function turnWordsFeature(logOdds: number): number {
  * The features of a message judged before the bot's reply to it, with the reply read: its words
  * added to the turn-words log-odds (`logOdds`), and the reply marked as read.
  */
-export function withReplyToMessage(x: TurnFeatures, logOdds: number): TurnFeatures {
+export function withReplyToMessage(x: ArrayLike<number>, logOdds: number): TurnFeatures {
 	const next = Float64Array.from(x);
 	next[TURN_WORDS_FEATURE] = turnWordsFeature(logOdds);
 	next[REPLY_TO_MESSAGE_FEATURE] = 1;
@@ -156,10 +156,16 @@ export function judgeInputs(x: TurnFeatures): Float64Array {
 	return inputs;
 }
 
+/** The judge's probability; the same sum as over `judgeInputs`, without building the list. */
 export function judgeTurn(model: TurnModel, x: TurnFeatures): number {
-	const inputs = judgeInputs(x);
+	const weights = model.weights;
 	let z = model.bias;
-	for (let i = 0; i < inputs.length; i++) z += model.weights[i] * inputs[i];
+	for (let i = 0; i < x.length; i++) z += weights[i] * x[i];
+	let k = x.length;
+	for (let i = 0; i < x.length; i++) {
+		const xi = x[i];
+		for (let j = i; j < x.length; j++) z += weights[k++] * (xi * x[j]);
+	}
 	return 1 / (1 + Math.exp(-z));
 }
 
