@@ -129,7 +129,7 @@ export function turnFeatures(reading: TurnReading): TurnFeatures {
 	x[7] = reading.question ? 1 : 0;
 	x[8] = reading.replyNoInformation;
 	x[9] = reading.echoesReply;
-	x[10] = turnWordsFeature(reading.turnWords);
+	x[TURN_WORDS_FEATURE] = turnWordsFeature(reading.turnWords);
 	x[11] = reading.replyAsked ? 1 : 0;
 	x[12] = reading.otherFigure ? 1 : 0;
 	// Three words or fewer ("??", "und?", "ist ein Samsung", "esquece 🙄"): after an answer, such a

@@ -89,6 +89,8 @@ export function turnWordExamples(conversations: ConversationLine[]): Example[] {
 		attempts.forEach((label, i) => {
 			const turn = conversation.turns[i];
 			const asks = i === conversation.fireAt && conversation.reason === 'contact_request';
+			// The bot's reply to this message: read with it, then the reply before the next one.
+			const response = turn.botReply ? normaliseText(turn.botReply).tokens : undefined;
 			if (i > 0 && turn.userMessage && !asks) {
 				const slots = [
 					...messageWordSlots(
@@ -99,14 +101,13 @@ export function turnWordExamples(conversations: ConversationLine[]): Example[] {
 					),
 					...replyWordSlots(reply),
 				];
-				const y = label === 'failed' ? 1 : 0;
-				const response = turn.botReply
-					? responseWordSlots(normaliseText(turn.botReply).tokens)
-					: [];
-				examples.push({ segments: [[...slots, ...response]], label: y });
+				examples.push({
+					segments: [[...slots, ...(response ? responseWordSlots(response) : [])]],
+					label: label === 'failed' ? 1 : 0,
+				});
 			}
-			if (turn.botReply) {
-				reply = normaliseText(turn.botReply).tokens;
+			if (response !== undefined && turn.botReply) {
+				reply = response;
 				replyAsked = replyAsks(turn.botReply);
 			}
 		});

@@ -146,6 +146,13 @@ describe('judgeTurn', () => {
 		expect(judgeTurn(model, x)).toBeCloseTo(1 / (1 + Math.exp(-4 * x[0] * x[0])));
 	});
 
+	it('sums the same products as judgeInputs lists, for every weight', () => {
+		const every = Float64Array.from({ length: JUDGE_INPUTS }, (_, i) => Math.sin(i + 1));
+		const x = turnFeatures({ ...quiet, complaint: 0.7, turnWords: -1.2, replyToMessage: true });
+		const z = judgeInputs(x).reduce((sum, input, i) => sum + every[i] * input, 0.3);
+		expect(judgeTurn({ weights: every, bias: 0.3 }, x)).toBeCloseTo(1 / (1 + Math.exp(-z)), 12);
+	});
+
 	it('loads what it stored, and refuses weights trained on other features', () => {
 		const stored = storeTurnModel({ weights, bias: -1 });
 		expect(loadTurnModel(stored)).toEqual({ weights, bias: -1 });
