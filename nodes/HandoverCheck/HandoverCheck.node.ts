@@ -58,7 +58,7 @@ export class HandoverCheck implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Put this between your chat trigger and your AI Agent. Bot Replies: let the bot answer. Hand Over: a person is needed now; the item is the Handover Detector event, so the Handover action nodes work after it. Bot Paused: a person has the conversation; the bot stays quiet. A chat model connected below is asked only about turns the rules are unsure of.',
+					"Put this between your chat trigger and your AI Agent. Bot Replies: let the bot answer. Hand Over: a person is needed now; the item is the Handover Detector event, so the Handover action nodes work after it. Bot Paused: a person has the conversation; the bot stays quiet. A second Handover Check after the AI Agent, given the agent's reply as Bot's Reply (Turn Details) and no message, tells when the bot lacks the information. A chat model connected below is asked only about turns the rules are unsure of.",
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -70,7 +70,7 @@ export class HandoverCheck implements INodeType {
 				default: '={{ $json.sessionId }}',
 				required: true,
 				description:
-					"The conversation's ID; the Chat Trigger's session ID by default. Use the same ID as the Handover Detector if both see this conversation.",
+					"The conversation's ID; the Chat Trigger's session ID by default. Use the same ID as the Handover Detector if both see this conversation. After the AI Agent, name the node that has it, e.g. {{ $('Handover Check').item.json.sessionId }}.",
 			},
 			{
 				displayName: "Contact's Message",
@@ -78,7 +78,8 @@ export class HandoverCheck implements INodeType {
 				type: 'string',
 				typeOptions: { rows: 2 },
 				default: '={{ $json.chatInput }}',
-				description: "What the contact wrote; the Chat Trigger's message by default",
+				description:
+					"What the contact wrote; the Chat Trigger's message by default. Empty in a Check of the bot's reply.",
 			},
 			{
 				displayName: 'Turn Details',
@@ -94,7 +95,7 @@ export class HandoverCheck implements INodeType {
 						typeOptions: { rows: 2 },
 						default: '',
 						description:
-							"The bot's last reply, to tell when it lacks the information (e.g. the AI Agent's output)",
+							"The bot's reply to this message, to tell when it lacks the information and how the bot took the message. In a second Handover Check after the AI Agent: the agent's output, with Contact's Message empty.",
 					},
 					{
 						displayName: 'Bot Confidence',

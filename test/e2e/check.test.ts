@@ -56,8 +56,13 @@ const AGENT = { id: 3, name: 'Ana García' };
 /** The Chatwoot conversations of the template's chat session and of the tools' chat. */
 const TEMPLATE_CONVERSATION = 42;
 const TOOLS_CONVERSATION = 43;
+/** The Chatwoot conversation of the chat session whose bot lacks the information. */
+const NO_INFO_CONVERSATION = 44;
 
 const BOT_ANSWER = 'We open at 9 on Saturdays.';
+/** The template's AI Agent answers this question without the information. */
+const PARKING_QUESTION = 'Is there parking near the shop?';
+const NO_INFO_ANSWER = "I'm sorry, I don't have any information about parking.";
 const HAND_OVER_VERDICT = '{"needsHuman": true, "reason": "contact_request", "confidence": 0.9}';
 const NO_HANDOVER_VERDICT = '{"needsHuman": false, "reason": "none", "confidence": 0.8}';
 /** A question no trigger hands over: only a model can make it a handover. */
@@ -245,7 +250,11 @@ function toolCallingModel(request: ChatRequest): FakeReply {
 describe('Handover Check in n8n', () => {
 	const chatwoot = new ChatwootFake({ accountId: 1, token: CHATWOOT_TOKEN });
 	/** The AI Agent's model in the template. */
-	const bot = new OpenAiFake(() => ({ content: BOT_ANSWER }));
+	const bot = new OpenAiFake((request) => ({
+		content: messageText(lastMessage(request, 'user')).includes(PARKING_QUESTION)
+			? NO_INFO_ANSWER
+			: BOT_ANSWER,
+	}));
 	/** The model on the Check's Model input. */
 	const judge = new OpenAiFake(() => ({ content: HAND_OVER_VERDICT }));
 	/** The AI Agent's model in the tools workflow. */
@@ -268,6 +277,7 @@ describe('Handover Check in n8n', () => {
 		chatwoot.addAgent({ ...AGENT, email: 'ana@example.com' });
 		chatwoot.addConversation({ id: TEMPLATE_CONVERSATION, status: 'pending' });
 		chatwoot.addConversation({ id: TOOLS_CONVERSATION, status: 'pending' });
+		chatwoot.addConversation({ id: NO_INFO_CONVERSATION, status: 'pending' });
 
 		// No extra environment: n8n 2.40.7 offers community nodes with usableAsTool as tools as is.
 		n8n = await startN8n({ packageDir: REPO_ROOT });
@@ -441,7 +451,11 @@ describe('Handover Check in n8n', () => {
 		test('a plain question goes out Bot Replies, and the AI Agent answers it', async () => {
 			const turn = await chat('template', TEMPLATE_CHAT, session, PLAIN_QUESTION, metadata);
 			expect(turn.status).toBe('success');
-			expect(turn.answer.json).toEqual({ output: BOT_ANSWER });
+			// The chat answers the second Check's item: the agent's reply, read and let through.
+			expect(turn.answer.json).toMatchObject({
+				output: BOT_ANSWER,
+				handoverCheck: { handover: false },
+			});
 			expect(turn.route).toBe(0);
 			expect(turn.decision).toMatchObject({
 				handover: false,
@@ -534,6 +548,37 @@ describe('Handover Check in n8n', () => {
 			expect(chatwootWrites()).toHaveLength(writes);
 			expect(turn.runData['AI Agent']).toBeUndefined();
 		});
+
+		test("an agent's reply that lacks the information goes out the second Check's Hand Over", async () => {
+			const writes = chatwootWrites().length;
+			const turn = await chat('template', TEMPLATE_CHAT, 'chat-session-parking', PARKING_QUESTION, {
+				chatwootConversationId: NO_INFO_CONVERSATION,
+			});
+			expect(turn.status).toBe('success');
+			// The first Check let the agent answer; the second read the answer and handed over.
+			expect(turn.route).toBe(0);
+			expect(bot.completions()).toHaveLength(2);
+			const [replyCheck] = turn.runData["Check the Bot's Reply"] ?? [];
+			const [botReplies, handOver] = replyCheck?.data?.main ?? [];
+			expect(botReplies ?? []).toHaveLength(0);
+			expect(handOver?.[0]?.json).toMatchObject({
+				platform: 'chatwoot',
+				conversationId: String(NO_INFO_CONVERSATION),
+				reason: 'lack_of_information',
+				handoverCheck: { handover: true, reason: 'lack_of_information' },
+			});
+			expect(turn.answer.json).toEqual({ output: 'A colleague will get back to you.' });
+			const conversationPath = `/api/v1/accounts/1/conversations/${NO_INFO_CONVERSATION}`;
+			expect(
+				chatwootWrites()
+					.slice(writes)
+					.map((request) => `${request.method} ${request.path}`),
+			).toEqual([
+				`POST ${conversationPath}/assignments`,
+				`POST ${conversationPath}/messages`,
+				`POST ${conversationPath}/messages`,
+			]);
+		});
 	});
 
 	describe("a second opinion through n8n's OpenAI Chat Model node", () => {
@@ -562,7 +607,8 @@ describe('Handover Check in n8n', () => {
 			const [question] = judge.chatRequests().slice(-1);
 			expect(question.model).toBe(FAKE_MODEL);
 			expect(messageText(lastMessage(question, 'user'))).toContain(PLAIN_QUESTION);
-			expect(bot.completions()).toHaveLength(1);
+			// Only the template's two chats reached the agent's model.
+			expect(bot.completions()).toHaveLength(2);
 		});
 
 		test('a model that answers after the timeout is asked once, and the rules decide', async () => {

@@ -118,6 +118,40 @@ describe('Handover Check', () => {
 		expect(out.botPaused).toHaveLength(1);
 	});
 
+	it("checks the bot's reply in a second Check after the agent: no information hands over", async () => {
+		const question = await check([chat('Is there parking at the Leiden clinic?', 'reply-1')]);
+		expect(question.botReplies).toHaveLength(1);
+
+		// After the AI Agent: the item is the agent's output; the Check gets the reply and no message.
+		const replyCheck = (output: string, sessionId: string) =>
+			check([{ output }], {
+				conversationId: sessionId,
+				message: '',
+				turnDetails: { botReply: output },
+			});
+		const answered = await replyCheck(
+			'Yes, there are 12 free spaces behind the building.',
+			'reply-1',
+		);
+		expect(answered.handOver).toEqual([]);
+		expect(answered.botReplies[0]).toMatchObject({
+			output: 'Yes, there are 12 free spaces behind the building.',
+			handoverCheck: { handover: false },
+		});
+
+		await check([chat('Is there parking at the Delft clinic?', 'reply-2')]);
+		const unanswered = await replyCheck(
+			"I'm sorry, I don't have information about parking at that clinic.",
+			'reply-2',
+		);
+		expect(unanswered.botReplies).toEqual([]);
+		expect(unanswered.handOver).toHaveLength(1);
+		expect(unanswered.handOver[0]).toMatchObject({
+			conversationId: 'reply-2',
+			reason: 'lack_of_information',
+			handoverCheck: { handover: true, reason: 'lack_of_information' },
+		});
+	});
 	it('fails an item without a conversation ID or a message, naming the field and item', async () => {
 		const noId = await failureOf(check([{ chatInput: 'hi' }]));
 		expect(noId.message).toBe('Conversation ID is empty');
