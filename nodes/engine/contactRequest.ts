@@ -96,14 +96,36 @@ function isOwnedOrSelf(clause: Item[], p: number): boolean {
 	return p + 1 < clause.length && (clause[p + 1].tags & Tag.self) !== 0;
 }
 
-/** A negation word before or inside `from`..`to` (not counting words tagged `unless`). */
-function isNegated(clause: Item[], from: number, to: number, unless = 0): boolean {
-	return has(clause, from - WINDOW.negationBefore, to, Tag.negation, unless);
+/** A negation word before or inside `from`..`to`. */
+function isNegated(clause: Item[], from: number, to: number): boolean {
+	return has(clause, from - WINDOW.negationBefore, to, Tag.negation);
 }
 
 /** As isNegated, but "can't" and "don't know" before a verb of reaching say it failed, not no. */
-function isReachNegated(clause: Item[], from: number, to: number, unless = 0): boolean {
-	return has(clause, from - WINDOW.negationBefore, to, Tag.negation, Tag.inability | unless);
+function isReachNegated(clause: Item[], from: number, to: number): boolean {
+	return has(clause, from - WINDOW.negationBefore, to, Tag.negation, Tag.inability);
+}
+
+/**
+ * Whether the negation words tagged `tag` in the ranges negate firmly: one that negates in every
+ * language that has it, or two that are each an ordinary word elsewhere (French "ne … pas").
+ * Items tagged `unless` do not count.
+ */
+function firmNegation(
+	clause: Item[],
+	ranges: Array<[from: number, to: number, tag: number]>,
+	unless = 0,
+): boolean {
+	let ambiguous = 0;
+	for (const [from, to, tag] of ranges) {
+		for (let k = Math.max(0, from); k <= Math.min(clause.length - 1, to); k++) {
+			const tags = clause[k].tags;
+			if (!(tags & tag) || tags & unless) continue;
+			if (!(tags & Tag.ambiguous)) return true;
+			ambiguous++;
+		}
+	}
+	return ambiguous >= 2;
 }
 
 /** What the grammar read in a message, also when it did not find a request. */
@@ -178,14 +200,21 @@ function clauseRequest(clause: Item[], reading: ContactReading): string | undefi
 					return clause.map((item) => item.text).join(' ');
 				}
 				reading.negated = true;
-				reading.firmlyNegated ||= isReachNegated(clause, from, to, Tag.ambiguous);
+				reading.firmlyNegated ||= firmNegation(
+					clause,
+					[[from - WINDOW.negationBefore, to, Tag.negation]],
+					Tag.inability,
+				);
 			}
 		}
 		if (tags & Tag.callback) {
 			const after = has(clause, p + 1, p + WINDOW.negationAfter, Tag.negationAfter);
 			if (!after && !isNegated(clause, p, p - 1)) return clause.map((item) => item.text).join(' ');
 			reading.negated = true;
-			reading.firmlyNegated ||= after || isNegated(clause, p, p - 1, Tag.ambiguous);
+			reading.firmlyNegated ||= firmNegation(clause, [
+				[p - WINDOW.negationBefore, p - 1, Tag.negation],
+				[p + 1, p + WINDOW.negationAfter, Tag.negationAfter],
+			]);
 		}
 		// "I don't want a bot", "stop the bot": refusing the bot asks for a person.
 		if (tags & Tag.bot && !has(clause, p - 3, p - 1, Tag.self)) {

@@ -59,10 +59,11 @@ export const Tag = {
  * all seven: French and Italian "ne" and French "n" (n') are German and Dutch articles ("mit ne
  * Person", "n Techniker", Dutch "'n medewerker"), Portuguese "nem" is German "einem" ("mit nem
  * Menschen reden"), Italian "mai" is May in French and German, French "plus" is English and German
- * "plus". The grammar still reads them as negation, but a request negated by them alone is left to
- * the weights (see ContactReading.firmlyNegated).
+ * "plus", French "pas" is Dutch "card" and "not until" ("bel me pas na vijven"). The grammar still
+ * reads them as negation, but a request negated by one of them alone is left to the weights (see
+ * ContactReading.firmlyNegated); two of them together ("ne … pas") negate firmly.
  */
-const AMBIGUOUS_NEGATIONS = ['ne', 'n', 'nem', 'mai', 'plus'];
+const AMBIGUOUS_NEGATIONS = ['ne', 'n', 'nem', 'mai', 'plus', 'pas'];
 
 const TAGGED_LISTS: Array<[keyof LanguagePhrases, number]> = [
 	['person', Tag.person],

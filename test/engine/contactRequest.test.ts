@@ -89,7 +89,13 @@ describe('negation words that are ordinary words in another language', () => {
 		}
 	});
 
-	it('reads negation words of every language that has them as firm', () => {
+	it('reads Dutch "pas" (a card, "not until") after a call-back as negation, but not firmly', () => {
+		for (const text of ['kan iemnd me bellen asap pas geblokt', 'bel me pas na vijf uur']) {
+			expect(read(text)).toMatchObject({ negated: true, firmlyNegated: false });
+		}
+	});
+
+	it('reads negation words of every language that has them as firm, and two ambiguous ones', () => {
 		for (const text of [
 			'ich will nicht mit einem menschen sprechen',
 			'je ne veux pas parler à un conseiller',
