@@ -59,9 +59,12 @@ import { evaluate } from './evaluate';
 // At 279 writers (w281–w287 joined, 54 replies relabelled) Spanish 0.934, conversations 154; at 285
 // (w288–w293) Spanish 0.931, German 0.934, conversations 150 (151 apart); at 291 (w294–w299)
 // Spanish 0.934, conversations 149 (150 apart); at 297 (w300–w305) Spanish 0.924 again (266 of
-// 288), every other language 0.941 or more, conversations 151 (152 apart): the floor stays 0.90.
+// 288), every other language 0.941 or more, conversations 151 (152 apart). At 303 (w306–w311)
+// every language reaches the team's goal of 0.93 (Spanish 0.931, 268 of 288, one request above
+// it; Portuguese 0.938): the recall floor is now the goal, 0.93, so that losing a Spanish request
+// fails CI.
 const FLOORS = {
-	contactRequest: { precision: 0.97, recall: 0.9 },
+	contactRequest: { precision: 0.97, recall: 0.93 },
 	lackOfInformationF1: 0.93,
 	conversationsExact: 0.88,
 };
