@@ -88,8 +88,8 @@ function logit(probability: number): number {
 }
 
 /** Where the turn-words reading and the mark of the reply to the message sit among the features. */
-const TURN_WORDS_FEATURE = 10;
-const REPLY_TO_MESSAGE_FEATURE = 16;
+const TURN_WORDS_FEATURE = TURN_FEATURES.indexOf('turnWords');
+const REPLY_TO_MESSAGE_FEATURE = TURN_FEATURES.indexOf('replyToMessage');
 
 function turnWordsFeature(logOdds: number): number {
 	return logit(1 / (1 + Math.exp(-logOdds)));
