@@ -1,5 +1,11 @@
 import { analyseContactRequest } from './contactRequest';
-import { getModels, scoreText } from './model/scorer';
+import {
+	getModels,
+	scoreText,
+	strongestClause,
+	towardStrongestClause,
+	USER_LABELS,
+} from './model/scorer';
 import { messageLogOdds, replyLogOdds, responseLogOdds } from './model/turnWords';
 import { normaliseText, type NormalisedText } from './normalise';
 import {
@@ -188,19 +194,31 @@ interface MessageReading {
  * Unless the only negation is a word that is an ordinary word in another language (German "mit nem
  * Menschen reden", where Portuguese "nem" is "nor"): there the weights decide.
  */
-const NEGATED_REQUEST_CAP = 0.3;
+export const NEGATED_REQUEST_CAP = 0.3;
+const CONTACT_LABEL = USER_LABELS.indexOf('contact_request');
 
 function readMessage(message: NormalisedText, raw: string): MessageReading {
-	const [, contact, complaint, success] = scoreText(getModels().user, 'user', message, raw);
+	const models = getModels();
+	const [, contact, complaint, success] = scoreText(models.user, 'user', message, raw);
 	const grammar = analyseContactRequest(message.tokens);
 	const negatedOnly = grammar.firmlyNegated && grammar.request === undefined;
+	// A message the grammar reads as only negated is not read again clause by clause.
+	const clause = negatedOnly
+		? undefined
+		: strongestClause(models.user, message, raw, CONTACT_LABEL);
+	const probability = negatedOnly
+		? Math.min(contact.probability, NEGATED_REQUEST_CAP)
+		: towardStrongestClause(
+				contact.probability,
+				clause?.probability ?? 0,
+				models.contactClauseShare,
+			);
+	const byClause = clause !== undefined && probability > contact.probability;
 	return {
 		contactRequest: {
-			probability: negatedOnly
-				? Math.min(contact.probability, NEGATED_REQUEST_CAP)
-				: contact.probability,
-			// The grammar's clause says best why; the model's strongest segment when it found none.
-			evidence: grammar.request ?? contact.segment,
+			probability,
+			// The grammar's clause says best why; else the clause or segment that read highest.
+			evidence: grammar.request ?? (byClause ? clause.segment : contact.segment),
 		},
 		complaint: { probability: complaint.probability, evidence: complaint.segment },
 		success: success.probability,

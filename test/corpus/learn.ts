@@ -5,7 +5,7 @@ import {
 	type TextKind,
 } from '../../nodes/engine/model/features';
 import { createModel, predict, type LinearModel } from '../../nodes/engine/model/linearModel';
-import { segmentsOf } from '../../nodes/engine/model/segments';
+import { clausesOfShortMessage, segmentsOf } from '../../nodes/engine/model/segments';
 
 /**
  * Training of the linear models: multinomial logistic regression by AdaGrad over hashed features,
@@ -68,6 +68,19 @@ export function toExample(
 		),
 		label,
 	};
+}
+
+/**
+ * The features of each clause of a short contact message of several clauses, read alone with the
+ * whole message's raw signals, as the engine's strongestClause reads them; empty otherwise.
+ */
+export function clauseFeatures(text: string, bits: number): number[][] {
+	const normal = normaliseText(text);
+	const reading = readRawAnswering('user', text, normal);
+	const mask = (1 << bits) - 1;
+	return clausesOfShortMessage(normal.tokens).map((clause) =>
+		extractFeatures('user', clause, reading, mask),
+	);
 }
 
 function mulberry32(seed: number): () => number {

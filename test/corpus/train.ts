@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { loadStoredModel } from '../../nodes/engine/model/linearModel';
-import type { StoredHandoverModels } from '../../nodes/engine/model/scorer';
+import { USER_LABELS, type StoredHandoverModels } from '../../nodes/engine/model/scorer';
 import { judgeTurn } from '../../nodes/engine/turnJudge';
 import { LANGUAGES, loadCorpus, testWriters } from './corpus';
 import { fitTurnModel } from './turnTraining';
@@ -17,6 +17,8 @@ import {
 	heldOutTurnExamples,
 	leaveWritersOut,
 	playConversations,
+	fitClauseShare,
+	heldOutContactProbability,
 	scaled,
 	softmax,
 	TEMPERATURE_FOLDS,
@@ -45,6 +47,22 @@ function scores(held: HeldOut[], label: number, threshold: number): string {
 	return `P ${p.toFixed(3)} R ${r.toFixed(3)} F1 ${((2 * p * r) / Math.max(1e-9, p + r)).toFixed(3)}`;
 }
 
+const CONTACT = USER_LABELS.indexOf('contact_request');
+
+function contactScores(held: HeldOut[], probability: (h: HeldOut) => number): string {
+	let tp = 0;
+	let fp = 0;
+	let fn = 0;
+	for (const h of held) {
+		const predicted = probability(h) >= 0.5;
+		const actual = h.label === CONTACT;
+		if (predicted && actual) tp++;
+		else if (predicted) fp++;
+		else if (actual) fn++;
+	}
+	return `P ${(tp / Math.max(1, tp + fp)).toFixed(3)} R ${(tp / Math.max(1, tp + fn)).toFixed(3)}`;
+}
+
 /** The number after `--folds`: writers left out in that many groups; without it, one by one. */
 function foldsArgument(): number | undefined {
 	const at = process.argv.indexOf('--folds');
@@ -70,7 +88,8 @@ function crossValidate(): void {
 	const groups: Fold[] = [];
 	const grouped = leaveWritersOut(corpus, TEMPERATURE_FOLDS, (fold) => groups.push(fold));
 	const temperatures = { user: fitTemperature(grouped.user), bot: fitTemperature(grouped.bot) };
-	const examples = heldOutTurnExamples(corpus, groups, temperatures);
+	const contactClauseShare = fitClauseShare(grouped.user, temperatures.user);
+	const examples = heldOutTurnExamples(corpus, groups, temperatures, contactClauseShare);
 	let exact = 0;
 	let exactApart = 0;
 	let n = 0;
@@ -88,6 +107,7 @@ function crossValidate(): void {
 				bot: scaled(fold.bot, temperatures.bot),
 				turnWords: fold.turnWords,
 				turn,
+				contactClauseShare,
 			},
 		);
 		exact += played.exact;
@@ -112,6 +132,13 @@ function crossValidate(): void {
 	for (const threshold of [0.3, 0.4, 0.5, 0.6, 0.7]) {
 		console.log(
 			`threshold ${threshold}: contact ${scores(held.user, 1, threshold)} | complaint ${scores(held.user, 2, threshold)} | no-info ${scores(held.bot, 1, threshold)}`,
+		);
+	}
+	// Requests as the engine reads them: calibrated, the grammar's negation cap, the clause share.
+	for (const share of [0, contactClauseShare]) {
+		console.log(
+			`contact requests at 0.5, read as the engine reads them, clause share ${share}: ` +
+				contactScores(held.user, (h) => heldOutContactProbability(h, temperatures.user, share)),
 		);
 	}
 	for (const lang of LANGUAGES) {
@@ -140,6 +167,7 @@ function check(): void {
 	const shipped = JSON.parse(fs.readFileSync(MODEL_PATH, 'utf8')) as StoredHandoverModels;
 	const same =
 		JSON.stringify(retrained.trainedOn) === JSON.stringify(shipped.trainedOn) &&
+		retrained.contactClauseShare === shipped.contactClauseShare &&
 		// The turn judge's few weights as JSON numbers: their text round-trips exactly.
 		JSON.stringify(retrained.turn) === JSON.stringify(shipped.turn) &&
 		(['user', 'bot', 'turnWords'] as const).every((kind) => {

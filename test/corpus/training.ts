@@ -6,7 +6,9 @@ import {
 	type StoredHandoverModels,
 } from '../../nodes/engine/model/scorer';
 import { interleave, storeModel, type LinearModel } from '../../nodes/engine/model/linearModel';
-import { useModels } from '../../nodes/engine/model/scorer';
+import { towardStrongestClause, useModels } from '../../nodes/engine/model/scorer';
+import { analyseContactRequest } from '../../nodes/engine/contactRequest';
+import { NEGATED_REQUEST_CAP } from '../../nodes/engine/detectHandover';
 import { evaluate } from './evaluate';
 import {
 	messagesOfConversations,
@@ -16,7 +18,15 @@ import {
 	type UserLine,
 	writersOf,
 } from './corpus';
-import { DEFAULT_TRAIN, logitsOf, NOT_LABEL, toExample, train, type Example } from './learn';
+import {
+	clauseFeatures,
+	DEFAULT_TRAIN,
+	logitsOf,
+	NOT_LABEL,
+	toExample,
+	train,
+	type Example,
+} from './learn';
 import {
 	fitTurnModel,
 	fitTurnWords,
@@ -40,6 +50,7 @@ export interface TrainedModels {
 	turnWords: LinearModel;
 	turn: TurnModel;
 	temperatures: { user: number; bot: number };
+	contactClauseShare: number;
 }
 
 const CONTACT = USER_LABELS.indexOf('contact_request');
@@ -102,6 +113,8 @@ export interface HeldOut {
 	line: UserLine | BotLine;
 	logits: Float64Array;
 	label: number;
+	/** A short contact message's clauses read alone (strongestClause), when it has several. */
+	clauseLogits?: Float64Array[];
 }
 
 /** One group of writers left out: the models trained without them. */
@@ -156,7 +169,14 @@ export function leaveWritersOut(
 						logits: logitsOf(model, built, 1),
 					};
 				});
-		held.user.push(...predictions(corpus.user, models.user, userExample));
+		held.user.push(
+			...predictions(corpus.user, models.user, userExample).map((h) => {
+				const clauses = clauseFeatures(h.line.text, DEFAULT_TRAIN.bits);
+				if (clauses.length === 0) return h;
+				const read = (slots: number[]) => logitsOf(models.user, { segments: [slots], label: 0 }, 1);
+				return { ...h, clauseLogits: clauses.map(read) };
+			}),
+		);
 		held.bot.push(...predictions(calibrated, models.bot, botExample));
 	}
 	return held;
@@ -168,6 +188,7 @@ export interface EngineModels {
 	bot: LinearModel;
 	turnWords: LinearModel;
 	turn: TurnModel;
+	contactClauseShare: number;
 }
 
 export function withModels<T>(models: EngineModels, work: () => T): T {
@@ -176,6 +197,7 @@ export function withModels<T>(models: EngineModels, work: () => T): T {
 		bot: interleave(models.bot),
 		turnWords: interleave(models.turnWords),
 		turn: models.turn,
+		contactClauseShare: models.contactClauseShare,
 	});
 	try {
 		return work();
@@ -262,6 +284,48 @@ export function scaled(model: LinearModel, temperature: number): LinearModel {
 export const TEMPERATURE_FOLDS = 10;
 
 /**
+ * A held-out contact message's request probability as the engine reads it (readMessage): the whole
+ * message, capped when the grammar reads the request only as negated, else moved `share` of the way
+ * toward its strongest clause.
+ */
+export function heldOutContactProbability(h: HeldOut, temperature: number, share: number): number {
+	const whole = softmax(h.logits, temperature)[CONTACT];
+	const grammar = analyseContactRequest(normaliseText(h.line.text).tokens);
+	if (grammar.firmlyNegated && grammar.request === undefined) {
+		return Math.min(whole, NEGATED_REQUEST_CAP);
+	}
+	let clause = 0;
+	for (const logits of h.clauseLogits ?? []) {
+		clause = Math.max(clause, softmax(logits, temperature)[CONTACT]);
+	}
+	return towardStrongestClause(whole, clause, share);
+}
+
+/**
+ * The share (0–1, in steps of 0.05) of the way toward a short message's strongest clause that makes
+ * the held-out writers' request readings most likely (log loss), as fitTemperature does for the
+ * temperature. Only messages of several clauses are read: for the others the share changes nothing.
+ */
+export function fitClauseShare(held: HeldOut[], temperature: number): number {
+	const read = held.filter((h) => h.clauseLogits !== undefined);
+	let best = 0;
+	let bestLoss = Infinity;
+	for (let step = 0; step <= 20; step++) {
+		const share = step / 20;
+		let loss = 0;
+		for (const h of read) {
+			const p = heldOutContactProbability(h, temperature, share);
+			loss -= Math.log(Math.max(1e-12, h.label === CONTACT ? p : 1 - p));
+		}
+		if (loss < bestLoss) {
+			bestLoss = loss;
+			best = share;
+		}
+	}
+	return best;
+}
+
+/**
  * The turn judge's examples: each fold's conversations read with weights trained without their
  * writers and calibrated with the shipped temperatures, as the engine will read unseen ones.
  */
@@ -269,6 +333,7 @@ export function heldOutTurnExamples(
 	corpus: Corpus,
 	folds: Fold[],
 	temperatures: { user: number; bot: number },
+	contactClauseShare: number,
 ): TurnExample[] {
 	const examples: TurnExample[] = [];
 	for (const fold of folds) {
@@ -277,6 +342,7 @@ export function heldOutTurnExamples(
 			bot: scaled(fold.bot, temperatures.bot),
 			turnWords: fold.turnWords,
 			turn: NEUTRAL_TURN_MODEL,
+			contactClauseShare,
 		};
 		const conversations = corpus.conversations.filter((l) => fold.left.has(l.writer));
 		examples.push(...withModels(models, () => turnExamples(conversations)));
@@ -288,7 +354,8 @@ export function trainShippedModels(corpus: Corpus): TrainedModels {
 	const folds: Fold[] = [];
 	const held = leaveWritersOut(corpus, TEMPERATURE_FOLDS, (fold) => folds.push(fold));
 	const temperatures = { user: fitTemperature(held.user), bot: fitTemperature(held.bot) };
-	const turn = fitTurnModel(heldOutTurnExamples(corpus, folds, temperatures));
+	const contactClauseShare = fitClauseShare(held.user, temperatures.user);
+	const turn = fitTurnModel(heldOutTurnExamples(corpus, folds, temperatures, contactClauseShare));
 	const training = forTraining(corpus);
 	const models = fitModels(training.user, training.bot);
 	return {
@@ -297,6 +364,7 @@ export function trainShippedModels(corpus: Corpus): TrainedModels {
 		turnWords: fitTurnWords(corpus.conversations),
 		turn,
 		temperatures,
+		contactClauseShare,
 	};
 }
 
@@ -322,6 +390,7 @@ export function storeModels(
 		bot: storeModel(models.bot),
 		turnWords: storeModel(models.turnWords),
 		turn: storeTurnModel(models.turn),
+		contactClauseShare: models.contactClauseShare,
 		trainedOn: {
 			split: 'train',
 			writers: writersOf(corpus),

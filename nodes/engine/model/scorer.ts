@@ -10,7 +10,7 @@ import {
 	type LinearModel,
 	type StoredLinearModel,
 } from './linearModel';
-import { segmentsOf } from './segments';
+import { clausesOfShortMessage, segmentsOf } from './segments';
 import { loadTurnModel, type StoredTurnModel, type TurnModel } from '../turnJudge';
 
 /** Labels of the two models, in the order of their weight rows. */
@@ -26,6 +26,11 @@ export interface HandoverModels {
 	turnWords: LinearModel;
 	/** Weighs a contact's message against its conversation: an unsuccessful attempt or not. */
 	turn: TurnModel;
+	/**
+	 * How far a short message's request reading moves toward its strongest clause read alone, in
+	 * log-odds (0: the whole message decides; 1: the clause does). Fitted on held-out writers.
+	 */
+	contactClauseShare: number;
 }
 
 export interface StoredHandoverModels {
@@ -34,6 +39,7 @@ export interface StoredHandoverModels {
 	bot: StoredLinearModel;
 	turnWords: StoredLinearModel;
 	turn: StoredTurnModel;
+	contactClauseShare: number;
 	/** How the weights were made, for people reading the file. */
 	trainedOn: Record<string, unknown>;
 }
@@ -65,6 +71,8 @@ export function parseModels(stored: StoredHandoverModels): HandoverModels {
 		throw new Error(`unknown handover model version ${String(stored.version)}`);
 	if (stored.turnWords === undefined)
 		throw new Error('the handover model has no turn-words weights: run `npm run train`');
+	if (typeof stored.contactClauseShare !== 'number')
+		throw new Error('the handover model has no clause share: run `npm run train`');
 	// Scoring reads the slot-major copy only: the label rows are dropped to halve the memory.
 	const forScoring = (model: LinearModel): LinearModel => ({ ...model, rows: [] });
 	return {
@@ -72,6 +80,7 @@ export function parseModels(stored: StoredHandoverModels): HandoverModels {
 		bot: forScoring(loadStoredModel(stored.bot)),
 		turnWords: forScoring(loadStoredModel(stored.turnWords)),
 		turn: loadTurnModel(stored.turn),
+		contactClauseShare: stored.contactClauseShare,
 	};
 }
 
@@ -141,4 +150,48 @@ export function scoreText(
 		(probability, l) =>
 			new BestSegment(probability, bestSegment[l] < 0 ? [] : segments[bestSegment[l]]),
 	);
+}
+
+/**
+ * The clause of a short message of several clauses that reads most as `label` when read alone (with
+ * the whole message's raw signals); undefined for a message of one clause or a long one.
+ */
+export function strongestClause(
+	model: LinearModel,
+	text: NormalisedText,
+	raw: string,
+	label: number,
+): SegmentScore | undefined {
+	const clauses = clausesOfShortMessage(text.tokens);
+	if (clauses.length === 0) return undefined;
+	const sink = sinkFor(model);
+	const probabilities = new Float64Array(model.labels.length);
+	const reading = readRawAnswering('user', raw, text);
+	let best = -1;
+	let bestProbability = -1;
+	clauses.forEach((clause, index) => {
+		addFeatures('user', clause, reading, sink);
+		predict(model, sink.slots, probabilities, sink.wordSums);
+		if (probabilities[label] > bestProbability) {
+			bestProbability = probabilities[label];
+			best = index;
+		}
+	});
+	return new BestSegment(bestProbability, clauses[best]);
+}
+
+const clampedLogit = (p: number) => {
+	const q = Math.min(1 - 1e-6, Math.max(1e-6, p));
+	return Math.log(q / (1 - q));
+};
+
+/**
+ * A short message's request reading moved `share` of the way, in log-odds, from the whole message
+ * toward its strongest clause, when that clause reads higher: "Quiero el jefe. Mi factura es muy
+ * alta, 90 euros" is outvoted by its story when read whole, not when its first clause is heard.
+ */
+export function towardStrongestClause(whole: number, clause: number, share: number): number {
+	if (clause <= whole || share <= 0) return whole;
+	const z = clampedLogit(whole) + share * (clampedLogit(clause) - clampedLogit(whole));
+	return 1 / (1 + Math.exp(-z));
 }

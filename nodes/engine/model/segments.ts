@@ -33,6 +33,16 @@ function windowsOf(clause: string[]): string[][] {
 	return windows;
 }
 
+/**
+ * The clauses of a message read whole (30 words or fewer) that has more than one: each is also read
+ * alone for a request (scorer.ts, strongestClause). Empty for a message of one clause or a long one.
+ */
+export function clausesOfShortMessage(tokens: string[]): string[][] {
+	if (tokens.length > WHOLE_UP_TO) return [];
+	const clauses = clausesOf(tokens);
+	return clauses.length > 1 ? clauses : [];
+}
+
 export function segmentsOf(tokens: string[]): string[][] {
 	if (tokens.length <= WHOLE_UP_TO) return [tokens];
 	const segments: string[][] = [];

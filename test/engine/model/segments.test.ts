@@ -1,5 +1,5 @@
 import { normaliseText } from '../../../nodes/engine/normalise';
-import { segmentsOf } from '../../../nodes/engine/model/segments';
+import { clausesOfShortMessage, segmentsOf } from '../../../nodes/engine/model/segments';
 
 const tokens = (text: string) => normaliseText(text).tokens;
 
@@ -35,5 +35,20 @@ describe('segmentsOf', () => {
 		for (let i = 0; i + 1 < words.length; i++) {
 			expect(segments.some((s) => s.includes(words[i]) && s.includes(words[i + 1]))).toBe(true);
 		}
+	});
+});
+
+describe('clausesOfShortMessage', () => {
+	it('gives each clause of a short message of several clauses', () => {
+		expect(
+			clausesOfShortMessage(tokens('I want the boss. My bill is far too high, 90 euros')),
+		).toEqual([tokens('I want the boss'), tokens('My bill is far too high'), tokens('90 euros')]);
+	});
+
+	it('gives nothing for a message of one clause or a long one', () => {
+		expect(clausesOfShortMessage(tokens('can someone call me back today'))).toEqual([]);
+		const long = Array.from({ length: 20 }, (_, i) => `w${i}, v${i}`).join(' ');
+		expect(tokens(long).length).toBeGreaterThan(30);
+		expect(clausesOfShortMessage(tokens(long))).toEqual([]);
 	});
 });

@@ -1,0 +1,79 @@
+import { detectHandover, type Turn } from '../../../nodes/engine';
+import { NEGATED_REQUEST_CAP } from '../../../nodes/engine/detectHandover';
+import {
+	getModels,
+	strongestClause,
+	towardStrongestClause,
+	useModels,
+	USER_LABELS,
+} from '../../../nodes/engine/model/scorer';
+import { normaliseText } from '../../../nodes/engine/normalise';
+
+const CONTACT = USER_LABELS.indexOf('contact_request');
+const turn = (userMessage: string): Turn => ({
+	conversationId: 'c1',
+	platform: 'generic',
+	userMessage,
+});
+const logit = (p: number) => Math.log(p / (1 - p));
+
+/** Runs `work` with the shipped weights but another clause share. */
+function withShare<T>(share: number, work: () => T): T {
+	const shipped = getModels();
+	useModels({ ...shipped, contactClauseShare: share });
+	try {
+		return work();
+	} finally {
+		useModels(shipped);
+	}
+}
+
+describe('towardStrongestClause', () => {
+	it('moves the share of the way in log-odds toward a clause that reads higher', () => {
+		expect(towardStrongestClause(0.1, 0.9, 0.5)).toBeCloseTo(0.5, 6);
+		expect(logit(towardStrongestClause(0.2, 0.95, 0.3))).toBeCloseTo(
+			logit(0.2) + 0.3 * (logit(0.95) - logit(0.2)),
+			6,
+		);
+		expect(towardStrongestClause(0.1, 0.9, 1)).toBeCloseTo(0.9, 6);
+	});
+
+	it('keeps the whole message when its clause reads lower, or the share is 0', () => {
+		expect(towardStrongestClause(0.6, 0.3, 0.5)).toBe(0.6);
+		expect(towardStrongestClause(0.1, 0.9, 0)).toBe(0.1);
+	});
+});
+
+describe('strongestClause', () => {
+	const model = () => getModels().user;
+	const read = (text: string) => strongestClause(model(), normaliseText(text), text, CONTACT);
+
+	it('reads each clause of a short message alone and gives the one that asks for a person', () => {
+		const clause = read('My bill is far too high, 90 euros this month. I want the boss.');
+		expect(clause?.segment).toBe('i want the boss');
+		expect(clause?.probability).toBeGreaterThan(0.5);
+	});
+
+	it('reads nothing in a message of one clause', () => {
+		expect(read('can someone call me back today')).toBeUndefined();
+	});
+});
+
+describe('the request reading of a short message of several clauses', () => {
+	const text = 'My bill is far too high, 90 euros this month. I want the boss.';
+
+	it('rises with the share, up to the clause read alone', () => {
+		const whole = withShare(0, () => detectHandover(turn(text), undefined));
+		const all = withShare(1, () => detectHandover(turn(text), undefined));
+		const clause = strongestClause(getModels().user, normaliseText(text), text, CONTACT);
+		expect(all.scores.contactRequest).toBeCloseTo(clause?.probability ?? NaN, 6);
+		expect(all.scores.contactRequest).toBeGreaterThan(whole.scores.contactRequest);
+	});
+
+	it('stays capped when the grammar reads the request only as negated', () => {
+		const negated = "I don't want a human. Just tell me the price of the 5G plan.";
+		const result = withShare(1, () => detectHandover(turn(negated), undefined));
+		expect(result.scores.contactRequest).toBeLessThanOrEqual(NEGATED_REQUEST_CAP);
+		expect(result.handover).toBe(false);
+	});
+});
