@@ -2,7 +2,7 @@ import { analyseContactRequest } from './contactRequest';
 import {
 	getModels,
 	scoreText,
-	strongestClause,
+	strongestClauses,
 	towardStrongestClause,
 	USER_LABELS,
 } from './model/scorer';
@@ -185,6 +185,8 @@ type Attempt =
 interface MessageReading {
 	contactRequest: { probability: number; evidence: string };
 	complaint: { probability: number; evidence: string };
+	/** The complaint reading of the strongest clause of a short message, or of the whole. */
+	complaintClause: number;
 	success: number;
 }
 
@@ -196,6 +198,7 @@ interface MessageReading {
  */
 export const NEGATED_REQUEST_CAP = 0.3;
 const CONTACT_LABEL = USER_LABELS.indexOf('contact_request');
+const COMPLAINT_LABEL = USER_LABELS.indexOf('complaint');
 
 function readMessage(message: NormalisedText, raw: string): MessageReading {
 	const models = getModels();
@@ -203,9 +206,8 @@ function readMessage(message: NormalisedText, raw: string): MessageReading {
 	const grammar = analyseContactRequest(message.tokens);
 	const negatedOnly = grammar.firmlyNegated && grammar.request === undefined;
 	// A message the grammar reads as only negated is not read again clause by clause.
-	const clause = negatedOnly
-		? undefined
-		: strongestClause(models.user, message, raw, CONTACT_LABEL);
+	const clauses = strongestClauses(models.user, message, raw);
+	const clause = negatedOnly ? undefined : clauses[CONTACT_LABEL];
 	const probability = negatedOnly
 		? Math.min(contact.probability, NEGATED_REQUEST_CAP)
 		: towardStrongestClause(
@@ -221,6 +223,7 @@ function readMessage(message: NormalisedText, raw: string): MessageReading {
 			evidence: grammar.request ?? (byClause ? clause.segment : contact.segment),
 		},
 		complaint: { probability: complaint.probability, evidence: complaint.segment },
+		complaintClause: Math.max(complaint.probability, clauses[COMPLAINT_LABEL]?.probability ?? 0),
 		success: success.probability,
 	};
 }
@@ -274,6 +277,7 @@ function readTurn(
 		opensWithNo: lastIsBot && opensWithNo(message.tokens),
 		replyRepeats: replyRepeatsEarlier(memory.transcript),
 		replyToMessage: response !== undefined,
+		complaintClause: reading.complaintClause,
 	});
 	// The evidence names the strongest sign the conversation shows, else the message's own words.
 	const evidence = () => {

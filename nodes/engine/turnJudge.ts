@@ -36,6 +36,7 @@ export const TURN_FEATURES = [
 	'opensWithNo',
 	'replyRepeats',
 	'replyToMessage',
+	'complaintClause',
 ] as const;
 
 export type TurnFeatures = Float64Array;
@@ -79,6 +80,8 @@ export interface TurnReading {
 	replyRepeats: number;
 	/** The bot's reply to the message itself is read (its words are in `turnWords`). */
 	replyToMessage: boolean;
+	/** The complaint reading of a short message's strongest clause (the whole message's otherwise). */
+	complaintClause: number;
 }
 
 /** A probability as log-odds, bounded so one certain reading cannot swamp the rest. */
@@ -90,6 +93,7 @@ function logit(probability: number): number {
 /** Where the turn-words reading and the mark of the reply to the message sit among the features. */
 const TURN_WORDS_FEATURE = TURN_FEATURES.indexOf('turnWords');
 const REPLY_TO_MESSAGE_FEATURE = TURN_FEATURES.indexOf('replyToMessage');
+const COMPLAINT_CLAUSE_FEATURE = TURN_FEATURES.indexOf('complaintClause');
 
 function turnWordsFeature(logOdds: number): number {
 	return logit(1 / (1 + Math.exp(-logOdds)));
@@ -139,6 +143,8 @@ export function turnFeatures(reading: TurnReading): TurnFeatures {
 	x[14] = reading.opensWithNo ? 1 : 0;
 	x[15] = Math.min(REPEAT_CAP, reading.replyRepeats);
 	x[REPLY_TO_MESSAGE_FEATURE] = reading.replyToMessage ? 1 : 0;
+	// A complaint one clause of a short message makes ("??" before new details) is read in full.
+	x[COMPLAINT_CLAUSE_FEATURE] = logit(reading.complaintClause);
 	return x;
 }
 

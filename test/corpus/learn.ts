@@ -72,7 +72,7 @@ export function toExample(
 
 /**
  * The features of each clause of a short contact message of several clauses, read alone with the
- * whole message's raw signals, as the engine's strongestClause reads them; empty otherwise.
+ * whole message's raw signals, as the engine's strongestClauses reads them; empty otherwise.
  */
 export function clauseFeatures(text: string, bits: number): number[][] {
 	const normal = normaliseText(text);

@@ -113,7 +113,7 @@ export interface HeldOut {
 	line: UserLine | BotLine;
 	logits: Float64Array;
 	label: number;
-	/** A short contact message's clauses read alone (strongestClause), when it has several. */
+	/** A short contact message's clauses read alone (strongestClauses), when it has several. */
 	clauseLogits?: Float64Array[];
 }
 

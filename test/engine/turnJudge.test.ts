@@ -27,6 +27,7 @@ const quiet: TurnReading = {
 	opensWithNo: false,
 	replyRepeats: 0,
 	replyToMessage: false,
+	complaintClause: 0.5,
 };
 const feature = (reading: Partial<TurnReading>, name: (typeof TURN_FEATURES)[number]) =>
 	turnFeatures({ ...quiet, ...reading })[TURN_FEATURES.indexOf(name)];

@@ -39,7 +39,7 @@ const PAUSE_MS = 60 * 60_000;
  */
 const BOT_REPLIES = [
 	'Your order ships on Monday.',
-	'Parcels travel with our courier partner.',
+	'Parcels travel with DHL and arrive in two days.',
 	'Returns are free within thirty days.',
 	'The blue jacket comes in four sizes.',
 	'Gift wrapping costs two euros.',

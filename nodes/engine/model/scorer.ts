@@ -153,31 +153,32 @@ export function scoreText(
 }
 
 /**
- * The clause of a short message of several clauses that reads most as `label` when read alone (with
- * the whole message's raw signals); undefined for a message of one clause or a long one.
+ * For each label, the clause of a short message of several clauses that reads most as it when read
+ * alone (with the whole message's raw signals); empty for a message of one clause or a long one.
  */
-export function strongestClause(
+export function strongestClauses(
 	model: LinearModel,
 	text: NormalisedText,
 	raw: string,
-	label: number,
-): SegmentScore | undefined {
+): SegmentScore[] {
 	const clauses = clausesOfShortMessage(text.tokens);
-	if (clauses.length === 0) return undefined;
+	if (clauses.length === 0) return [];
 	const sink = sinkFor(model);
 	const probabilities = new Float64Array(model.labels.length);
 	const reading = readRawAnswering('user', raw, text);
-	let best = -1;
-	let bestProbability = -1;
+	const best = model.labels.map(() => -1);
+	const bestProbability = model.labels.map(() => -1);
 	clauses.forEach((clause, index) => {
 		addFeatures('user', clause, reading, sink);
 		predict(model, sink.slots, probabilities, sink.wordSums);
-		if (probabilities[label] > bestProbability) {
-			bestProbability = probabilities[label];
-			best = index;
+		for (let l = 0; l < probabilities.length; l++) {
+			if (probabilities[l] > bestProbability[l]) {
+				bestProbability[l] = probabilities[l];
+				best[l] = index;
+			}
 		}
 	});
-	return new BestSegment(bestProbability, clauses[best]);
+	return bestProbability.map((p, l) => new BestSegment(p, clauses[best[l]]));
 }
 
 const clampedLogit = (p: number) => {

@@ -35,7 +35,7 @@ function windowsOf(clause: string[]): string[][] {
 
 /**
  * The clauses of a message read whole (30 words or fewer) that has more than one: each is also read
- * alone for a request (scorer.ts, strongestClause). Empty for a message of one clause or a long one.
+ * alone for a request (scorer.ts, strongestClauses). Empty for a message of one clause or a long one.
  */
 export function clausesOfShortMessage(tokens: string[]): string[][] {
 	if (tokens.length > WHOLE_UP_TO) return [];

@@ -1,13 +1,14 @@
 import { detectHandover, type Turn } from '../../../nodes/engine';
-import { NEGATED_REQUEST_CAP } from '../../../nodes/engine/detectHandover';
+import { NEGATED_REQUEST_CAP, turnFeaturesAt } from '../../../nodes/engine/detectHandover';
 import {
 	getModels,
-	strongestClause,
+	strongestClauses,
 	towardStrongestClause,
 	useModels,
 	USER_LABELS,
 } from '../../../nodes/engine/model/scorer';
 import { normaliseText } from '../../../nodes/engine/normalise';
+import { TURN_FEATURES } from '../../../nodes/engine/turnJudge';
 
 const CONTACT = USER_LABELS.indexOf('contact_request');
 const turn = (userMessage: string): Turn => ({
@@ -44,9 +45,9 @@ describe('towardStrongestClause', () => {
 	});
 });
 
-describe('strongestClause', () => {
+describe('strongestClauses', () => {
 	const model = () => getModels().user;
-	const read = (text: string) => strongestClause(model(), normaliseText(text), text, CONTACT);
+	const read = (text: string) => strongestClauses(model(), normaliseText(text), text)[CONTACT];
 
 	it('reads each clause of a short message alone and gives the one that asks for a person', () => {
 		const clause = read('My bill is far too high, 90 euros this month. I want the boss.');
@@ -65,7 +66,7 @@ describe('the request reading of a short message of several clauses', () => {
 	it('rises with the share, up to the clause read alone', () => {
 		const whole = withShare(0, () => detectHandover(turn(text), undefined));
 		const all = withShare(1, () => detectHandover(turn(text), undefined));
-		const clause = strongestClause(getModels().user, normaliseText(text), text, CONTACT);
+		const clause = strongestClauses(getModels().user, normaliseText(text), text)[CONTACT];
 		expect(all.scores.contactRequest).toBeCloseTo(clause?.probability ?? NaN, 6);
 		expect(all.scores.contactRequest).toBeGreaterThan(whole.scores.contactRequest);
 	});
@@ -75,5 +76,30 @@ describe('the request reading of a short message of several clauses', () => {
 		const result = withShare(1, () => detectHandover(turn(negated), undefined));
 		expect(result.scores.contactRequest).toBeLessThanOrEqual(NEGATED_REQUEST_CAP);
 		expect(result.handover).toBe(false);
+	});
+});
+
+describe("the turn judge's reading of a short message's strongest complaint clause", () => {
+	const answered = () =>
+		detectHandover(
+			{
+				...turn('How do I reset the router?'),
+				botReply: 'Hold the reset button for ten seconds, then wait for the green light.',
+			},
+			undefined,
+		).memory;
+	const feature = (name: (typeof TURN_FEATURES)[number], x: ArrayLike<number>) =>
+		x[TURN_FEATURES.indexOf(name)];
+
+	it('reads a complaint made in one clause above the whole message', () => {
+		const text = 'That does not work. It is a white X3 router bought in your Leeds shop last May';
+		const x = turnFeaturesAt(text, answered());
+		expect(x).toBeDefined();
+		expect(feature('complaintClause', x!)).toBeGreaterThan(feature('complaint', x!));
+	});
+
+	it('is the whole message reading for a message of one clause', () => {
+		const x = turnFeaturesAt('did that twice already and it still does not work', answered());
+		expect(feature('complaintClause', x!)).toBe(feature('complaint', x!));
 	});
 });
