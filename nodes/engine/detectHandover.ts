@@ -205,7 +205,8 @@ function readMessage(message: NormalisedText, raw: string): MessageReading {
 	const [, contact, complaint, success] = scoreText(models.user, 'user', message, raw);
 	const grammar = analyseContactRequest(message.tokens);
 	const negatedOnly = grammar.firmlyNegated && grammar.request === undefined;
-	// A message the grammar reads as only negated is not read again clause by clause.
+	// Its clauses read alone: the strongest request clause moves the request reading (unless the
+	// grammar reads the request only as negated), the strongest complaint clause is the judge's.
 	const clauses = strongestClauses(models.user, message, raw);
 	const clause = negatedOnly ? undefined : clauses[CONTACT_LABEL];
 	const probability = negatedOnly
