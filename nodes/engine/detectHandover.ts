@@ -200,6 +200,22 @@ export const NEGATED_REQUEST_CAP = 0.3;
 const CONTACT_LABEL = USER_LABELS.indexOf('contact_request');
 const COMPLAINT_LABEL = USER_LABELS.indexOf('complaint');
 
+/**
+ * The request reading of a message from the whole message's and its strongest clause's: capped when
+ * the grammar reads the request only as negated, else moved `share` of the way toward the clause.
+ * Training fits the share through this same function (test/corpus/training.ts).
+ */
+export function requestProbability(
+	whole: number,
+	clause: number,
+	negatedOnly: boolean,
+	share: number,
+): number {
+	return negatedOnly
+		? Math.min(whole, NEGATED_REQUEST_CAP)
+		: towardStrongestClause(whole, clause, share);
+}
+
 function readMessage(message: NormalisedText, raw: string): MessageReading {
 	const models = getModels();
 	const [, contact, complaint, success] = scoreText(models.user, 'user', message, raw);
@@ -209,13 +225,12 @@ function readMessage(message: NormalisedText, raw: string): MessageReading {
 	// grammar reads the request only as negated), the strongest complaint clause is the judge's.
 	const clauses = strongestClauses(models.user, message, raw);
 	const clause = negatedOnly ? undefined : clauses[CONTACT_LABEL];
-	const probability = negatedOnly
-		? Math.min(contact.probability, NEGATED_REQUEST_CAP)
-		: towardStrongestClause(
-				contact.probability,
-				clause?.probability ?? 0,
-				models.contactClauseShare,
-			);
+	const probability = requestProbability(
+		contact.probability,
+		clause?.probability ?? 0,
+		negatedOnly,
+		models.contactClauseShare,
+	);
 	const byClause = clause !== undefined && probability > contact.probability;
 	return {
 		contactRequest: {

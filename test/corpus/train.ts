@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { loadStoredModel } from '../../nodes/engine/model/linearModel';
-import { USER_LABELS, type StoredHandoverModels } from '../../nodes/engine/model/scorer';
+import type { StoredHandoverModels } from '../../nodes/engine/model/scorer';
 import { judgeTurn } from '../../nodes/engine/turnJudge';
 import { LANGUAGES, loadCorpus, testWriters } from './corpus';
 import { fitTurnModel } from './turnTraining';
@@ -18,7 +18,8 @@ import {
 	leaveWritersOut,
 	playConversations,
 	fitClauseShare,
-	heldOutContactProbability,
+	heldOutRequestProbability,
+	heldOutRequests,
 	scaled,
 	softmax,
 	TEMPERATURE_FOLDS,
@@ -26,41 +27,40 @@ import {
 	storeModels,
 	trainShippedModels,
 	type HeldOut,
+	type HeldOutRequest,
 } from './training';
 
 // Compiled into .build/test/corpus: the weights go to the source tree, from where the build copies them.
 const MODEL_PATH = path.resolve(__dirname, '../../../nodes/engine/model/handoverModel.json');
 
-function scores(held: HeldOut[], label: number, threshold: number): string {
+/** Precision and recall of decisions given as [predicted, actual] pairs. */
+function precisionRecall(decisions: Iterable<[boolean, boolean]>): { p: number; r: number } {
 	let tp = 0;
 	let fp = 0;
 	let fn = 0;
-	for (const h of held) {
-		const predicted = softmax(h.logits)[label] >= threshold;
-		const actual = h.label === label;
+	for (const [predicted, actual] of decisions) {
 		if (predicted && actual) tp++;
 		else if (predicted) fp++;
 		else if (actual) fn++;
 	}
-	const p = tp / Math.max(1, tp + fp);
-	const r = tp / Math.max(1, tp + fn);
+	return { p: tp / Math.max(1, tp + fp), r: tp / Math.max(1, tp + fn) };
+}
+
+function scores(held: HeldOut[], label: number, threshold: number): string {
+	const { p, r } = precisionRecall(
+		held.map((h): [boolean, boolean] => [softmax(h.logits)[label] >= threshold, h.label === label]),
+	);
 	return `P ${p.toFixed(3)} R ${r.toFixed(3)} F1 ${((2 * p * r) / Math.max(1e-9, p + r)).toFixed(3)}`;
 }
 
-const CONTACT = USER_LABELS.indexOf('contact_request');
-
-function contactScores(held: HeldOut[], probability: (h: HeldOut) => number): string {
-	let tp = 0;
-	let fp = 0;
-	let fn = 0;
-	for (const h of held) {
-		const predicted = probability(h) >= 0.5;
-		const actual = h.label === CONTACT;
-		if (predicted && actual) tp++;
-		else if (predicted) fp++;
-		else if (actual) fn++;
-	}
-	return `P ${(tp / Math.max(1, tp + fp)).toFixed(3)} R ${(tp / Math.max(1, tp + fn)).toFixed(3)}`;
+function requestScores(requests: HeldOutRequest[], share: number): string {
+	const { p, r } = precisionRecall(
+		requests.map((q): [boolean, boolean] => [
+			heldOutRequestProbability(q, share) >= 0.5,
+			q.isRequest,
+		]),
+	);
+	return `P ${p.toFixed(3)} R ${r.toFixed(3)}`;
 }
 
 /** The number after `--folds`: writers left out in that many groups; without it, one by one. */
@@ -135,10 +135,11 @@ function crossValidate(): void {
 		);
 	}
 	// Requests as the engine reads them: calibrated, the grammar's negation cap, the clause share.
+	const requests = heldOutRequests(held.user, temperatures.user);
 	for (const share of [0, contactClauseShare]) {
 		console.log(
 			`contact requests at 0.5, read as the engine reads them, clause share ${share}: ` +
-				contactScores(held.user, (h) => heldOutContactProbability(h, temperatures.user, share)),
+				requestScores(requests, share),
 		);
 	}
 	for (const lang of LANGUAGES) {

@@ -6,9 +6,9 @@ import {
 	type StoredHandoverModels,
 } from '../../nodes/engine/model/scorer';
 import { interleave, storeModel, type LinearModel } from '../../nodes/engine/model/linearModel';
-import { towardStrongestClause, useModels } from '../../nodes/engine/model/scorer';
+import { useModels } from '../../nodes/engine/model/scorer';
 import { analyseContactRequest } from '../../nodes/engine/contactRequest';
-import { NEGATED_REQUEST_CAP } from '../../nodes/engine/detectHandover';
+import { requestProbability } from '../../nodes/engine/detectHandover';
 import { evaluate } from './evaluate';
 import {
 	messagesOfConversations,
@@ -283,23 +283,35 @@ export function scaled(model: LinearModel, temperature: number): LinearModel {
  */
 export const TEMPERATURE_FOLDS = 10;
 
-/**
- * A held-out contact message's request probability as the engine reads it (readMessage): the whole
- * message, capped when the grammar reads the request only as negated, else moved `share` of the way
- * toward its strongest clause.
- */
-export function heldOutContactProbability(h: HeldOut, temperature: number, share: number): number {
-	const whole = softmax(h.logits, temperature)[CONTACT];
-	const grammar = analyseContactRequest(normaliseText(h.line.text).tokens);
-	if (grammar.firmlyNegated && grammar.request === undefined) {
-		return Math.min(whole, NEGATED_REQUEST_CAP);
-	}
-	let clause = 0;
-	for (const logits of h.clauseLogits ?? []) {
-		clause = Math.max(clause, softmax(logits, temperature)[CONTACT]);
-	}
-	return towardStrongestClause(whole, clause, share);
+/** What the engine's request reading is made of, for one held-out contact message. */
+export interface HeldOutRequest {
+	whole: number;
+	/** The strongest clause's reading (0 for a message of one clause or a long one). */
+	clause: number;
+	negatedOnly: boolean;
+	isRequest: boolean;
 }
+
+/** The held-out messages' readings, calibrated with `temperature`, read once for every share. */
+export function heldOutRequests(held: HeldOut[], temperature: number): HeldOutRequest[] {
+	return held.map((h) => {
+		const grammar = analyseContactRequest(normaliseText(h.line.text).tokens);
+		let clause = 0;
+		for (const logits of h.clauseLogits ?? []) {
+			clause = Math.max(clause, softmax(logits, temperature)[CONTACT]);
+		}
+		return {
+			whole: softmax(h.logits, temperature)[CONTACT],
+			clause,
+			negatedOnly: grammar.firmlyNegated && grammar.request === undefined,
+			isRequest: h.label === CONTACT,
+		};
+	});
+}
+
+/** A held-out message's request probability as the engine reads it (readMessage). */
+export const heldOutRequestProbability = (r: HeldOutRequest, share: number): number =>
+	requestProbability(r.whole, r.clause, r.negatedOnly, share);
 
 /**
  * The share (0–1, in steps of 0.05) of the way toward a short message's strongest clause that makes
@@ -307,15 +319,18 @@ export function heldOutContactProbability(h: HeldOut, temperature: number, share
  * temperature. Only messages of several clauses are read: for the others the share changes nothing.
  */
 export function fitClauseShare(held: HeldOut[], temperature: number): number {
-	const read = held.filter((h) => h.clauseLogits !== undefined);
+	const read = heldOutRequests(
+		held.filter((h) => h.clauseLogits !== undefined),
+		temperature,
+	);
 	let best = 0;
 	let bestLoss = Infinity;
 	for (let step = 0; step <= 20; step++) {
 		const share = step / 20;
 		let loss = 0;
-		for (const h of read) {
-			const p = heldOutContactProbability(h, temperature, share);
-			loss -= Math.log(Math.max(1e-12, h.label === CONTACT ? p : 1 - p));
+		for (const r of read) {
+			const p = heldOutRequestProbability(r, share);
+			loss -= Math.log(Math.max(1e-12, r.isRequest ? p : 1 - p));
 		}
 		if (loss < bestLoss) {
 			bestLoss = loss;
