@@ -58,4 +58,33 @@ describe('a welcome or a prompt to choose sent back to a question', () => {
 			offered('How much is whitening?', 'It is 250 € whatever shade you choose, all included.'),
 		).toBe(false);
 	});
+
+	// A bot that asks for what it needs to answer has asked a question back, not offered its menu.
+	it.each([
+		['Can I keep my router when I move?', 'I can help with that. What is the new postcode?'],
+		['¿Dónde está mi pedido?', 'Puedo ayudarte con eso. Escribe el número de pedido, por favor.'],
+		['Je peux changer de forfait ?', 'Oui. Quelle est votre date de naissance, pour vérifier ?'],
+		[
+			'Wann kommt meine Karte?',
+			'Schreiben Sie mir die Nummer Ihres Vertrags, dann schaue ich nach.',
+		],
+		['Quando chega o cartão?', 'Posso te ajudar com isso. Digite o número do contrato.'],
+		['Quando arriva il rimborso?', 'Mi scrivi il numero della pratica? Così controllo.'],
+		[
+			'Wanneer wordt het bedrag teruggestort?',
+			'Stuur het nummer van je bestelling, dan kijk ik mee.',
+		],
+	])('does not read "%s" → "%s" as an offer', (question, reply) => {
+		expect(offered(question, reply)).toBe(false);
+	});
+
+	it('still reads a prompt for a menu number or a topic as one', () => {
+		expect(offered('Do you open on Sunday?', 'Reply with a number: 1 Bookings 2 Prices')).toBe(
+			true,
+		);
+		expect(offered('Le parking est gratuit ?', 'Bonjour ! Quel sujet vous intéresse ?')).toBe(true);
+		expect(
+			offered('Quanto costa la piega?', 'Scrivi il numero del servizio che ti interessa.'),
+		).toBe(false);
+	});
 });

@@ -194,7 +194,7 @@ export const german: LanguagePhrases = {
 		'was kann ich fur (?:sie|dich) tun',
 		'(?:bitte )?(?:wahlen sie|wahle) (?:eine|ein|einen) (?:option|thema|punkt)',
 		'(?:das )?(?:habe|hab) ich (?:leider )?nicht verstanden',
-		'(?:antworte|antworten sie|tippe|tippen sie|schreib|schreiben sie|sende|senden sie|wahle|wahlen sie|drucke|drucken sie) (?:mit )?(?:der |einer |die )?(?:zahl|nummer|ziffer)',
+		'(?:antworte|antworten sie|tippe|tippen sie|schreib|schreiben sie|sende|senden sie|wahle|wahlen sie|drucke|drucken sie) (?:mit )?(?:der |einer |die )?(?:zahl|nummer|ziffer)(?! (?:ihres|ihrer|deines|deiner|des|von)\\b)',
 		'(?:ich kann|ich helfe) (?:dir|ihnen|euch) (?:gern |gerne )?(?:bei|mit)',
 		'(?:du kannst|sie konnen) mich (?:zu|nach|uber|alles)',
 		'(?:was|wobei|womit) (?:mochtest du|mochten sie|willst du) (?:wissen|tun|machen)',

@@ -300,7 +300,7 @@ export const english: LanguagePhrases = {
 		// Not "we don't get your parcels before noon": what was not understood is the message.
 		'(?:i|we) (?:didnt|did not|dont|do not) (?:quite )?(?:understand|get|catch) (?:that|what you|your (?:question|message|request))',
 		'(?:reply|type|press|text|send|tap|enter) (?:with )?(?:a |the |one )?(?:number|option|keyword)',
-		'(?<!(?:else|other|more) )(?:i can|i am here to|im here to) help (?:you )?with',
+		'(?<!(?:else|other|more) )(?:i can|i am here to|im here to) help (?:you )?with(?! (?:that|this|it)\\b)',
 		'you can ask me (?:about|for)',
 		'what would you like (?:to know|to do|help with)',
 		'(?<=^ |\\. )(?:please )?(?:choose|select|make a (?:choice|selection))(?= (?:\\.|$))',

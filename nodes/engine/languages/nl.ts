@@ -137,7 +137,7 @@ export const dutch: LanguagePhrases = {
 		'(?:hoe|waarmee|waar) kan ik (?:je|u|jullie) (?:mee )?(?:helpen|van dienst zijn)',
 		'(?:kies|selecteer) (?:een|een van de) (?:optie|opties|onderwerp)',
 		'(?:dat |ik )?(?:begreep|begrijp|snapte|snap) ik (?:helaas )?niet',
-		'(?:typ|type|antwoord|stuur|kies|toets) (?:met )?(?:het |een )?(?:nummer|cijfer|woord)',
+		'(?:typ|type|antwoord|stuur|kies|toets) (?:met )?(?:het |een )?(?:nummer|cijfer|woord)(?! van\\b)',
 		'ik (?:kan|help) (?:je|u|jullie) (?:graag )?(?:met|bij)(?! (?:iets|andere|meer))',
 		'(?:je kunt|u kunt) (?:me|mij) (?:vragen|alles)',
 		'(?:waar|waarmee|waarover) (?:wil|wilt) (?:je|u) (?:meer )?(?:weten|hulp)',
