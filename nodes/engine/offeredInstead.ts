@@ -13,6 +13,9 @@ import { contentWordCount, shareOfReply } from './reask';
  * question ended 11 conversations at their opening ("Hola, tengo la fibra de 600 megas" → "¿En
  * qué te puedo ayudar?"); a question mark, or a clause that opens like a question ("habt ihr noch
  * einen Tisch frei"), and not about the bot, changed none.
+ * A bot that asks for what it needs to answer ("I can help with that. What is your postcode?",
+ * "scrivi il numero della pratica", "quelle est votre adresse ?") asks a question back, which lacks
+ * nothing: the tables' offers leave out "with that" and "the number of …".
  */
 const OFFER_OPENS_WITHIN = 20;
 const OFFER_REPLY_MAX_WORDS = 45;
