@@ -144,6 +144,14 @@ export interface ContactReading {
 }
 
 /**
+ * The grammar found the request only in a firmly negated clause ("I don't want a human. Just tell
+ * me the price"): the engine caps its reading, and training fits the clause share with the same cap.
+ */
+export function readsOnlyNegated(reading: ContactReading): boolean {
+	return reading.firmlyNegated && reading.request === undefined;
+}
+
+/**
  * Whether every word of the clause is a person word or a filler ("live agent", "human please").
  * Asked once per clause, not once per person word: a clause of thousands of "agent" would
  * otherwise be read thousands of times over.

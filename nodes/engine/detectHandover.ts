@@ -1,4 +1,4 @@
-import { analyseContactRequest } from './contactRequest';
+import { analyseContactRequest, readsOnlyNegated } from './contactRequest';
 import {
 	getModels,
 	scoreText,
@@ -220,7 +220,7 @@ function readMessage(message: NormalisedText, raw: string): MessageReading {
 	const models = getModels();
 	const [, contact, complaint, success] = scoreText(models.user, 'user', message, raw);
 	const grammar = analyseContactRequest(message.tokens);
-	const negatedOnly = grammar.firmlyNegated && grammar.request === undefined;
+	const negatedOnly = readsOnlyNegated(grammar);
 	// Its clauses read alone: the strongest request clause moves the request reading (unless the
 	// grammar reads the request only as negated), the strongest complaint clause is the judge's.
 	const clauses = strongestClauses(models.user, message, raw);

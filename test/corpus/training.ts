@@ -7,7 +7,7 @@ import {
 } from '../../nodes/engine/model/scorer';
 import { interleave, storeModel, type LinearModel } from '../../nodes/engine/model/linearModel';
 import { useModels } from '../../nodes/engine/model/scorer';
-import { analyseContactRequest } from '../../nodes/engine/contactRequest';
+import { analyseContactRequest, readsOnlyNegated } from '../../nodes/engine/contactRequest';
 import { requestProbability } from '../../nodes/engine/detectHandover';
 import { evaluate } from './evaluate';
 import {
@@ -303,7 +303,7 @@ export function heldOutRequests(held: HeldOut[], temperature: number): HeldOutRe
 		return {
 			whole: softmax(h.logits, temperature)[CONTACT],
 			clause,
-			negatedOnly: grammar.firmlyNegated && grammar.request === undefined,
+			negatedOnly: readsOnlyNegated(grammar),
 			isRequest: h.label === CONTACT,
 		};
 	});
