@@ -124,12 +124,28 @@ interface NoAnswer {
 /** How surely a welcome or a menu sent back to a question lacks the information. */
 const OFFERED_INSTEAD = 0.9;
 
+/** The contact's message a reply answers: the reply's own turn's, or one still waiting for it. */
+interface Question {
+	normal: NormalisedText;
+	raw: string;
+}
+
+/**
+ * HighLevel and Chatwoot send the contact's message and the bot's reply as two events: a reply
+ * arriving alone answers the contact's message just before it, when that is the last thing said.
+ */
+function unansweredMessage(transcript: TranscriptEntry[]): Question | undefined {
+	const last = transcript[transcript.length - 1];
+	if (last?.role !== 'user') return undefined;
+	return { normal: normaliseText(last.text), raw: last.text };
+}
+
 function botCannotAnswer(
 	turn: Turn,
 	reply: NormalisedText | undefined,
 	options: DetectorOptions,
 	extra: ExtraPhrases,
-	message: NormalisedText | undefined,
+	question: Question | undefined,
 ): { found?: NoAnswer; probability: number } {
 	if (turn.botUnanswered === true) {
 		return {
@@ -145,8 +161,14 @@ function botCannotAnswer(
 	if (findExtraPhrase(reply, extra.lackOfInformation) !== undefined) {
 		return { found: { evidence: `bot reply: "${turn.botReply}"`, probability: 1 }, probability: 1 };
 	}
-	const [, noInformation] = scoreText(getModels().bot, 'bot', reply, turn.botReply, message);
-	const offered = offeredInsteadOfAnswering(reply, turn.botReply, message, turn.userMessage);
+	const [, noInformation] = scoreText(
+		getModels().bot,
+		'bot',
+		reply,
+		turn.botReply,
+		question?.normal,
+	);
+	const offered = offeredInsteadOfAnswering(reply, turn.botReply, question?.normal, question?.raw);
 	const probability = offered
 		? Math.max(noInformation.probability, OFFERED_INSTEAD)
 		: noInformation.probability;
@@ -462,7 +484,11 @@ export function detectHandover(
 	}
 
 	const reply = turn.botReply ? normaliseText(turn.botReply) : undefined;
-	const noAnswer = botCannotAnswer(turn, reply, opts, opts.extraPhrases, message);
+	const question =
+		message && turn.userMessage
+			? { normal: message, raw: turn.userMessage }
+			: unansweredMessage(previous.transcript);
+	const noAnswer = botCannotAnswer(turn, reply, opts, opts.extraPhrases, question);
 	if (reply !== undefined || turn.botUnanswered === true || turn.botConfidence !== undefined) {
 		// The contact's next message is read against this reply.
 		next.lastReplyNoInformation = noAnswer.probability;

@@ -245,6 +245,32 @@ describe('detectHandover', () => {
 				expect(read('hola!', welcome).handover).toBe(false);
 			});
 
+			it('is read the same when the question and the menu come as two events', () => {
+				const menu = 'Welcome to FitHub! Choose: [Memberships] [Timetable] [Something else]';
+				const twoEvents = (userMessage: string) => {
+					const asked = detectHandover(turn({ userMessage }), undefined, only, NOW);
+					return detectHandover(turn({ botReply: menu }), asked.memory, only, minutesLater(1));
+				};
+				const result = twoEvents('is the sauna included in the basic membership?');
+				expect(result.reason).toBe('lack_of_information');
+				expect(result.evidence).toContain('offered help instead of answering');
+				for (const opening of ['hello', 'is the sauna included in the basic membership?']) {
+					expect(twoEvents(opening).scores.lackOfInformation).toBe(
+						read(opening, menu).scores.lackOfInformation,
+					);
+				}
+				// A reply after a reply answers nothing the contact is waiting on: read as alone.
+				const answered = detectHandover(
+					turn({ userMessage: 'is the sauna included?', botReply: 'Yes, in every plan.' }),
+					undefined,
+					only,
+					NOW,
+				);
+				const again = detectHandover(turn({ botReply: menu }), answered.memory, only, NOW);
+				expect(again.evidence).not.toContain('offered help instead of answering');
+				expect(again.scores.lackOfInformation).toBe(read(undefined, menu).scores.lackOfInformation);
+			});
+
 			it.each([
 				[
 					'en',
