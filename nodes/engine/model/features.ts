@@ -2,6 +2,7 @@ import { analyseContactRequest, tagTokensOnce } from '../contactRequest';
 import { CLAUSE, fold, type NormalisedText } from '../normalise';
 import { getLexicon, Tag, type WordEntry } from '../lexicon';
 import { fnv, mix } from './hashing';
+import { WHOLE_UP_TO } from './segments';
 
 /**
  * What the learned scorer sees of a text: hashed word 1-3-grams, character 3-5-grams inside
@@ -502,6 +503,9 @@ export function answerSignals(
 	return [figure ? 'figure-asked-given' : 'figure-asked-none'];
 }
 
+/** Beyond this many words a long text is also very long (about six of its segments). */
+const LONG_TEXT_TWICE = 80;
+
 /**
  * A text's raw reading, a bot reply's read against the contact's message it answers when that is
  * known: the engine and the training both read through here, so the two cannot drift apart.
@@ -513,6 +517,10 @@ export function readRawAnswering(
 	question?: NormalisedText,
 ): RawReading {
 	const reading = readRaw(kind, raw);
+	// Every segment of a long text knows it is one: a disclaimer that opens a long answer ("I can't
+	// give medical advice. That said, yes: fast for 12 hours") weighs less than the same words alone.
+	if (text.tokens.length > WHOLE_UP_TO) reading.signals.push('long-text');
+	if (text.tokens.length > LONG_TEXT_TWICE) reading.signals.push('very-long-text');
 	if (kind === 'bot' && question !== undefined) {
 		reading.signals.push(...answerSignals(question, text, raw));
 	}

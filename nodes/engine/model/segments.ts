@@ -5,7 +5,7 @@ import { CLAUSE } from '../normalise';
  * one request in a 600-character e-mail is not drowned by the rest. Short messages stay whole.
  * A run without punctuation (voice-to-text) is cut into overlapping windows.
  */
-const WHOLE_UP_TO = 30;
+export const WHOLE_UP_TO = 30;
 const SEGMENT_WORDS = 14;
 const WINDOW = 16;
 const WINDOW_STEP = 10;

@@ -5,6 +5,7 @@ import {
 	extractFeatures,
 	FeatureSink,
 	readRaw,
+	readRawAnswering,
 } from '../../../nodes/engine/model/features';
 import {
 	createModel,
@@ -159,6 +160,20 @@ describe('answerSignals', () => {
 	it('says nothing when the question asks for no figure', () => {
 		expect(signals('Do you take dogs?', 'Yes, dogs are welcome.')).toEqual([]);
 		expect(signals('Posso pagar com cartão?', 'Sim, aceitamos cartão.')).toEqual([]);
+	});
+});
+
+describe('readRawAnswering on long texts', () => {
+	const signalsOf = (raw: string) =>
+		readRawAnswering('bot', raw, normaliseText(raw)).signals.filter((s) => s.includes('long'));
+	const words = (n: number) => Array.from({ length: n }, (_, i) => `word${i % 7}`).join(' ');
+
+	it('marks a text past one segment as long, and past about six as very long', () => {
+		expect(signalsOf("I'm a virtual assistant, so I can't see your account.")).toEqual([]);
+		expect(signalsOf(words(30))).toEqual([]);
+		expect(signalsOf(words(31))).toEqual(['long-text']);
+		expect(signalsOf(words(80))).toEqual(['long-text']);
+		expect(signalsOf(words(81))).toEqual(['long-text', 'very-long-text']);
 	});
 });
 
