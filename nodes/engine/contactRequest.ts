@@ -1,6 +1,7 @@
 import {
 	ENDS_CLAUSE,
-	getLexicon,
+	clauseReadingOf,
+	lookUpWord,
 	MAY_REQUEST,
 	Tag,
 	type PhraseNode,
@@ -38,12 +39,11 @@ export function tagTokensOnce(
  * keep them per word); without them each word is looked up here.
  */
 export function tagTokens(tokens: string[], entries?: ArrayLike<WordEntry | undefined>): Item[] {
-	const { words } = getLexicon();
 	const items: Item[] = [];
 	let i = 0;
 	while (i < tokens.length) {
 		const token = tokens[i];
-		const entry = entries !== undefined ? entries[i] : words.get(token);
+		const entry = entries !== undefined ? entries[i] : lookUpWord(token);
 		if (entry === undefined) {
 			items.push({ text: token, tags: 0 });
 			i++;
@@ -262,11 +262,10 @@ export function analyseContactRequest(tokens: string[]): ContactReading {
 
 function readContactRequest(tokens: string[]): ContactReading {
 	const reading: ContactReading = { negated: false, firmlyNegated: false, owned: false };
-	const { clauseReading } = getLexicon();
 	let start = 0;
 	let candidate = false;
 	for (let i = 0; i <= tokens.length; i++) {
-		const word = i === tokens.length ? ENDS_CLAUSE : (clauseReading.get(tokens[i]) ?? 0);
+		const word = i === tokens.length ? ENDS_CLAUSE : clauseReadingOf(tokens[i]);
 		if (word & ENDS_CLAUSE) {
 			// Only clauses with a word for a person, a call or the bot are parsed: most are not.
 			if (candidate) {

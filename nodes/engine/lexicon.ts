@@ -141,6 +141,8 @@ export interface Lexicon {
 	asksForFigure: RegExp;
 	freeOfCharge: RegExp;
 	negations: Set<string>;
+	/** Person and role words that head compounds, with their entries (see compoundHeadsExcept). */
+	compoundHeads: Map<string, WordEntry>;
 }
 
 /** Bits of Lexicon.clauseReading. */
@@ -282,7 +284,55 @@ function buildLexicon(): Lexicon {
 		asksForFigure: wholeWords(collect('askFigure')),
 		freeOfCharge: wholeWords(collect('freeOfCharge')),
 		negations: new Set(collect('negation').filter((n) => !n.includes(' '))),
+		compoundHeads: compoundHeadsOf(languages, phrases),
 	};
+}
+
+/** The shortest person or role word read as the last part of a compound. */
+const COMPOUND_HEAD_MIN = 5;
+/** The shortest first part: shorter ones are prefixes ("Ober", "ex"), not words of their own. */
+const COMPOUND_MODIFIER_MIN = 3;
+
+function compoundHeadsOf(
+	languages: LanguagePhrases[],
+	phrases: Map<string, number>,
+): Map<string, WordEntry> {
+	const heads = new Map<string, WordEntry>();
+	for (const language of languages) {
+		if (language.compoundHeadsExcept === undefined) continue;
+		const except = new Set(language.compoundHeadsExcept);
+		for (const word of [...language.person, ...language.role]) {
+			if (word.includes(' ') || word.length < COMPOUND_HEAD_MIN || except.has(word)) continue;
+			heads.set(word, { text: word, tags: (phrases.get(word) ?? 0) & (Tag.person | Tag.role) });
+		}
+	}
+	return heads;
+}
+
+/**
+ * A word's entry in the tables, or, for a word they do not hold, the entry of the person or role
+ * word it ends in as a compound (the longest such ending).
+ */
+export function lookUpWord(word: string): WordEntry | undefined {
+	return getLexicon().words.get(word) ?? compoundHead(word);
+}
+
+function compoundHead(word: string): WordEntry | undefined {
+	if (word.length < COMPOUND_HEAD_MIN + COMPOUND_MODIFIER_MIN) return undefined;
+	const { compoundHeads } = getLexicon();
+	for (let start = COMPOUND_MODIFIER_MIN; start <= word.length - COMPOUND_HEAD_MIN; start++) {
+		const head = compoundHeads.get(word.slice(start));
+		if (head !== undefined) return head;
+	}
+	return undefined;
+}
+
+/** How a clause reads a word (Lexicon.clauseReading), a compound as its person or role word. */
+export function clauseReadingOf(word: string): number {
+	const { clauseReading, words } = getLexicon();
+	const reading = clauseReading.get(word);
+	if (reading !== undefined || words.has(word)) return reading ?? 0;
+	return compoundHead(word) === undefined ? 0 : MAY_REQUEST;
 }
 
 let lexicon: Lexicon | undefined;

@@ -1,5 +1,5 @@
 import { getLexicon, Tag, type WordEntry } from './lexicon';
-import type { NormalisedText } from './normalise';
+import { CLAUSE, type NormalisedText } from './normalise';
 import { asksSomething } from './question';
 import { contentWordCount, shareOfReply } from './reask';
 
@@ -63,21 +63,45 @@ function asksAboutTheBot(entry: WordEntry | undefined, token: string): boolean {
 	return (entry.tags & Tag.bot) !== 0 || ((entry.tags & Tag.person) !== 0 && entry.text === token);
 }
 
+/** "salut !", "hola buenas", "moin moin": nothing but greetings. */
+function onlyGreets(tokens: string[]): boolean {
+	const { greetings } = getLexicon();
+	const words = tokens.filter((token) => token !== CLAUSE);
+	return words.length > 0 && words.every((word) => greetings.has(word));
+}
+
+/**
+ * How a welcome or a menu reads beside the contact's message: `instead` of an answer to a question,
+ * a `welcome` that is the right reply (nothing asked yet, a greeting, "are you a bot?"), or
+ * undefined when the reply is no welcome or menu, or the message is a statement.
+ */
+export type OfferReading = 'instead' | 'welcome' | undefined;
+
+export function readOffer(
+	reply: NormalisedText,
+	rawReply: string,
+	message: NormalisedText | undefined,
+	rawMessage: string | undefined,
+): OfferReading {
+	if (reply.tokens.length > OFFER_REPLY_MAX_WORDS) return undefined;
+	// The reply first: most replies offer nothing, and then the message need not be read.
+	const { words, offersInsteadOfAnswering } = getLexicon();
+	const opening = ` ${reply.tokens.slice(0, OFFER_OPENS_WITHIN).join(' ')} `;
+	if (!offersInsteadOfAnswering.test(opening) && !onlyOffersOptions(rawReply)) return undefined;
+	if (message === undefined || rawMessage === undefined) return 'welcome';
+	if (contentWordCount(message.tokens) === 0 || onlyGreets(message.tokens)) return 'welcome';
+	// "Are you a bot?" (or a person?) is answered by the bot introducing itself, then offering its help.
+	if (message.tokens.some((token) => asksAboutTheBot(words.get(token), token))) return 'welcome';
+	// "hi, I'm the tenant of flat 5" asks nothing a reply must take up.
+	if (!asksSomething(message, rawMessage)) return undefined;
+	return shareOfReply(message.tokens, rawReply) < 0.5 ? 'instead' : undefined;
+}
+
 export function offeredInsteadOfAnswering(
 	reply: NormalisedText,
 	rawReply: string,
 	message: NormalisedText | undefined,
 	rawMessage: string | undefined,
 ): boolean {
-	if (message === undefined || rawMessage === undefined) return false;
-	if (reply.tokens.length > OFFER_REPLY_MAX_WORDS) return false;
-	// The reply first: most replies offer nothing, and then the message need not be read.
-	const { words, offersInsteadOfAnswering } = getLexicon();
-	const opening = ` ${reply.tokens.slice(0, OFFER_OPENS_WITHIN).join(' ')} `;
-	if (!offersInsteadOfAnswering.test(opening) && !onlyOffersOptions(rawReply)) return false;
-	// Only a question: "hi, I'm the tenant of flat 5" or "thanks!" ask nothing a reply must take up.
-	if (contentWordCount(message.tokens) === 0 || !asksSomething(message, rawMessage)) return false;
-	// "Are you a bot?" (or a person?) is answered by the bot introducing itself, then offering its help.
-	if (message.tokens.some((token) => asksAboutTheBot(words.get(token), token))) return false;
-	return shareOfReply(message.tokens, rawReply) < 0.5;
+	return readOffer(reply, rawReply, message, rawMessage) === 'instead';
 }

@@ -51,6 +51,11 @@ export interface ConversationMemory {
 	 * of its own (as HighLevel and Chatwoot do), is read with it.
 	 */
 	pendingAttempt?: PendingAttempt;
+	/**
+	 * True once a bot reply came as an event of its own: from then on a contact message that is
+	 * not surely a complaint is judged with the reply to it, as when the two come together.
+	 */
+	repliesApart?: boolean;
 	/** ISO time of the last handover of this conversation. */
 	handedOverAt?: string;
 	/** ISO time until which the bot stays quiet (set by a handover or by the Pause Bot node). */
@@ -67,6 +72,11 @@ export interface PendingAttempt {
 	/** The turn-words log-odds without the reply's part. */
 	turnWords: number;
 	evidence: string;
+	/**
+	 * The judge's probability without the reply, when that read as an unsuccessful attempt but not
+	 * surely: the reply decides, or, if none comes before the contact's next message, this counts.
+	 */
+	withoutReply?: number;
 }
 
 export interface ExtraPhrases {

@@ -56,10 +56,15 @@ export function memoryProblem(value: unknown): string | undefined {
 			pending.features.every((x) => typeof x === 'number' && Number.isFinite(x)) &&
 			typeof pending.turnWords === 'number' &&
 			Number.isFinite(pending.turnWords) &&
-			typeof pending.evidence === 'string'
+			typeof pending.evidence === 'string' &&
+			(pending.withoutReply === undefined ||
+				(typeof pending.withoutReply === 'number' && Number.isFinite(pending.withoutReply)))
 		)
 	) {
 		return 'pendingAttempt is not a reading of a message';
+	}
+	if (value.repliesApart !== undefined && typeof value.repliesApart !== 'boolean') {
+		return 'repliesApart is not true or false';
 	}
 	for (const field of ['updatedAt', 'handedOverAt', 'pausedUntil', 'lastHandoverId', 'assignee']) {
 		const text = value[field];

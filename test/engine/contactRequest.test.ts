@@ -1,4 +1,5 @@
 import { analyseContactRequest } from '../../nodes/engine/contactRequest';
+import { lookUpWord } from '../../nodes/engine/lexicon';
 import { detectHandover, findContactRequest, normaliseText } from '../../nodes/engine';
 import { asksForHuman, doesNotAskForHuman } from './fixtures/contactRequests';
 
@@ -23,6 +24,19 @@ describe('findContactRequest', () => {
 		expect(asks('can I speek to a reprsentative')).toBe(true);
 		expect(asks('i want a humna')).toBe(true);
 		expect(asks('get me a hoooman')).toBe(true);
+	});
+
+	it('reads a German or Dutch compound by its last part, a person or role word', () => {
+		expect(asks('kann ich bitte mit dem Schichtleiter sprechen')).toBe(true);
+		expect(asks('ich möchte den Nachtportier sprechen')).toBe(true);
+		expect(asks('mag ik de vestigingsmanager even spreken')).toBe(true);
+		expect(lookUpWord('schichtleiter')?.text).toBe('leiter');
+		// Heads whose compounds most often mean a thing ("Ausverkauf" is a sale, "ketelonderhoud"
+		// a boiler service), and parts too short to be words of their own.
+		expect(lookUpWord('ausverkauf')).toBeUndefined();
+		expect(lookUpWord('ketelonderhoud')).toBeUndefined();
+		expect(asks('ik wil het ketelonderhoud met de monteur verzetten')).toBe(false);
+		expect(lookUpWord('exleiter')).toBeUndefined();
 	});
 
 	it('reads failing to reach a person as a request, in every language', () => {

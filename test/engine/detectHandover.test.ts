@@ -6,7 +6,7 @@ import {
 	type DetectorOptions,
 	type Turn,
 } from '../../nodes/engine';
-import { turnFeaturesAt } from '../../nodes/engine/detectHandover';
+import { DEFAULT_OPTIONS, turnFeaturesAt } from '../../nodes/engine/detectHandover';
 import { getLexicon } from '../../nodes/engine/lexicon';
 import { getModels } from '../../nodes/engine/model/scorer';
 import { replyLogOdds } from '../../nodes/engine/model/turnWords';
@@ -243,6 +243,13 @@ describe('detectHandover', () => {
 				// The same welcome read alone, or after a greeting, says nothing is missing.
 				expect(read(undefined, welcome).handover).toBe(false);
 				expect(read('hola!', welcome).handover).toBe(false);
+			});
+
+			it('is no lack of information as the opening of a conversation', () => {
+				const menu = 'Willkommen bei FitHub! Wähle: [Mitgliedschaft] [Kurse] [Etwas anderes]';
+				const opening = detectHandover(turn({ botReply: menu }), undefined, only, NOW);
+				expect(opening.handover).toBe(false);
+				expect(opening.scores.lackOfInformation).toBeLessThanOrEqual(0.3);
 			});
 
 			it('is read the same when the question and the menu come as two events', () => {
@@ -680,6 +687,59 @@ describe('acknowledgements', () => {
 				minutesLater(1),
 			);
 			expect(again.memory.pendingAttempt?.evidence).not.toBe(alone.memory.pendingAttempt?.evidence);
+		});
+
+		describe('once replies have come as events of their own', () => {
+			// The bot's replies come apart from here on (as from HighLevel and Chatwoot).
+			const apart = (): ConversationMemory => ({ ...opened(), repliesApart: true });
+			const doubting = 'hmm ok but what about the deposit?';
+			const readAlone = detectHandover(turn({ userMessage: doubting }), apart(), {}, NOW);
+			// A detection threshold that puts the message's reading just above the line, so that
+			// it would count as an unsuccessful attempt without its reply, but not surely.
+			const options: Partial<DetectorOptions> = {
+				detectionThreshold:
+					DEFAULT_OPTIONS.detectionThreshold - 0.4 + readAlone.scores.dissatisfaction - 0.01,
+			};
+
+			it('remembers that they do, and not when a reply comes with its message', () => {
+				const alone = detectHandover(turn({ userMessage: doubting }), opened(), {}, NOW);
+				const after = detectHandover(turn({ botReply: reply }), alone.memory, {}, NOW);
+				expect(after.memory.repliesApart).toBe(true);
+				expect(readAlone.memory.repliesApart).toBe(true);
+				expect(alone.memory.repliesApart).toBeUndefined();
+			});
+
+			it('lets the reply decide a message that is not surely a complaint', () => {
+				expect(readAlone.scores.dissatisfaction).toBeGreaterThan(0.05);
+				expect(readAlone.scores.dissatisfaction).toBeLessThan(0.7);
+				const start = apart();
+				const alone = detectHandover(turn({ userMessage: doubting }), start, options, NOW);
+				expect(alone.failedAttempts).toBe(start.failedAttempts);
+				expect(alone.memory.pendingAttempt?.withoutReply).toBe(alone.scores.dissatisfaction);
+				const after = detectHandover(turn({ botReply: reply }), alone.memory, options, NOW);
+				const together = detectHandover(
+					turn({ userMessage: doubting, botReply: reply }),
+					start,
+					options,
+					NOW,
+				);
+				expect(after.failedAttempts).toBe(together.failedAttempts);
+			});
+
+			it('counts the message at the next one when its reply never came', () => {
+				const start = apart();
+				const alone = detectHandover(turn({ userMessage: doubting }), start, options, NOW);
+				const next = detectHandover(
+					turn({ userMessage: 'and the parking?' }),
+					alone.memory,
+					options,
+					minutesLater(1),
+				);
+				expect(next.failedAttempts).toBeGreaterThanOrEqual(start.failedAttempts + 1);
+				// Without replies apart, the same reading counts at once.
+				const atOnce = detectHandover(turn({ userMessage: doubting }), opened(), options, NOW);
+				expect(atOnce.failedAttempts).toBe(1);
+			});
 		});
 
 		it("ignores a kept reading of another version's features", () => {

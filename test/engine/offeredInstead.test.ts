@@ -3,6 +3,7 @@ import {
 	listsOptions,
 	offeredInsteadOfAnswering,
 	onlyOffersOptions,
+	readOffer,
 } from '../../nodes/engine/offeredInstead';
 
 describe('a menu of options', () => {
@@ -86,5 +87,29 @@ describe('a welcome or a prompt to choose sent back to a question', () => {
 		expect(
 			offered('Quanto costa la piega?', 'Scrivi il numero del servizio che ti interessa.'),
 		).toBe(false);
+	});
+});
+
+describe('readOffer', () => {
+	const read = (question: string | undefined, reply: string) =>
+		readOffer(
+			normaliseText(reply),
+			reply,
+			question === undefined ? undefined : normaliseText(question),
+			question,
+		);
+	const menu = 'Willkommen! Bitte wähle: 1 – Termine 2 – Preise 3 – Anfahrt';
+
+	it('reads a welcome or a menu as the right reply when nothing was asked', () => {
+		expect(read(undefined, menu)).toBe('welcome');
+		expect(read('hallo', menu)).toBe('welcome');
+		expect(read('salut !', 'Bonjour ! Que souhaitez-vous faire ?')).toBe('welcome');
+		expect(read('bist du ein Bot?', menu)).toBe('welcome');
+	});
+
+	it('reads it as offered instead of an answer after a question, and leaves statements alone', () => {
+		expect(read('was kostet eine Zahnreinigung?', menu)).toBe('instead');
+		expect(read('hallo, ich bin der Mieter aus Wohnung 5', menu)).toBeUndefined();
+		expect(read('was kostet eine Zahnreinigung?', 'Eine Reinigung kostet 90 €.')).toBeUndefined();
 	});
 });

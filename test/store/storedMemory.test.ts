@@ -15,7 +15,13 @@ describe('memoryProblem', () => {
 					assignee: 'highlevel:loc:u1',
 					lastReplyNoInformation: 0.2,
 					lastReplyTurnWords: -1.5,
-					pendingAttempt: { features: [0.1, 0, 1], turnWords: -0.7, evidence: 'und?' },
+					pendingAttempt: {
+						features: [0.1, 0, 1],
+						turnWords: -0.7,
+						evidence: 'und?',
+						withoutReply: 0.5,
+					},
+					repliesApart: true,
 				}),
 			),
 		).toBeUndefined();
@@ -52,6 +58,15 @@ describe('memoryProblem', () => {
 			{ ...memory(0), pendingAttempt: { turnWords: 0, evidence: '' } },
 			'pendingAttempt is not a reading of a message',
 		],
+		[
+			'a kept reading whose reading without a reply is text',
+			{
+				...memory(0),
+				pendingAttempt: { features: [1], turnWords: 0, evidence: '', withoutReply: '0.5' },
+			},
+			'pendingAttempt',
+		],
+		['replies apart as text', { ...memory(0), repliesApart: 'yes' }, 'repliesApart'],
 		[
 			'a kept reading with a feature that is not finite',
 			{ ...memory(0), pendingAttempt: { features: [null], turnWords: 0, evidence: '' } },

@@ -64,6 +64,12 @@ export interface LanguagePhrases {
 	greetings: string[];
 	/** Roles and departments of a business (doctor, front desk, billing): a person only when reached. */
 	role: string[];
+	/**
+	 * In languages that write compounds as one word (German, Dutch), a word ending in a `person` or
+	 * `role` word of at least five letters reads as it ("Stationsschwester", "verhuurmakelaar"),
+	 * except these heads, whose compounds most often mean a thing ("Ausverkauf" is a sale).
+	 */
+	compoundHeadsExcept?: string[];
 	/** Question words for a person ("who do I talk to about …"): a person only when reached. */
 	who: string[];
 	/** Words for a phone number or a line to call: read by the learned scorer, not the grammar. */

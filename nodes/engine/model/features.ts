@@ -1,6 +1,6 @@
 import { analyseContactRequest, tagTokensOnce } from '../contactRequest';
 import { CLAUSE, fold, type NormalisedText } from '../normalise';
-import { getLexicon, Tag, type WordEntry } from '../lexicon';
+import { getLexicon, lookUpWord, Tag, type WordEntry } from '../lexicon';
 import { fnv, mix } from './hashing';
 import { WHOLE_UP_TO } from './segments';
 
@@ -158,7 +158,7 @@ function knownWord(token: string): KnownWord {
 		}
 		known = {
 			hashes: Int32Array.from([fnv(token), ...chars]),
-			entry: getLexicon().words.get(token),
+			entry: lookUpWord(token),
 			index: KNOWN_WORDS.size,
 		};
 		KNOWN_WORDS.set(token, known);
