@@ -97,6 +97,7 @@ const TAGGED_LISTS: Array<[keyof LanguagePhrases, number]> = [
 	['adviceTopics', Tag.adviceTopic],
 	// Said of the business's people, it asks to reach them as a call-back does.
 	['unanswered', Tag.callback],
+	['whoHandles', Tag.callback],
 ];
 
 /** Words whose one-letter typos are mapped back to them ("humna", "reprsentative"). */
@@ -143,6 +144,8 @@ export interface Lexicon {
 	negations: Set<string>;
 	/** Person and role words that head compounds, with their entries (see compoundHeadsExcept). */
 	compoundHeads: Map<string, WordEntry>;
+	/** The last five letters of each of them. */
+	compoundEndings: Set<string>;
 }
 
 /** Bits of Lexicon.clauseReading. */
@@ -273,6 +276,7 @@ function buildLexicon(): Lexicon {
 		clauseReading.set(word, (clauseReading.get(word) ?? 0) | MAY_REQUEST);
 
 	const collect = (list: keyof LanguagePhrases) => languages.flatMap((l) => l[list] as string[]);
+	const compoundHeads = compoundHeadsOf(languages, phrases);
 	return {
 		clauseReading,
 		words: buildWordEntries(phrases, typos),
@@ -284,7 +288,10 @@ function buildLexicon(): Lexicon {
 		asksForFigure: wholeWords(collect('askFigure')),
 		freeOfCharge: wholeWords(collect('freeOfCharge')),
 		negations: new Set(collect('negation').filter((n) => !n.includes(' '))),
-		compoundHeads: compoundHeadsOf(languages, phrases),
+		compoundHeads,
+		compoundEndings: new Set(
+			[...compoundHeads.keys()].map((head) => head.slice(-COMPOUND_HEAD_MIN)),
+		),
 	};
 }
 
@@ -319,7 +326,9 @@ export function lookUpWord(word: string): WordEntry | undefined {
 
 function compoundHead(word: string): WordEntry | undefined {
 	if (word.length < COMPOUND_HEAD_MIN + COMPOUND_MODIFIER_MIN) return undefined;
-	const { compoundHeads } = getLexicon();
+	const { compoundHeads, compoundEndings } = getLexicon();
+	// Most words end in no head's last five letters: one look-up instead of one per split.
+	if (!compoundEndings.has(word.slice(-COMPOUND_HEAD_MIN))) return undefined;
 	for (let start = COMPOUND_MODIFIER_MIN; start <= word.length - COMPOUND_HEAD_MIN; start++) {
 		const head = compoundHeads.get(word.slice(start));
 		if (head !== undefined) return head;

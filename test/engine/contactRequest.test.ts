@@ -39,6 +39,23 @@ describe('findContactRequest', () => {
 		expect(lookUpWord('exleiter')).toBeUndefined();
 	});
 
+	it('reads asking who is in charge of a topic as a request, in every language', () => {
+		for (const text of [
+			'who handles warranty claims for the dishwashers?',
+			'¿quién se encarga de las facturas de la luz en el edificio?',
+			"qui s'occupe des badges du parking ?",
+			'Wer ist zuständig für die Nebenkosten in der Musterstraße?',
+			'quem trata das marcações para a loja do Porto?',
+			'chi si occupa dei rimborsi per i voli cancellati?',
+			'wie gaat over de sleutels van de berging?',
+		]) {
+			expect(asks(text)).toBe(true);
+		}
+		// Someone named as in charge, without asking who.
+		expect(asks('the landlord deals with the boiler, not us')).toBe(false);
+		expect(asks('el administrador se encarga de la limpieza')).toBe(false);
+	});
+
 	it('reads failing to reach a person as a request, in every language', () => {
 		for (const text of [
 			"I don't know how to get hold of a real person",

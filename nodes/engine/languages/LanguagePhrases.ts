@@ -90,6 +90,11 @@ export interface LanguagePhrases {
 	 * there ("I don't know how to reach a person"), nor its "nobody" ("no consigo hablar con nadie").
 	 */
 	inability: string[];
+	/**
+	 * Asking who is in charge of a topic or whom to turn to: "who handles refunds", "quién se encarga
+	 * de", "wer ist zuständig für", "wie moet ik …". A request on its own.
+	 */
+	whoHandles: string[];
 	/** The business's people do not answer: "nobody picks up", "nadie contesta". A request on its own. */
 	unanswered: string[];
 	/**

@@ -571,6 +571,18 @@ export const german: LanguagePhrases = {
 		'schaffe es nicht',
 		'unmoglich',
 	],
+	whoHandles: [
+		'wer ist zustandig',
+		'wer kummert sich',
+		'wer betreut',
+		'wer bearbeitet',
+		'wer ist verantwortlich',
+		'an wen wende',
+		'an wen muss',
+		'an wen soll',
+		'wen muss ich',
+		'wen soll ich',
+	],
 	unanswered: [
 		'niemand geht ran',
 		'niemand nimmt ab',

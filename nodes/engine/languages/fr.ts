@@ -445,6 +445,18 @@ export const french: LanguagePhrases = {
 		'pas moyen de',
 		'n y arrive pas',
 	],
+	whoHandles: [
+		'qui s occupe',
+		'qui gere',
+		'qui est responsable',
+		'qui est en charge',
+		'qui traite',
+		'qui suit',
+		'qui contacter',
+		'qui dois je',
+		'a qui ecrire',
+		'qui joindre',
+	],
 	unanswered: [
 		'personne ne repond',
 		'personne ne decroche',

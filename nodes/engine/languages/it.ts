@@ -426,6 +426,17 @@ export const italian: LanguagePhrases = {
 		'impossibile',
 		'non c e modo',
 	],
+	whoHandles: [
+		'chi si occupa',
+		'chi segue',
+		'chi gestisce',
+		'chi e responsabile',
+		'chi cura',
+		'a chi mi rivolgo',
+		'a chi devo',
+		'chi devo contattare',
+		'a chi scrivo',
+	],
 	unanswered: [
 		'nessuno risponde',
 		'nessuno mi risponde',

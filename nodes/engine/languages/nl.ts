@@ -429,6 +429,18 @@ export const dutch: LanguagePhrases = {
 		'geen idee',
 		'onmogelijk',
 	],
+	whoHandles: [
+		'wie gaat over',
+		'wie is verantwoordelijk',
+		'wie regelt',
+		'wie behandelt',
+		'wie volgt',
+		'bij wie moet',
+		'wie moet ik',
+		'wie contacteer ik',
+		'tot wie moet',
+		'tot wie kan',
+	],
 	unanswered: [
 		'niemand neemt op',
 		'niemand reageert',

@@ -473,6 +473,18 @@ export const portuguese: LanguagePhrases = {
 		'nao ha como',
 		'nao tem como',
 	],
+	whoHandles: [
+		'quem trata',
+		'quem cuida',
+		'quem e responsavel',
+		'quem resolve',
+		'quem acompanha',
+		'a quem me dirijo',
+		'quem devo contactar',
+		'quem devo contatar',
+		'a quem devo',
+		'a quem recorro',
+	],
 	unanswered: [
 		'ninguem atende',
 		'ninguem responde',
