@@ -278,6 +278,13 @@ function readMessage(message: NormalisedText, raw: string): MessageReading {
 	};
 }
 
+/** The judge's features at a contact's message, its turn-words part and what it would name. */
+interface TurnReading {
+	features: TurnFeatures;
+	turnWords: number;
+	evidence: () => string;
+}
+
 /**
  * The conversation's evidence at a contact's message, as the turn judge weighs it; undefined for
  * an opening message. Saying an answer did not help needs a conversation before it: an opening
@@ -290,7 +297,7 @@ function readTurn(
 	reading: MessageReading,
 	memory: ConversationMemory,
 	response: NormalisedText | undefined,
-): { features: TurnFeatures; turnWords: number; evidence: () => string } | undefined {
+): TurnReading | undefined {
 	if (memory.transcript.length === 0) return undefined;
 	const reask = measureReask(message.tokens, memory.lastUserMessages, memory.transcript);
 	const reaskRule = isUnansweredReask(reask);
@@ -383,12 +390,7 @@ function judgeUserMessage(
 			failed < SURE_WITHOUT_REPLY &&
 			reading.complaint.probability < SURE_COMPLAINT
 		) {
-			const pending = { features: [...turn.features], turnWords: turn.turnWords };
-			return {
-				kind: 'neutral',
-				probability: failed,
-				pending: { ...pending, evidence: turn.evidence(), withoutReply: failed },
-			};
+			return { kind: 'neutral', probability: failed, pending: kept(turn, failed) };
 		}
 		return { kind: 'failed', evidence: turn.evidence(), probability: failed };
 	}
@@ -405,11 +407,19 @@ function judgeUserMessage(
 		return { kind: 'success', probability: failed };
 	}
 	// Judged without the bot's reply to it: kept, to be judged again when the reply comes.
-	const pending =
-		turn !== undefined && response === undefined
-			? { features: [...turn.features], turnWords: turn.turnWords, evidence: turn.evidence() }
-			: undefined;
+	const pending = turn !== undefined && response === undefined ? kept(turn) : undefined;
 	return { kind: 'neutral', probability: failed, pending };
+}
+
+/** A message's reading kept for the bot's reply to it (`withoutReply`: see PendingAttempt). */
+function kept(turn: TurnReading, withoutReply?: number): PendingAttempt {
+	const pending: PendingAttempt = {
+		features: [...turn.features],
+		turnWords: turn.turnWords,
+		evidence: turn.evidence(),
+	};
+	if (withoutReply !== undefined) pending.withoutReply = withoutReply;
+	return pending;
 }
 
 /**
@@ -509,10 +519,13 @@ export function detectHandover(
 	}
 
 	const reply = turn.botReply ? normaliseText(turn.botReply) : undefined;
+	// Only a reply is read against a question; a reply alone re-reads the message waiting for it.
 	const question =
-		message && turn.userMessage
-			? { normal: message, raw: turn.userMessage }
-			: unansweredMessage(previous.transcript);
+		reply === undefined
+			? undefined
+			: message && turn.userMessage
+				? { normal: message, raw: turn.userMessage }
+				: unansweredMessage(previous.transcript);
 	const noAnswer = botCannotAnswer(turn, reply, opts, opts.extraPhrases, question);
 	if (reply !== undefined || turn.botUnanswered === true || turn.botConfidence !== undefined) {
 		// The contact's next message is read against this reply.

@@ -504,7 +504,7 @@ export function answerSignals(
 }
 
 /** Beyond this many words a long text is also very long (about six of its segments). */
-const LONG_TEXT_TWICE = 80;
+const VERY_LONG_TEXT = 80;
 
 /**
  * A text's raw reading, a bot reply's read against the contact's message it answers when that is
@@ -520,7 +520,7 @@ export function readRawAnswering(
 	// Every segment of a long text knows it is one: a disclaimer that opens a long answer ("I can't
 	// give medical advice. That said, yes: fast for 12 hours") weighs less than the same words alone.
 	if (text.tokens.length > WHOLE_UP_TO) reading.signals.push('long-text');
-	if (text.tokens.length > LONG_TEXT_TWICE) reading.signals.push('very-long-text');
+	if (text.tokens.length > VERY_LONG_TEXT) reading.signals.push('very-long-text');
 	if (kind === 'bot' && question !== undefined) {
 		reading.signals.push(...answerSignals(question, text, raw));
 	}
