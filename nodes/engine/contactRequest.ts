@@ -107,6 +107,16 @@ function isReachNegated(clause: Item[], from: number, to: number): boolean {
 }
 
 /**
+ * "no" before a word the tables do not know: Portuguese "no" is "in the" ("no computador queria
+ * falar com um atendente", "no app"), while Spanish, Italian and English "no" negate a verb, a
+ * pronoun or a person word the tables know ("no quiero", "no me llames", "no agent"). Read as
+ * an ambiguous negation.
+ */
+function isPlainNo(clause: Item[], k: number): boolean {
+	return clause[k].text === 'no' && k + 1 < clause.length && clause[k + 1].tags === 0;
+}
+
+/**
  * Whether the negation words tagged `tag` in the ranges negate firmly: one that negates in every
  * language that has it, or two that are each an ordinary word elsewhere (French "ne … pas").
  * Items tagged `unless` do not count.
@@ -121,7 +131,7 @@ function firmNegation(
 		for (let k = Math.max(0, from); k <= Math.min(clause.length - 1, to); k++) {
 			const tags = clause[k].tags;
 			if (!(tags & tag) || tags & unless) continue;
-			if (!(tags & Tag.ambiguous)) return true;
+			if (!(tags & Tag.ambiguous) && !isPlainNo(clause, k)) return true;
 			ambiguous++;
 		}
 	}
@@ -188,6 +198,14 @@ function personRequest(
 	return undefined;
 }
 
+/** A word for nobody reached by a verb the contact wants: "I want to talk to nobody". */
+function wantsToReachNobody(clause: Item[], p: number): boolean {
+	for (let k = p - 1; k >= Math.max(0, p - WINDOW.reachBefore); k--) {
+		if (clause[k].tags & Tag.reach) return has(clause, k - WINDOW.wantBefore, k - 1, Tag.want);
+	}
+	return false;
+}
+
 function clauseRequest(clause: Item[], reading: ContactReading): string | undefined {
 	let onlyPersons: boolean | undefined;
 	const askOnlyPersons = () => (onlyPersons ??= onlyPersonsAndFillers(clause));
@@ -199,6 +217,12 @@ function clauseRequest(clause: Item[], reading: ContactReading): string | undefi
 			tags & Tag.nobody
 				? has(clause, 0, p - 1, Tag.inability)
 				: (tags & (Tag.person | Tag.someone | Tag.role | Tag.who)) !== 0;
+		if (tags & Tag.nobody && !people && wantsToReachNobody(clause, p)) {
+			// "no quiero hablar con nadie", "non voglio parlare con nessuno": wanting to reach no
+			// one turns a call or a person down, as firmly as a negated request.
+			reading.negated = true;
+			reading.firmlyNegated = true;
+		}
 		if (people) {
 			const verb = personRequest(clause, p, reading, askOnlyPersons);
 			if (verb !== undefined) {

@@ -21,7 +21,7 @@ import {
 	wordSimilarity,
 } from './reask';
 import { readOffer } from './offeredInstead';
-import { replyAsks } from './question';
+import { onlyGreets, replyAsks } from './question';
 import {
 	judgeTurn,
 	TURN_FEATURES,
@@ -231,6 +231,8 @@ interface MessageReading {
  * Menschen reden", where Portuguese "nem" is "nor"): there the weights decide.
  */
 export const NEGATED_REQUEST_CAP = 0.3;
+/** A message of greetings alone ("hey", "Servus", "Grüß Gott") asks for no one, however it reads. */
+const GREETING_CAP = 0.3;
 const CONTACT_LABEL = USER_LABELS.indexOf('contact_request');
 const COMPLAINT_LABEL = USER_LABELS.indexOf('complaint');
 
@@ -268,7 +270,7 @@ function readMessage(message: NormalisedText, raw: string): MessageReading {
 	const byClause = clause !== undefined && probability > contact.probability;
 	return {
 		contactRequest: {
-			probability,
+			probability: onlyGreets(message.tokens) ? Math.min(probability, GREETING_CAP) : probability,
 			// The grammar's clause says best why; else the clause or segment that read highest.
 			evidence: grammar.request ?? (byClause ? clause.segment : contact.segment),
 		},

@@ -1,6 +1,6 @@
 import { getLexicon, Tag, type WordEntry } from './lexicon';
-import { CLAUSE, type NormalisedText } from './normalise';
-import { asksSomething } from './question';
+import type { NormalisedText } from './normalise';
+import { asksSomething, onlyGreets } from './question';
 import { contentWordCount, shareOfReply } from './reask';
 
 /**
@@ -61,13 +61,6 @@ export function onlyOffersOptions(text: string): boolean {
 function asksAboutTheBot(entry: WordEntry | undefined, token: string): boolean {
 	if (entry === undefined) return false;
 	return (entry.tags & Tag.bot) !== 0 || ((entry.tags & Tag.person) !== 0 && entry.text === token);
-}
-
-/** "salut !", "hola buenas", "moin moin": nothing but greetings. */
-function onlyGreets(tokens: string[]): boolean {
-	const { greetings } = getLexicon();
-	const words = tokens.filter((token) => token !== CLAUSE);
-	return words.length > 0 && words.every((word) => greetings.has(word));
 }
 
 /**

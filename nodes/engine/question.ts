@@ -46,3 +46,15 @@ export function asksSomething(message: NormalisedText, raw: string): boolean {
 	}
 	return false;
 }
+
+/** "salut !", "hola buenas", "moin moin", "Servus": nothing but greetings. */
+export function onlyGreets(tokens: string[]): boolean {
+	const { greetings } = getLexicon();
+	let words = 0;
+	for (const token of tokens) {
+		if (token === CLAUSE) continue;
+		if (!greetings.has(token)) return false;
+		words++;
+	}
+	return words > 0;
+}

@@ -136,6 +136,37 @@ describe('negation words that are ordinary words in another language', () => {
 		}
 	});
 
+	it('asks nothing with a greeting alone, nor lets a greeting clause lend a message a request', () => {
+		for (const text of ['Servus', 'hey', 'hola, buenas'])
+			expect(scoreOf(text)).toBeLessThanOrEqual(0.3);
+		expect(
+			scoreOf('Servus, seit Montag hab ich ständig Abbrüche, der Router blinkt orange'),
+		).toBeLessThan(0.5);
+		expect(scoreOf('hallo, kann ich bitte mit einem Mitarbeiter sprechen')).toBeGreaterThan(0.5);
+	});
+
+	it('reads Portuguese "no" ("in the") before a word the tables do not know as an ambiguous negation', () => {
+		expect(read('no computador queria falar com um atendente')).toMatchObject({
+			negated: true,
+			firmlyNegated: false,
+		});
+		expect(read('no quiero hablar con un agente')).toMatchObject({ firmlyNegated: true });
+		expect(read('no deseo hablar con un asesor')).toMatchObject({ firmlyNegated: true });
+	});
+
+	it('reads wanting to reach nobody as a firm refusal, and failing to reach anybody not', () => {
+		for (const text of [
+			'no quiero hablar con nadie por teléfono',
+			'non voglio parlare con nessuno al telefono, preferisco scrivere',
+			'não quero falar com ninguém, só quero o link',
+		]) {
+			expect(read(text)).toMatchObject({ negated: true, firmlyNegated: true });
+			expect(scoreOf(text)).toBeLessThanOrEqual(0.3);
+		}
+		expect(read('no consigo hablar con nadie')).toMatchObject({ negated: false });
+		expect(read('nadie contesta el teléfono')).toMatchObject({ negated: false });
+	});
+
 	it('leaves a request negated only by such a word to the weights, and caps a firm negation', () => {
 		expect(scoreOf('kann ich bitte mit nem echten menschen sprechen')).toBeGreaterThan(0.5);
 		expect(scoreOf('ich will nicht mit einem echten menschen sprechen')).toBeLessThanOrEqual(0.3);

@@ -287,6 +287,8 @@ export const english: LanguagePhrases = {
 		'(?:let me|i will|ill|i need to|i ll) (?:check|confirm|verify|ask) (?:with )?(?:the team|a colleague|someone|my team|a human|an agent)',
 		'no (?:idea|clue)',
 		'my (?:knowledge|information|data) (?:is|does not|doesnt)',
+		'not (?:being )?able to (?:help|answer|assist|confirm|tell)',
+		'(?:cant|cannot|can not) (?:help|assist) you with',
 	],
 	noAnswerExceptions: [
 		'(?:not sure|dont know) (?:if|whether) (?:you|youve|you have|youd|you ve|u) (?:\\S+ )?(?:saw|seen|heard|noticed|know|knew|aware|caught|got|checked)',

@@ -183,6 +183,8 @@ export const spanish: LanguagePhrases = {
 		'no (?:encuentro|encontre|encontramos) (?:nada|informacion|datos|esa|eso)',
 		'no (?:hay|existe) (?:informacion|datos|registro)',
 		'(?:fuera|mas alla) de (?:mi|lo que) (?:alcance|conocimiento|puedo)',
+		'no (?:poder|puedo|pude|podemos|pudimos) (?:\\S+ )?(?:ayudarle|ayudarte|ayudarles|ayudaros|responderle|responderte|atenderle)',
+		'no poder (?:\\S+ )?(?:ayudar|responder|confirmar|decir|dar)',
 	],
 	noAnswerExceptions: ['no se si (?:viste|vio|sabias|sabe|has visto|ha visto)'],
 	offersInsteadOfAnswering: [

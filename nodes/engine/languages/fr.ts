@@ -150,6 +150,7 @@ export const french: LanguagePhrases = {
 		'pas d (?:information|informations|info|idee)',
 		'(?:hors de|au dela de) (?:mes|mon) (?:competences|connaissances|domaine)',
 		'je l ignore',
+		'ne pas pouvoir (?:\\S+ )?(?:aider|repondre|renseigner|confirmer|dire)',
 	],
 	noAnswerExceptions: ['ne sais pas si (?:vous avez|tu as) (?:vu|entendu|remarque)'],
 	offersInsteadOfAnswering: [

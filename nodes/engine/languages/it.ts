@@ -153,6 +153,7 @@ export const italian: LanguagePhrases = {
 		'non (?:posso|riesco a|sono in grado di|ho potuto|siamo in grado di) (?:\\S+ )?(?:rispondere|trovare|confermare|dire|aiutare)',
 		'nessuna (?:informazione|idea|notizia)',
 		'(?:al di fuori|oltre) (?:delle mie|della mia) (?:conoscenze|competenze|competenza)',
+		'non (?:poter|posso|possiamo|potere|riesco ad) (?:\\S+ )?(?:aiutarla|aiutarti|aiutarvi|risponderle|risponderti|aiutare|rispondere)',
 	],
 	noAnswerExceptions: ['non so se (?:hai|ha) (?:visto|sentito|notato)'],
 	offersInsteadOfAnswering: [

@@ -128,6 +128,8 @@ export const dutch: LanguagePhrases = {
 		'geen (?:informatie|info|gegevens|idee|antwoord)',
 		'(?:informatie|info|gegevens|antwoord) (?:heb|hebben) (?:ik|we|wij) (?:\\S+ )?niet',
 		'(?:buiten|boven) (?:mijn|onze) (?:kennis|mogelijkheden)',
+		'(?:kan|kunnen) (?:ik|we|wij) (?:\\S+ ){0,3}?niet (?:\\S+ ){0,2}?(?:helpen|beantwoorden|vinden|zeggen|bevestigen)',
+		'niet te kunnen (?:helpen|beantwoorden)',
 	],
 	noAnswerExceptions: [
 		'weet niet of (?:je|u) (?:gezien|gehoord)',

@@ -157,6 +157,8 @@ export const portuguese: LanguagePhrases = {
 		'nao (?:ha|existe|existem) (?:informacao|informacoes|dados|registro)',
 		'(?:fora|alem) d[oe] (?:meu|que eu) (?:alcance|conhecimento|posso)',
 		'desconheco',
+		'nao poder (?:\\S+ )?(?:ajudar|responder|confirmar|dizer)',
+		'nao (?:posso|podemos|consigo) (?:\\S+ )?(?:ajuda lo|ajuda la|te ajudar|lhe ajudar|ajudar te)',
 	],
 	noAnswerExceptions: ['nao sei se (?:voce|vc) (?:viu|ja viu|soube|sabe)'],
 	offersInsteadOfAnswering: [

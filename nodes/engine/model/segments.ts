@@ -1,4 +1,5 @@
 import { CLAUSE } from '../normalise';
+import { onlyGreets } from '../question';
 
 /**
  * A long message is scored clause group by clause group and the strongest group decides, so that
@@ -36,11 +37,13 @@ function windowsOf(clause: string[]): string[][] {
 /**
  * The clauses of a message read whole (30 words or fewer) that has more than one: each is also read
  * alone for a request (scorer.ts, strongestClauses). Empty for a message of one clause or a long one.
+ * A clause of greetings alone asks nothing: read alone, a greeting the weights barely know
+ * ("Servus", close to "service") could lend the message a request it does not make.
  */
 export function clausesOfShortMessage(tokens: string[]): string[][] {
 	if (tokens.length > WHOLE_UP_TO) return [];
 	const clauses = clausesOf(tokens);
-	return clauses.length > 1 ? clauses : [];
+	return clauses.length > 1 ? clauses.filter((clause) => !onlyGreets(clause)) : [];
 }
 
 export function segmentsOf(tokens: string[]): string[][] {

@@ -190,3 +190,29 @@ describe('readRaw on adversarial input', () => {
 		expect([...readRaw('user', '  Ana is here').names]).toEqual(['ana']);
 	});
 });
+
+describe('the bot saying it cannot help', () => {
+	const { getLexicon } = jest.requireActual<typeof import('../../../nodes/engine/lexicon')>(
+		'../../../nodes/engine/lexicon',
+	);
+	const saysCannot = (text: string) => getLexicon().noAnswer.test(` ${normaliseText(text).text} `);
+
+	it('reads regret at not being able to help, and an inverted "can I not", in each language', () => {
+		for (const text of [
+			'Sorry for not being able to help with that.',
+			'Lamento no poder ayudarle con ese caso concreto.',
+			'Désolé de ne pas pouvoir vous aider davantage.',
+			'Es tut mir leid, Ihnen nicht helfen zu können.',
+			'Leider kann ich Ihnen da nicht weiterhelfen.',
+			'Infelizmente não posso te ajudar com isso.',
+			'Mi dispiace, non posso aiutarla con questa richiesta.',
+			'Helaas kan ik u daar niet mee helpen.',
+		])
+			expect(saysCannot(text)).toBe(true);
+	});
+
+	it('does not read an answer that helps as one', () => {
+		expect(saysCannot('Ja, ich kann Ihnen dabei helfen: der Termin ist am Montag.')).toBe(false);
+		expect(saysCannot('Claro, puedo ayudarle: abrimos a las nueve.')).toBe(false);
+	});
+});

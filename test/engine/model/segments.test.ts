@@ -45,6 +45,12 @@ describe('clausesOfShortMessage', () => {
 		).toEqual([tokens('I want the boss'), tokens('My bill is far too high'), tokens('90 euros')]);
 	});
 
+	it('leaves out a clause of greetings alone', () => {
+		expect(clausesOfShortMessage(tokens('Servus, der Router blinkt orange'))).toEqual([
+			tokens('der Router blinkt orange'),
+		]);
+	});
+
 	it('gives nothing for a message of one clause or a long one', () => {
 		expect(clausesOfShortMessage(tokens('can someone call me back today'))).toEqual([]);
 		const long = Array.from({ length: 20 }, (_, i) => `w${i}, v${i}`).join(' ');
