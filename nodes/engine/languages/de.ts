@@ -184,7 +184,7 @@ export const german: LanguagePhrases = {
 		'(?:information|informationen|infos|daten|antwort) (?:habe|haben|hab) (?:ich|wir) (?:\\S+ )?(?:nicht|keine)',
 		'(?:liegen|vorliegen) (?:mir|uns) (?:\\S+ )?keine',
 		'(?:ausserhalb|jenseits) (?:meines|meiner) (?:wissens|kenntnisse|moglichkeiten)',
-		'nicht (?:weiter)?helfen (?:zu )?(?:konnen|kann)',
+		'nicht helfen (?:zu )?(?:konnen|kann)',
 		'nicht weiterhelfen',
 	],
 	noAnswerExceptions: [
