@@ -1,6 +1,7 @@
 import {
 	ENDS_CLAUSE,
 	clauseReadingOf,
+	getLexicon,
 	lookUpWord,
 	MAY_REQUEST,
 	Tag,
@@ -101,9 +102,60 @@ function isNegated(clause: Item[], from: number, to: number): boolean {
 	return has(clause, from - WINDOW.negationBefore, to, Tag.negation);
 }
 
-/** As isNegated, but "can't" and "don't know" before a verb of reaching say it failed, not no. */
-function isReachNegated(clause: Item[], from: number, to: number): boolean {
-	return has(clause, from - WINDOW.negationBefore, to, Tag.negation, Tag.inability);
+/** As isNegated from `start`, but "can't" and "don't know" before a verb of reaching say it failed, not no. */
+function isReachNegated(clause: Item[], start: number, to: number): boolean {
+	return has(clause, start, to, Tag.negation, Tag.inability);
+}
+
+/** Words this long that the tables do not know are words of content ("help", "answer", "vroeg"). */
+const CONTENT_WORD_MIN = 4;
+/** Adverbs, which sit inside a negated verb's phrase ("don't really want to talk to a human"). */
+const ADVERB_ENDING = /(?:ly|mente|ment)$/;
+
+/** The contact as the object of an imperative: "connect me", "passez-moi", "verbinden Sie mich". */
+const ME = new Set(['me', 'moi', 'mich', 'mi', 'mij', 'm']);
+/** Spanish and Italian imperatives carry their "me": "pásame", "comunícame", "passami", "mettimi". */
+const ENCLITIC_ME = /(?:ame|eme|ami|emi|imi)$/;
+
+/**
+ * A verb of reaching said as an order to put the contact through: with "me" after it (or merged
+ * into it, "get me", "put me through"), or before it in Brazilian Portuguese ("me passa"). An
+ * infinitive ("envie de parler à quelqu'un", "no me interesa hablar con") is no order.
+ */
+function isOrderToReach(clause: Item[], verb: number): boolean {
+	const { text } = clause[verb];
+	if (/(?:^| )(?:me|moi|mich)(?: |$)/.test(text) || ENCLITIC_ME.test(text)) return true;
+	const next = clause[verb + 1]?.text;
+	if (next !== undefined && (ME.has(next) || (next === 'sie' && clause[verb + 2]?.text === 'mich')))
+		return true;
+	return clause[verb - 1]?.text === 'me';
+}
+
+/**
+ * Where a negation of a person request can stand: from four words before it, unless the request
+ * is an order to put the contact through ("get me a human", "passami un operatore") and a word of
+ * content stands between the negation and the verb. In run-on chat that negation belongs to a
+ * complaint before the order ("not helpful put me through to a manager", "non hai risposto
+ * passami un operatore"). Words of the tables and short words do not end it: "don't you connect me".
+ */
+function negationStart(clause: Item[], from: number, verb: number, p: number): number {
+	const start = from - WINDOW.negationBefore;
+	if (verb > p || !isOrderToReach(clause, verb)) return start;
+	for (let k = verb - 1; k >= Math.max(0, start); k--) {
+		const { tags, text } = clause[k];
+		if (tags === 0 && text.length >= CONTENT_WORD_MIN && !ADVERB_ENDING.test(text)) return k + 1;
+	}
+	return start;
+}
+
+/**
+ * "pas besoin que quelqu'un de la crèche me rappelle", "non c'è più bisogno che la coordinatrice mi
+ * richiami": a phrase saying something is not needed negates all that follows it in its clause.
+ */
+function saidNotNeeded(clause: Item[], before: number): boolean {
+	const { needless } = getLexicon();
+	for (let k = 0; k < before; k++) if (needless.has(clause[k].text)) return true;
+	return false;
 }
 
 /**
@@ -228,25 +280,28 @@ function clauseRequest(clause: Item[], reading: ContactReading): string | undefi
 			if (verb !== undefined) {
 				const from = Math.min(p, verb);
 				const to = Math.max(p, verb);
-				if (!isReachNegated(clause, from, to)) {
+				const needless = saidNotNeeded(clause, from);
+				const start = negationStart(clause, from, verb, p);
+				if (!needless && !isReachNegated(clause, start, to)) {
 					return clause.map((item) => item.text).join(' ');
 				}
 				reading.negated = true;
-				reading.firmlyNegated ||= firmNegation(
-					clause,
-					[[from - WINDOW.negationBefore, to, Tag.negation]],
-					Tag.inability,
-				);
+				reading.firmlyNegated ||=
+					needless || firmNegation(clause, [[start, to, Tag.negation]], Tag.inability);
 			}
 		}
 		if (tags & Tag.callback) {
 			const after = has(clause, p + 1, p + WINDOW.negationAfter, Tag.negationAfter);
-			if (!after && !isNegated(clause, p, p - 1)) return clause.map((item) => item.text).join(' ');
+			const needless = saidNotNeeded(clause, p);
+			if (!after && !needless && !isNegated(clause, p, p - 1))
+				return clause.map((item) => item.text).join(' ');
 			reading.negated = true;
-			reading.firmlyNegated ||= firmNegation(clause, [
-				[p - WINDOW.negationBefore, p - 1, Tag.negation],
-				[p + 1, p + WINDOW.negationAfter, Tag.negationAfter],
-			]);
+			reading.firmlyNegated ||=
+				needless ||
+				firmNegation(clause, [
+					[p - WINDOW.negationBefore, p - 1, Tag.negation],
+					[p + 1, p + WINDOW.negationAfter, Tag.negationAfter],
+				]);
 		}
 		// "I don't want a bot", "stop the bot": refusing the bot asks for a person.
 		if (tags & Tag.bot && !has(clause, p - 3, p - 1, Tag.self)) {

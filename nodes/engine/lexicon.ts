@@ -74,6 +74,7 @@ const TAGGED_LISTS: Array<[keyof LanguagePhrases, number]> = [
 	['act', Tag.act],
 	['callback', Tag.callback],
 	['negation', Tag.negation],
+	['needless', Tag.negation],
 	['questionNegation', Tag.questionNegation],
 	['possessive', Tag.possessive],
 	['self', Tag.self],
@@ -142,6 +143,8 @@ export interface Lexicon {
 	asksForFigure: RegExp;
 	freeOfCharge: RegExp;
 	negations: Set<string>;
+	/** Phrases that negate the rest of their clause (LanguagePhrases.needless). */
+	needless: Set<string>;
 	/** Person and role words that head compounds, with their entries (see compoundHeadsExcept). */
 	compoundHeads: Map<string, WordEntry>;
 	/** The last five letters of each of them. */
@@ -288,6 +291,7 @@ function buildLexicon(): Lexicon {
 		asksForFigure: wholeWords(collect('askFigure')),
 		freeOfCharge: wholeWords(collect('freeOfCharge')),
 		negations: new Set(collect('negation').filter((n) => !n.includes(' '))),
+		needless: new Set(collect('needless')),
 		compoundHeads,
 		compoundEndings: new Set(
 			[...compoundHeads.keys()].map((head) => head.slice(-COMPOUND_HEAD_MIN)),

@@ -167,6 +167,44 @@ describe('negation words that are ordinary words in another language', () => {
 		expect(read('nadie contesta el teléfono')).toMatchObject({ negated: false });
 	});
 
+	it('reads saying a call or a person is not needed as a firm refusal, however far they come after', () => {
+		for (const text of [
+			"Pas besoin que quelqu'un de la crèche me rappelle comme je l'avais demandé",
+			"Non c'è più bisogno che la coordinatrice mi richiami",
+			'No need for anyone from the office to give me a call back',
+			'ya no hace falta que la doctora de guardia me llame',
+			'Não é preciso que o técnico da loja me ligue',
+		]) {
+			expect(read(text)).toMatchObject({ negated: true, firmlyNegated: true });
+			expect(scoreOf(text)).toBeLessThanOrEqual(0.3);
+		}
+		// Its clause ends at a break: what follows "but", "just" or a comma is read on its own.
+		expect(asks('no need to explain just get me a human')).toBe(true);
+		expect(asks("pas besoin de m'expliquer, je veux parler à un conseiller")).toBe(true);
+	});
+
+	it('reads an order to put the contact through after a negated complaint in run-on chat', () => {
+		for (const text of [
+			'not helpful put me through to a manager',
+			'no me entiendes nada pásame con un humano ya',
+			"vous m'avez pas répondu passez-moi quelqu'un du restaurant",
+			'nao respondeu minha pergunta me passa para um atendente',
+			'non hai risposto passami un operatore',
+			'dat is niet wat ik vroeg verbind me door met een medewerker',
+		])
+			expect(asks(text)).toBe(true);
+		// The negation of the order itself, or of wanting it, still refuses.
+		for (const text of [
+			"I don't want you to connect me with an agent",
+			'ne me passez pas de conseiller',
+			'não me passa para atendente nenhum',
+		])
+			expect(read(text)).toMatchObject({ negated: true, firmlyNegated: true });
+		// An infinitive after a word of wanting the tables lack is no order: its negation holds.
+		expect(asks("j'ai pas envie d'en parler à quelqu'un")).toBe(false);
+		expect(asks('No me interesa hablar con un ejecutivo')).toBe(false);
+	});
+
 	it('leaves a request negated only by such a word to the weights, and caps a firm negation', () => {
 		expect(scoreOf('kann ich bitte mit nem echten menschen sprechen')).toBeGreaterThan(0.5);
 		expect(scoreOf('ich will nicht mit einem echten menschen sprechen')).toBeLessThanOrEqual(0.3);

@@ -20,6 +20,12 @@ export interface LanguagePhrases {
 	callback: string[];
 	/** Negation words; their scope ends at a clause break. */
 	negation: string[];
+	/**
+	 * "pas besoin que", "no need for": saying something is not needed, before what is not needed.
+	 * It negates the rest of its clause, however far the call or the person comes after it ("pas
+	 * besoin que quelqu'un de la crèche me rappelle").
+	 */
+	needless: string[];
 	/** "why can't I": a negation that is a question, not a refusal. */
 	questionNegation: string[];
 	/** Before a person word, makes it someone else's (my agent, our agent). */

@@ -128,6 +128,12 @@ export const german: LanguagePhrases = {
 		'nicht notig',
 		'nein',
 	],
+	needless: [
+		'nicht notig dass',
+		'nicht mehr notig dass',
+		'nicht notwendig dass',
+		'nicht mehr notwendig dass',
+	],
 	questionNegation: ['warum kann ich nicht', 'kann ich nicht', 'konnen sie mich nicht'],
 	possessive: [
 		'mein',

@@ -162,6 +162,13 @@ export const english: LanguagePhrases = {
 		'neither',
 		'nor',
 	],
+	needless: [
+		'no need for',
+		'no need to',
+		'not necessary for',
+		'no longer necessary for',
+		'no longer any need for',
+	],
 	questionNegation: [
 		'no i',
 		'no im',

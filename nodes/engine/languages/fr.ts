@@ -105,6 +105,16 @@ export const french: LanguagePhrases = {
 		'un appel',
 	],
 	negation: ['ne', 'n', 'pas', 'jamais', 'sans', 'aucun', 'aucune', 'ni', 'pas besoin', 'plus'],
+	needless: [
+		'pas besoin que',
+		'pas besoin qu',
+		'plus besoin que',
+		'plus besoin qu',
+		'pas la peine que',
+		'plus la peine que',
+		'pas necessaire que',
+		'plus necessaire que',
+	],
 	questionNegation: [
 		'pourquoi je ne peux pas',
 		'ne puis je pas',

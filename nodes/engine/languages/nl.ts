@@ -90,6 +90,7 @@ export const dutch: LanguagePhrases = {
 		'een telefoontje',
 	],
 	negation: ['niet', 'geen', 'nooit', 'zonder', 'hoeft niet', 'niet nodig', 'nee'],
+	needless: ['niet nodig dat', 'niet meer nodig dat', 'niet nodig om', 'niet meer nodig om'],
 	questionNegation: ['waarom kan ik niet', 'kan ik niet'],
 	possessive: ['mijn', 'onze', 'ons', 'haar', 'hun'],
 	self: ['ik ben een', 'ben een', 'werk als', 'ik ben geen'],
