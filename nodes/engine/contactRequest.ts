@@ -151,11 +151,13 @@ function negationStart(clause: Item[], from: number, verb: number, p: number): n
 /**
  * "pas besoin que quelqu'un de la crèche me rappelle", "non c'è più bisogno che la coordinatrice mi
  * richiami": a phrase saying something is not needed negates all that follows it in its clause.
+ * Where the first such phrase stands (Infinity when none); asked once per clause, as a clause of
+ * thousands of refused call-backs would otherwise be scanned from its start for each of them.
  */
-function saidNotNeeded(clause: Item[], before: number): boolean {
+function firstNeedless(clause: Item[]): number {
 	const { needless } = getLexicon();
-	for (let k = 0; k < before; k++) if (needless.has(clause[k].text)) return true;
-	return false;
+	const at = clause.findIndex((item) => needless.has(item.text));
+	return at === -1 ? Infinity : at;
 }
 
 /**
@@ -261,6 +263,8 @@ function wantsToReachNobody(clause: Item[], p: number): boolean {
 function clauseRequest(clause: Item[], reading: ContactReading): string | undefined {
 	let onlyPersons: boolean | undefined;
 	const askOnlyPersons = () => (onlyPersons ??= onlyPersonsAndFillers(clause));
+	let needlessAt: number | undefined;
+	const saidNotNeeded = (before: number) => (needlessAt ??= firstNeedless(clause)) < before;
 	for (let p = 0; p < clause.length; p++) {
 		const tags = clause[p].tags;
 		// Roles and "who" are people only when reached, like "someone"; so is "nobody" after "I
@@ -280,7 +284,7 @@ function clauseRequest(clause: Item[], reading: ContactReading): string | undefi
 			if (verb !== undefined) {
 				const from = Math.min(p, verb);
 				const to = Math.max(p, verb);
-				const needless = saidNotNeeded(clause, from);
+				const needless = saidNotNeeded(from);
 				const start = negationStart(clause, from, verb, p);
 				if (!needless && !isReachNegated(clause, start, to)) {
 					return clause.map((item) => item.text).join(' ');
@@ -292,7 +296,7 @@ function clauseRequest(clause: Item[], reading: ContactReading): string | undefi
 		}
 		if (tags & Tag.callback) {
 			const after = has(clause, p + 1, p + WINDOW.negationAfter, Tag.negationAfter);
-			const needless = saidNotNeeded(clause, p);
+			const needless = saidNotNeeded(p);
 			if (!after && !needless && !isNegated(clause, p, p - 1))
 				return clause.map((item) => item.text).join(' ');
 			reading.negated = true;

@@ -109,6 +109,11 @@ describe('negation words that are ordinary words in another language', () => {
 	const scoreOf = (text: string) =>
 		detectHandover({ conversationId: 'c', platform: 'generic', userMessage: text }, undefined)
 			.scores.contactRequest;
+	/** A firmly negated request, which the engine caps below any threshold a user would set. */
+	const expectCappedRefusal = (text: string) => {
+		expect(read(text)).toMatchObject({ negated: true, firmlyNegated: true });
+		expect(scoreOf(text)).toBeLessThanOrEqual(0.3);
+	};
 
 	it('reads German "nem", "ne" and Dutch "\'n" as negation, but not firmly', () => {
 		for (const text of [
@@ -159,10 +164,8 @@ describe('negation words that are ordinary words in another language', () => {
 			'no quiero hablar con nadie por teléfono',
 			'non voglio parlare con nessuno al telefono, preferisco scrivere',
 			'não quero falar com ninguém, só quero o link',
-		]) {
-			expect(read(text)).toMatchObject({ negated: true, firmlyNegated: true });
-			expect(scoreOf(text)).toBeLessThanOrEqual(0.3);
-		}
+		])
+			expectCappedRefusal(text);
 		expect(read('no consigo hablar con nadie')).toMatchObject({ negated: false });
 		expect(read('nadie contesta el teléfono')).toMatchObject({ negated: false });
 	});
@@ -174,10 +177,8 @@ describe('negation words that are ordinary words in another language', () => {
 			'No need for anyone from the office to give me a call back',
 			'ya no hace falta que la doctora de guardia me llame',
 			'Não é preciso que o técnico da loja me ligue',
-		]) {
-			expect(read(text)).toMatchObject({ negated: true, firmlyNegated: true });
-			expect(scoreOf(text)).toBeLessThanOrEqual(0.3);
-		}
+		])
+			expectCappedRefusal(text);
 		// Its clause ends at a break: what follows "but", "just" or a comma is read on its own.
 		expect(asks('no need to explain just get me a human')).toBe(true);
 		expect(asks("pas besoin de m'expliquer, je veux parler à un conseiller")).toBe(true);
@@ -223,6 +224,10 @@ describe('findContactRequest on adversarial input (linear: each clause is read o
 
 	it('reads a million characters of owned person words without finding a request', () => {
 		expect(findContactRequest(normaliseText(million('my agent ')).tokens)).toBeUndefined();
+	});
+
+	it('reads a million characters of refused call-backs in one clause without finding a request', () => {
+		expect(findContactRequest(normaliseText(million('dont call me ')).tokens)).toBeUndefined();
 	});
 
 	it('finds a request after a million characters of clauses without one', () => {
