@@ -19,6 +19,8 @@ import { contentWordCount, shareOfReply } from './reask';
  */
 const OFFER_OPENS_WITHIN = 20;
 const OFFER_REPLY_MAX_WORDS = 45;
+/** The most content words of a question about the bot ("is this a real person or a bot?"). */
+const BOT_QUESTION_MAX_CONTENT_WORDS = 8;
 
 /** A menu is read in a reply's first characters: a long text is no menu. */
 const MENU_SCAN = 2000;
@@ -82,9 +84,16 @@ export function readOffer(
 	const opening = ` ${reply.tokens.slice(0, OFFER_OPENS_WITHIN).join(' ')} `;
 	if (!offersInsteadOfAnswering.test(opening) && !onlyOffersOptions(rawReply)) return undefined;
 	if (message === undefined || rawMessage === undefined) return 'welcome';
-	if (contentWordCount(message.tokens) === 0 || onlyGreets(message.tokens)) return 'welcome';
+	const contentWords = contentWordCount(message.tokens);
+	if (contentWords === 0 || onlyGreets(message.tokens)) return 'welcome';
 	// "Are you a bot?" (or a person?) is answered by the bot introducing itself, then offering its help.
-	if (message.tokens.some((token) => asksAboutTheBot(words.get(token), token))) return 'welcome';
+	// Such a question is short: in a longer message a bot or person word is part of the matter ("our
+	// accountant needs the invoices", French "j'ai" read as "AI").
+	if (
+		contentWords <= BOT_QUESTION_MAX_CONTENT_WORDS &&
+		message.tokens.some((token) => asksAboutTheBot(words.get(token), token))
+	)
+		return 'welcome';
 	// "hi, I'm the tenant of flat 5" asks nothing a reply must take up.
 	if (!asksSomething(message, rawMessage)) return undefined;
 	return shareOfReply(message.tokens, rawReply) < 0.5 ? 'instead' : undefined;

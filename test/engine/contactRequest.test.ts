@@ -39,6 +39,32 @@ describe('findContactRequest', () => {
 		expect(lookUpWord('exleiter')).toBeUndefined();
 	});
 
+	it('reads the roles of trades, clinics, property, schools and law in every language', () => {
+		for (const text of [
+			'could I speak to the conveyancer handling our purchase',
+			'can the locksmith ring me before he comes',
+			'quiero hablar con el cerrajero',
+			'¿me puede llamar la dermatóloga?',
+			'je voudrais parler au notaire',
+			'le garagiste peut me rappeler ?',
+			'kann ich mit der Hebamme sprechen',
+			'ich möchte den Hausbesorger sprechen',
+			'quero falar com o senhorio',
+			'o serralheiro pode me ligar?',
+			'posso parlare con il capofficina?',
+			'vorrei parlare con il portiere',
+			'mag ik de zaakvoerder spreken',
+			'kan de huisbewaarder mij terugbellen?',
+		]) {
+			expect(asks(text)).toBe(true);
+		}
+		// The same roles in news about them ask nothing.
+		expect(asks('the locksmith changed the lock yesterday')).toBe(false);
+		expect(asks('el cerrajero ya vino ayer')).toBe(false);
+		expect(asks("le notaire a envoyé l'acte")).toBe(false);
+		expect(asks('de huisbewaarder heeft de lamp vervangen')).toBe(false);
+	});
+
 	it('reads asking who is in charge of a topic as a request, in every language', () => {
 		for (const text of [
 			'who handles warranty claims for the dishwashers?',

@@ -105,6 +105,25 @@ describe('readOffer', () => {
 		expect(read('hallo', menu)).toBe('welcome');
 		expect(read('salut !', 'Bonjour ! Que souhaitez-vous faire ?')).toBe('welcome');
 		expect(read('bist du ein Bot?', menu)).toBe('welcome');
+		expect(read('is this a real person or a bot?', menu)).toBe('welcome');
+	});
+
+	it('reads a bot or person word in a longer question as part of the matter, not a question about the bot', () => {
+		const frenchMenu =
+			'Je peux vous aider pour : 1) Réserver un essai 2) Prendre rendez-vous 3) Autre';
+		// French "j'ai" reads as "ai", and "team" is a person word.
+		expect(
+			read(
+				"J'ai un leasing chez vous pour une citadine, si je le résilie en septembre, combien de frais de sortie vais-je payer ?",
+				frenchMenu,
+			),
+		).toBe('instead');
+		expect(
+			read(
+				'we are on the Team plan for our whole office and the invoices still come out in dollars, how do we change the currency to pounds?',
+				'How can I help you today?',
+			),
+		).toBe('instead');
 	});
 
 	it('reads it as offered instead of an answer after a question, and leaves statements alone', () => {

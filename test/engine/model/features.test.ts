@@ -4,6 +4,7 @@ import {
 	callsMeByName,
 	extractFeatures,
 	FeatureSink,
+	mayDecline,
 	readRaw,
 	readRawAnswering,
 } from '../../../nodes/engine/model/features';
@@ -214,5 +215,34 @@ describe('the bot saying it cannot help', () => {
 	it('does not read an answer that helps as one', () => {
 		expect(saysCannot('Ja, ich kann Ihnen dabei helfen: der Termin ist am Montag.')).toBe(false);
 		expect(saysCannot('Claro, puedo ayudarle: abrimos a las nueve.')).toBe(false);
+	});
+});
+
+describe('mayDecline', () => {
+	const declines = (text: string) => mayDecline(normaliseText(text).text);
+
+	it('finds a reply that cannot see, tell or check, with a word inside the phrase', () => {
+		for (const text of [
+			"I can't currently see your order from here.",
+			"We have no way of checking the courier's van.",
+			'No puedo decirte en qué estado va el envío.',
+			'No tengo forma de saber si llegará hoy.',
+			'Je ne peux donc pas vous dire où en est la réparation.',
+			"Nous n'avons aucun moyen de vérifier ce colis.",
+			'Ich habe leider keinen Zugriff auf Ihre Bestellung.',
+			'Não tenho como confirmar se o seguro cobre.',
+			"Non posso vederti l'ordine da qui.",
+			'Non ho modo di verificare la spedizione.',
+			'Ik kan uw contract niet inzien.',
+			'We hebben geen toegang tot uw dossier.',
+		]) {
+			expect(declines(text)).toBe(true);
+		}
+	});
+
+	it('finds nothing in a reply that answers', () => {
+		expect(declines('Your order shipped yesterday and arrives Friday.')).toBe(false);
+		expect(declines('No te preocupes, el envío llega mañana.')).toBe(false);
+		expect(declines('Je peux vous dire que la réparation est terminée.')).toBe(false);
 	});
 });
