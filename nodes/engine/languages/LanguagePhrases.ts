@@ -1,7 +1,8 @@
 /**
  * The phrase grammar of one language, written in normalised text (see normalise.ts): lower case,
- * no accents, "don't" as "dont", elisions split ("l agent"). Word lists may hold phrases of up to
- * three words. The `*Patterns` lists are regular-expression sources matched on whole words.
+ * no accents, "don't" as "dont", elisions split ("l agent"). Word lists may hold phrases of any
+ * length (most have one to three words). The `*Patterns` lists are regular-expression sources
+ * matched on whole words.
  */
 export interface LanguagePhrases {
 	/** Words for a person the contact can be handed to: human, agent, representative, staff … */
