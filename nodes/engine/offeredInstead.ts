@@ -87,8 +87,8 @@ export function readOffer(
 	const contentWords = contentWordCount(message.tokens);
 	if (contentWords === 0 || onlyGreets(message.tokens)) return 'welcome';
 	// "Are you a bot?" (or a person?) is answered by the bot introducing itself, then offering its help.
-	// Such a question is short: in a longer message a bot or person word is part of the matter ("our
-	// accountant needs the invoices", French "j'ai" read as "AI").
+	// Such a question is short: in a longer message a bot or person word is part of the matter ("we
+	// are on the Team plan", French "j'ai" read as "AI").
 	if (
 		contentWords <= BOT_QUESTION_MAX_CONTENT_WORDS &&
 		message.tokens.some((token) => asksAboutTheBot(words.get(token), token))

@@ -1,5 +1,8 @@
 import type { LanguagePhrases } from './LanguagePhrases';
 
+/** What a reply says it cannot do, after "kan niet" in either order: answer, find, see, check. */
+const CANNOT_VERBS = 'beantwoorden|vinden|zeggen|helpen|bevestigen|zien|inzien|controleren|nagaan';
+
 export const dutch: LanguagePhrases = {
 	person: [
 		'mens',
@@ -125,12 +128,12 @@ export const dutch: LanguagePhrases = {
 		'(?:ik|wij|we) (?:weet|weten) (?:het |dat |dit )?(?:\\S+ )?niet',
 		'weet ik (?:\\S+ )?niet',
 		'(?:ik|wij|we) (?:ben|zijn) (?:er |daar )?(?:\\S+ )?niet (?:zeker|helemaal zeker)',
-		'(?:ik|wij|we) (?:kan|kunnen|kon|konden) (?:\\S+ ){0,3}?(?:niet|geen|niets) (?:\\S+ ){0,2}?(?:beantwoorden|vinden|zeggen|helpen|bevestigen|antwoord|gevonden|zien|inzien|controleren|nagaan)',
+		`(?:ik|wij|we) (?:kan|kunnen|kon|konden) (?:\\S+ ){0,3}?(?:niet|geen|niets) (?:\\S+ ){0,2}?(?:${CANNOT_VERBS}|antwoord|gevonden)`,
 		'(?:ik|wij|we) (?:heb|hebben) (?:\\S+ )?(?:geen toegang|geen inzage|geen mogelijkheid|geen manier)',
 		'geen (?:informatie|info|gegevens|idee|antwoord)',
 		'(?:informatie|info|gegevens|antwoord) (?:heb|hebben) (?:ik|we|wij) (?:\\S+ )?niet',
 		'(?:buiten|boven) (?:mijn|onze) (?:kennis|mogelijkheden)',
-		'(?:kan|kunnen) (?:ik|we|wij) (?:\\S+ ){0,3}?niet (?:\\S+ ){0,2}?(?:helpen|beantwoorden|vinden|zeggen|bevestigen|zien|inzien|controleren|nagaan)',
+		`(?:kan|kunnen) (?:ik|we|wij) (?:\\S+ ){0,3}?niet (?:\\S+ ){0,2}?(?:${CANNOT_VERBS})`,
 		'niet te kunnen (?:helpen|beantwoorden)',
 	],
 	noAnswerExceptions: [
