@@ -118,17 +118,33 @@ const ME = new Set(['me', 'moi', 'mich', 'mi', 'mij', 'm']);
 const ENCLITIC_ME = /(?:ame|eme|ami|emi|imi)$/;
 
 /**
- * A verb of reaching said as an order to put the contact through: with "me" after it (or merged
- * into it, "get me", "put me through"), or before it in Brazilian Portuguese ("me passa"). An
+ * A verb of reaching said as an order to put the contact through: with "me" after it (or inside
+ * the phrase, "get me", "verbind mij door"), or before it in Brazilian Portuguese ("me passa"). An
  * infinitive ("envie de parler à quelqu'un", "no me interesa hablar con") is no order.
  */
 function isOrderToReach(clause: Item[], verb: number): boolean {
 	const { text } = clause[verb];
-	if (/(?:^| )(?:me|moi|mich)(?: |$)/.test(text) || ENCLITIC_ME.test(text)) return true;
+	if (text.split(' ').some((word) => ME.has(word)) || ENCLITIC_ME.test(text)) return true;
 	const next = clause[verb + 1]?.text;
 	if (next !== undefined && (ME.has(next) || (next === 'sie' && clause[verb + 2]?.text === 'mich')))
 		return true;
 	return clause[verb - 1]?.text === 'me';
+}
+
+/** The "me" that German and Dutch orders put after the verb. */
+const VERB_FIRST_ME = new Set(['mich', 'mij']);
+
+/**
+ * German and Dutch put the negation of an order after it ("verbinden Sie mich nicht", "verbind mij
+ * niet door"), so a negation before "verbinden Sie mich" or "verbind mij" ends what came before.
+ */
+function isVerbFirstOrder(clause: Item[], verb: number): boolean {
+	const after = [
+		...clause[verb].text.split(' ').slice(1),
+		clause[verb + 1]?.text,
+		clause[verb + 2]?.text,
+	];
+	return after.some((word) => word !== undefined && VERB_FIRST_ME.has(word));
 }
 
 /**
@@ -137,10 +153,12 @@ function isOrderToReach(clause: Item[], verb: number): boolean {
  * content stands between the negation and the verb. In run-on chat that negation belongs to a
  * complaint before the order ("not helpful put me through to a manager", "non hai risposto
  * passami un operatore"). Words of the tables and short words do not end it: "don't you connect me".
+ * A German or Dutch order is negated only after its verb.
  */
 function negationStart(clause: Item[], from: number, verb: number, p: number): number {
 	const start = from - WINDOW.negationBefore;
 	if (verb > p || !isOrderToReach(clause, verb)) return start;
+	if (isVerbFirstOrder(clause, verb)) return verb;
 	for (let k = verb - 1; k >= Math.max(0, start); k--) {
 		const { tags, text } = clause[k];
 		if (tags === 0 && text.length >= CONTENT_WORD_MIN && !ADVERB_ENDING.test(text)) return k + 1;

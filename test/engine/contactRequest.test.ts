@@ -218,6 +218,10 @@ describe('negation words that are ordinary words in another language', () => {
 			'nao respondeu minha pergunta me passa para um atendente',
 			'non hai risposto passami un operatore',
 			'dat is niet wat ik vroeg verbind me door met een medewerker',
+			'dat is niet wat ik vroeg verbind mij door met een medewerker',
+			// German and Dutch negate an order after it, so a negation just before it is the complaint's.
+			'das hilft nicht verbinden Sie mich mit einem Mitarbeiter',
+			'dat helpt niet verbind mij door met iemand',
 		])
 			expect(asks(text)).toBe(true);
 		// The negation of the order itself, or of wanting it, still refuses.
@@ -225,6 +229,8 @@ describe('negation words that are ordinary words in another language', () => {
 			"I don't want you to connect me with an agent",
 			'ne me passez pas de conseiller',
 			'não me passa para atendente nenhum',
+			'verbinden Sie mich nicht mit einem Mitarbeiter',
+			'verbind mij niet door met iemand',
 		])
 			expect(read(text)).toMatchObject({ negated: true, firmlyNegated: true });
 		// An infinitive after a word of wanting the tables lack is no order: its negation holds.
