@@ -179,6 +179,9 @@ export const german: LanguagePhrases = {
 	],
 	clauseBreak: ['aber', 'sondern', 'nur'],
 	noAnswerPatterns: [
+		// The bot cannot reach the system that holds the answer: a calendar or a booking tool down.
+		'(?:system|buchungssystem|terminsystem|kalender|terminkalender|server|datenbank|buchungstool|terminbuchung) (?:\\S+ ){0,4}?(?:nicht erreichbar|nicht verfugbar|gestort|ausgefallen|offline|funktioniert nicht|reagiert nicht)',
+		'(?:ich|wir) (?:kann|konnen) (?:\\S+ ){0,4}?nicht (?:\\S+ ){0,2}?(?:zugreifen|abrufen|aufrufen|erreichen)',
 		'keine ahnung',
 		'weiss ich leider nicht',
 		'(?:ich|wir) (?:habe|haben|hab|besitze) (?:\\S+ ){0,2}?(?:keine|leider keine|dazu keine|darüber keine) (?:\\S+ ){0,2}?(?:informationen|information|infos|daten|angaben|antwort|details)',

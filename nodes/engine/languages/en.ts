@@ -275,6 +275,10 @@ export const english: LanguagePhrases = {
 	],
 	clauseBreak: ['but', 'just', 'instead', 'though', 'however', 'so'],
 	noAnswerPatterns: [
+		// The bot cannot reach the system that holds the answer: a calendar or a booking tool down.
+		'(?:system|systems|calendar|diary|booking tool|booking system|database|server|schedule) (?:\\S+ ){0,2}?(?:is|are|seems|appears to be|s) (?:\\S+ )?(?:down|unavailable|offline|not available|not responding|not working|unreachable|not loading)',
+		'(?:cant|cannot|couldnt|unable to|not able to) (?:connect|reach|access|load|get into) (?:to |with )?(?:\\S+ ){0,3}?(?:system|systems|calendar|diary|database|server|schedule)',
+		'(?:experiencing|having) (?:\\S+ )?(?:technical|system) (?:issues|problems|difficulties)',
 		'i (?:do not|dont|didnt|did not) (?:have|know|find|see) (?:\\S+ ){0,3}?(?:information|info|details|data|answer|record|records)',
 		'i (?:do not|dont) (?:have|know) (?:that|this|it|the answer|an answer|enough)',
 		'(?:i|we) (?:do not|dont) know',

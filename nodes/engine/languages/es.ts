@@ -181,6 +181,9 @@ export const spanish: LanguagePhrases = {
 	],
 	clauseBreak: ['pero', 'sino', 'solo', 'solamente'],
 	noAnswerPatterns: [
+		// The bot cannot reach the system that holds the answer: a calendar or a booking tool down.
+		'(?:sistema|calendario|agenda|servidor|base de datos|plataforma) (?:\\S+ ){0,4}?(?:no (?:esta disponible|funciona|responde|me deja|carga)|(?:esta |se encuentra )?(?:caido|fuera de servicio|no disponible|inaccesible))',
+		'no (?:puedo|consigo|logro|podemos|pude) (?:\\S+ )?(?:conectar|acceder|entrar)(?:me)? (?:con |a |al |en )?(?:\\S+ ){0,2}?(?:sistema|calendario|agenda|servidor|reservas)',
 		'ni idea',
 		'no tengo (?:ni )?idea',
 		'no (?:tengo|tenemos|dispongo de|dispongo|cuento con|contamos con|manejo) (?:\\S+ ){0,3}?(?:informacion|info|datos|detalles|respuesta|registro)',

@@ -150,6 +150,9 @@ export const french: LanguagePhrases = {
 	],
 	clauseBreak: ['mais', 'seulement', 'juste'],
 	noAnswerPatterns: [
+		// The bot cannot reach the system that holds the answer: a calendar or a booking tool down.
+		'(?:systeme|calendrier|agenda|planning|serveur|outil de reservation|logiciel) (?:\\S+ ){0,4}?(?:est |semble )?(?:indisponible|inaccessible|hors service|en panne|hors ligne|ne repond pas|ne fonctionne pas)',
+		'(?:je|nous) (?:ne|n) (?:peux|pouvons|parviens|parvenons|arrive|arrivons) (?:\\S+ )?pas (?:a )?(?:acceder|me connecter|nous connecter|joindre|ouvrir) (?:a |au |aux )?(?:\\S+ ){0,2}?(?:systeme|calendrier|agenda|planning|serveur)',
 		'(?:je n en ai|j en ai) aucune idee',
 		'(?:je|nous) n (?:ai|avons|dispose|disposons) (?:\\S+ ){0,2}?(?:pas|aucune|aucun) (?:\\S+ ){0,3}?(?:information|informations|info|infos|donnees|details|reponse|renseignements?)',
 		'(?:je|nous) ne (?:sais|savons|saurais|connais) pas',

@@ -155,6 +155,9 @@ export const italian: LanguagePhrases = {
 	],
 	clauseBreak: ['ma', 'pero', 'solo', 'soltanto'],
 	noAnswerPatterns: [
+		// The bot cannot reach the system that holds the answer: a calendar or a booking tool down.
+		'(?:sistema|agenda|calendario|server|gestionale|piattaforma) (?:\\S+ ){0,4}?(?:e |risulta |sembra )?(?:irraggiungibile|non disponibile|non raggiungibile|fuori servizio|offline|in manutenzione|non (?:funziona|risponde))',
+		'non (?:riesco|posso|riusciamo|possiamo) (?:\\S+ )?(?:a )?(?:accedere|collegarmi|connettermi|raggiungere|aprire) (?:al |alla |a |all |il |la )?(?:\\S+ ){0,2}?(?:sistema|agenda|calendario|server|gestionale)',
 		'non (?:ne )?ho (?:la minima )?idea',
 		'non (?:ho|abbiamo|dispongo di|disponiamo di|trovo|ho trovato|abbiamo trovato) (?:\\S+ ){0,3}?(?:informazione|informazioni|info|dati|dettagli|risposta|notizie)',
 		'non (?:lo |la )?(?:so|sappiamo|saprei|conosco)',

@@ -122,6 +122,9 @@ export const dutch: LanguagePhrases = {
 	],
 	clauseBreak: ['maar', 'alleen', 'gewoon'],
 	noAnswerPatterns: [
+		// The bot cannot reach the system that holds the answer: a calendar or a booking tool down.
+		'(?:systeem|boekingssysteem|reserveringssysteem|agenda|planning|server|kalender) (?:\\S+ ){0,4}?(?:is |lijkt )?(?:niet bereikbaar|onbereikbaar|niet beschikbaar|offline|buiten gebruik|werkt niet|reageert niet)',
+		'(?:agenda|systeem|boekingssysteem|reserveringssysteem|planning|server|kalender) (?:\\S+ ){0,4}?niet (?:bereiken|openen|inzien|laden)',
 		'geen flauw idee',
 		'geen idee',
 		'(?:ik|wij|we) (?:heb|hebben|beschik|beschikken) (?:\\S+ ){0,2}?(?:geen|niet|niet over) (?:\\S+ ){0,2}?(?:informatie|info|gegevens|details|antwoord)',

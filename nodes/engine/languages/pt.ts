@@ -155,6 +155,9 @@ export const portuguese: LanguagePhrases = {
 	],
 	clauseBreak: ['mas', 'porem', 'so', 'apenas'],
 	noAnswerPatterns: [
+		// The bot cannot reach the system that holds the answer: a calendar or a booking tool down.
+		'(?:sistema|agenda|calendario|servidor|plataforma) (?:\\S+ ){0,4}?(?:esta |se encontra )?(?:fora do ar|indisponivel|inacessivel|fora de servico|nao (?:esta )?(?:funcionando|respondendo|carregando|abre|disponivel))',
+		'nao (?:consigo|estou conseguindo|posso|conseguimos|consegui) (?:\\S+ )?(?:acessar|aceder|conectar|entrar|abrir) (?:a |o |ao |na |no |em )?(?:\\S+ ){0,2}?(?:sistema|agenda|calendario|servidor|reservas)',
 		'(?:sem|nem) ideia',
 		'sei la',
 		'nao (?:tenho|temos|possuo|disponho de|dispomos de|encontrei|encontramos|achei) (?:\\S+ ){0,3}?(?:informacao|informacoes|info|dados|detalhes|resposta|registro)',

@@ -212,6 +212,26 @@ describe('the bot saying it cannot help', () => {
 			expect(saysCannot(text)).toBe(true);
 	});
 
+	it('reads a system the bot cannot reach, in each language', () => {
+		for (const text of [
+			'Our reservation system is currently down, please try again later.',
+			"I'm unable to connect to the clinic's calendar just now.",
+			'El sistema de citas está caído en este momento.',
+			"Je n'arrive pas à me connecter au planning des techniciens pour l'instant.",
+			'Der Terminkalender ist im Moment leider nicht erreichbar.',
+			'O sistema de marcações está fora do ar neste momento.',
+			"Il gestionale dell'officina al momento non risponde.",
+			'Het reserveringssysteem is op dit moment niet bereikbaar.',
+		])
+			expect(saysCannot(text)).toBe(true);
+		for (const text of [
+			'Our booking system is open around the clock: Monday at 10 is free.',
+			'Das Buchungssystem zeigt: Montag um 10 Uhr ist frei.',
+			'El sistema de reservas le enviará la confirmación por correo.',
+		])
+			expect(saysCannot(text)).toBe(false);
+	});
+
 	it('does not read an answer that helps as one', () => {
 		expect(saysCannot('Ja, ich kann Ihnen dabei helfen: der Termin ist am Montag.')).toBe(false);
 		expect(saysCannot('Claro, puedo ayudarle: abrimos a las nueve.')).toBe(false);
