@@ -117,34 +117,31 @@ const ME = new Set(['me', 'moi', 'mich', 'mi', 'mij', 'm']);
 /** Spanish and Italian imperatives carry their "me": "pásame", "comunícame", "passami", "mettimi". */
 const ENCLITIC_ME = /(?:ame|eme|ami|emi|imi)$/;
 
-/**
- * A verb of reaching said as an order to put the contact through: with "me" after it (or inside
- * the phrase, "get me", "verbind mij door"), or before it in Brazilian Portuguese ("me passa"). An
- * infinitive ("envie de parler à quelqu'un", "no me interesa hablar con") is no order.
- */
-function isOrderToReach(clause: Item[], verb: number): boolean {
-	const { text } = clause[verb];
-	if (text.split(' ').some((word) => ME.has(word)) || ENCLITIC_ME.test(text)) return true;
-	const next = clause[verb + 1]?.text;
-	if (next !== undefined && (ME.has(next) || (next === 'sie' && clause[verb + 2]?.text === 'mich')))
-		return true;
-	return clause[verb - 1]?.text === 'me';
-}
-
+/** The object of an order that stands before its verb: "mich anrufen", Brazilian "me passa". */
+const BEFORE_THE_VERB = 'before';
+/** Spanish and Italian imperatives carry their object in the verb: "pásame", "passami". */
+const IN_THE_VERB = 'in';
 /** The "me" that German and Dutch orders put after the verb. */
 const VERB_FIRST_ME = new Set(['mich', 'mij']);
 
 /**
- * German and Dutch put the negation of an order after it ("verbinden Sie mich nicht", "verbind mij
- * niet door"), so a negation before "verbinden Sie mich" or "verbind mij" ends what came before.
+ * A verb of reaching said as an order to put the contact through: with "me" after it (or inside
+ * the phrase, "get me", "verbind mij door"), merged into it, or before it ("mich anrufen",
+ * Brazilian Portuguese "me passa"). Returns that "me" after the verb, or where else it stands;
+ * undefined for no order: an infinitive ("envie de parler à quelqu'un", "no me interesa hablar
+ * con") is none.
  */
-function isVerbFirstOrder(clause: Item[], verb: number): boolean {
-	const after = [
-		...clause[verb].text.split(' ').slice(1),
-		clause[verb + 1]?.text,
-		clause[verb + 2]?.text,
-	];
-	return after.some((word) => word !== undefined && VERB_FIRST_ME.has(word));
+function orderObject(clause: Item[], verb: number): string | undefined {
+	const { text } = clause[verb];
+	const words = text.split(' ');
+	const inPhrase = words.findIndex((word) => ME.has(word));
+	if (inPhrase > 0) return words[inPhrase];
+	if (inPhrase === 0) return BEFORE_THE_VERB;
+	if (ENCLITIC_ME.test(text)) return IN_THE_VERB;
+	const next = clause[verb + 1]?.text;
+	if (next !== undefined && ME.has(next)) return next;
+	if (next === 'sie' && clause[verb + 2]?.text === 'mich') return 'mich';
+	return clause[verb - 1]?.text === 'me' ? BEFORE_THE_VERB : undefined;
 }
 
 /**
@@ -157,8 +154,11 @@ function isVerbFirstOrder(clause: Item[], verb: number): boolean {
  */
 function negationStart(clause: Item[], from: number, verb: number, p: number): number {
 	const start = from - WINDOW.negationBefore;
-	if (verb > p || !isOrderToReach(clause, verb)) return start;
-	if (isVerbFirstOrder(clause, verb)) return verb;
+	const object = verb > p ? undefined : orderObject(clause, verb);
+	if (object === undefined) return start;
+	// German and Dutch put the negation of an order after it ("verbinden Sie mich nicht", "verbind
+	// mij niet door"), so a negation before "verbinden Sie mich" or "verbind mij" ends what came before.
+	if (VERB_FIRST_ME.has(object)) return verb;
 	for (let k = verb - 1; k >= Math.max(0, start); k--) {
 		const { tags, text } = clause[k];
 		if (tags === 0 && text.length >= CONTENT_WORD_MIN && !ADVERB_ENDING.test(text)) return k + 1;

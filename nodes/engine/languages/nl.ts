@@ -2,6 +2,8 @@ import type { LanguagePhrases } from './LanguagePhrases';
 
 /** What a reply says it cannot do, after "kan niet" in either order: answer, find, see, check. */
 const CANNOT_VERBS = 'beantwoorden|vinden|zeggen|helpen|bevestigen|zien|inzien|controleren|nagaan';
+/** The systems a reply can say it cannot reach: the calendar, the booking system, the server. */
+const SYSTEMS = 'systeem|boekingssysteem|reserveringssysteem|agenda|planning|server|kalender';
 
 export const dutch: LanguagePhrases = {
 	person: [
@@ -123,8 +125,8 @@ export const dutch: LanguagePhrases = {
 	clauseBreak: ['maar', 'alleen', 'gewoon'],
 	noAnswerPatterns: [
 		// The bot cannot reach the system that holds the answer: a calendar or a booking tool down.
-		'(?:systeem|boekingssysteem|reserveringssysteem|agenda|planning|server|kalender) (?:\\S+ ){0,4}?(?:is |lijkt )?(?:niet bereikbaar|onbereikbaar|niet beschikbaar|offline|buiten gebruik|werkt niet|reageert niet)',
-		'(?:agenda|systeem|boekingssysteem|reserveringssysteem|planning|server|kalender) (?:\\S+ ){0,4}?niet (?:bereiken|openen|inzien|laden)',
+		`(?:${SYSTEMS}) (?:\\S+ ){0,4}?(?:is |lijkt )?(?:niet bereikbaar|onbereikbaar|niet beschikbaar|offline|buiten gebruik|werkt niet|reageert niet)`,
+		`(?:${SYSTEMS}) (?:\\S+ ){0,4}?niet (?:bereiken|openen|inzien|laden)`,
 		'geen flauw idee',
 		'geen idee',
 		'(?:ik|wij|we) (?:heb|hebben|beschik|beschikken) (?:\\S+ ){0,2}?(?:geen|niet|niet over) (?:\\S+ ){0,2}?(?:informatie|info|gegevens|details|antwoord)',
