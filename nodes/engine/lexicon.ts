@@ -75,6 +75,7 @@ const TAGGED_LISTS: Array<[keyof LanguagePhrases, number]> = [
 	['callback', Tag.callback],
 	['negation', Tag.negation],
 	['needless', Tag.negation],
+	['aboutTo', Tag.negation],
 	['questionNegation', Tag.questionNegation],
 	['possessive', Tag.possessive],
 	['self', Tag.self],
@@ -143,7 +144,7 @@ export interface Lexicon {
 	asksForFigure: RegExp;
 	freeOfCharge: RegExp;
 	negations: Set<string>;
-	/** Phrases that negate the rest of their clause (LanguagePhrases.needless). */
+	/** Phrases that negate the rest of their clause (LanguagePhrases.needless and aboutTo). */
 	needless: Set<string>;
 	/** Person and role words that head compounds, with their entries (see compoundHeadsExcept). */
 	compoundHeads: Map<string, WordEntry>;
@@ -291,7 +292,7 @@ function buildLexicon(): Lexicon {
 		asksForFigure: wholeWords(collect('askFigure')),
 		freeOfCharge: wholeWords(collect('freeOfCharge')),
 		negations: new Set(collect('negation').filter((n) => !n.includes(' '))),
-		needless: new Set(collect('needless')),
+		needless: new Set([...collect('needless'), ...collect('aboutTo')]),
 		compoundHeads,
 		compoundEndings: new Set(
 			[...compoundHeads.keys()].map((head) => head.slice(-COMPOUND_HEAD_MIN)),

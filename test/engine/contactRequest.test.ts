@@ -124,6 +124,20 @@ describe('findContactRequest', () => {
 		expect(asks('no hace falta que me llaméis')).toBe(false);
 	});
 
+	it('reads asking whether the business returns calls, and call-backs as a plural noun', () => {
+		expect(asks('do you do call-backs or is it chat only?')).toBe(true);
+		expect(asks('Bieten Sie Rückrufe an?')).toBe(true);
+		expect(asks('¿Me devuelven la llamada cuando puedan?')).toBe(true);
+		expect(asks('Vocês retornam ligação no mesmo dia?')).toBe(true);
+		expect(asks('posso avere una richiamata domani?')).toBe(true);
+		expect(asks('Belt u terug als ik mijn nummer achterlaat?')).toBe(true);
+		expect(asks('Proposez-vous des rappels téléphoniques ?')).toBe(true);
+		// A call-back that came, and one refused.
+		expect(asks('la segreteria mi ha già richiamata, grazie')).toBe(false);
+		expect(asks('no callbacks please, text only')).toBe(false);
+		expect(asks('keine Rückrufe bitte, nur per Mail')).toBe(false);
+	});
+
 	it('keeps negation inside its clause', () => {
 		expect(asks("I don't understand the form. Can I talk to a person?")).toBe(true);
 		expect(asks("I don't want to talk to a person")).toBe(false);
@@ -203,11 +217,31 @@ describe('negation words that are ordinary words in another language', () => {
 			'No need for anyone from the office to give me a call back',
 			'ya no hace falta que la doctora de guardia me llame',
 			'Não é preciso que o técnico da loja me ligue',
+			'nessun bisogno di richiamarmi, mandatemi la conferma via mail',
+			'ninguna necesidad de que me llamen, con el correo basta',
+			'nenhuma necessidade de me ligar, podem mandar por e-mail',
 		])
 			expectCappedRefusal(text);
 		// Its clause ends at a break: what follows "but", "just" or a comma is read on its own.
 		expect(asks('no need to explain just get me a human')).toBe(true);
 		expect(asks("pas besoin de m'expliquer, je veux parler à un conseiller")).toBe(true);
+	});
+
+	it('reads a request the contact was about to make as a firm refusal, in every language', () => {
+		for (const text of [
+			'I was about to ask for someone to phone me but the link worked, thanks',
+			'estuve a punto de pedir que me llamen, pero ya lo encontré',
+			"j'étais à deux doigts de demander qu'on me rappelle, mais c'est réglé",
+			// Without the comma German puts before the infinitive: the phrase reads only in its clause.
+			'ich war kurz davor um einen Rückruf zu bitten aber jetzt geht es',
+			'quase pedi pra falar com um atendente, mas deu certo',
+			'stavo per chiedere di parlare con un operatore ma ho risolto',
+			'ik stond op het punt om te vragen of jullie konden terugbellen maar het werkt al',
+		])
+			expectCappedRefusal(text);
+		// A polite "I was going to ask" still asks, and so does a request after the clause breaks.
+		expect(asks('I was going to ask if someone could call me tomorrow')).toBe(true);
+		expect(asks('I was about to give up, but can someone call me?')).toBe(true);
 	});
 
 	it('reads an order to put the contact through after a negated complaint in run-on chat', () => {

@@ -27,6 +27,12 @@ export interface LanguagePhrases {
 	 * besoin que quelqu'un de la crèche me rappelle").
 	 */
 	needless: string[];
+	/**
+	 * "I was about to ask", "j'étais à deux doigts de", "ich war kurz davor": a request the contact
+	 * nearly made and no longer makes. Read as `needless`: it negates the rest of its clause. Not
+	 * "I was going to ask" or "volevo chiedere", which are as often a polite way to ask now.
+	 */
+	aboutTo: string[];
 	/** "why can't I": a negation that is a question, not a refusal. */
 	questionNegation: string[];
 	/** Before a person word, makes it someone else's (my agent, our agent). */

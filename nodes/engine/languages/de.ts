@@ -114,6 +114,10 @@ export const german: LanguagePhrases = {
 		'telefonische kontaktaufnahme',
 		'telefonisch erreichen',
 		'ruckrufbitte',
+		// Call-backs as a service asked about: "Macht ihr Rückrufe?".
+		'ruckrufe',
+		'ruckrufservice',
+		'ruckrufwunsch',
 	],
 	negation: [
 		'nicht',
@@ -133,6 +137,14 @@ export const german: LanguagePhrases = {
 		'nicht mehr notig dass',
 		'nicht notwendig dass',
 		'nicht mehr notwendig dass',
+	],
+	aboutTo: [
+		'war kurz davor',
+		'war schon kurz davor',
+		'drauf und dran',
+		'hatte fast',
+		'hatte schon fast',
+		'hatte beinahe',
 	],
 	questionNegation: ['warum kann ich nicht', 'kann ich nicht', 'konnen sie mich nicht'],
 	possessive: [

@@ -144,6 +144,9 @@ export const english: LanguagePhrases = {
 		'schedule a call',
 		'book a call',
 		'have someone call',
+		// Call-backs as a service asked about: "do you do call backs?".
+		'callbacks',
+		'call backs',
 	],
 	negation: [
 		'no',
@@ -168,6 +171,13 @@ export const english: LanguagePhrases = {
 		'not necessary for',
 		'no longer necessary for',
 		'no longer any need for',
+	],
+	aboutTo: [
+		'was about to ask',
+		'was about to request',
+		'almost asked',
+		'nearly asked',
+		'was on the verge of',
 	],
 	questionNegation: [
 		'no i',

@@ -103,6 +103,8 @@ export const french: LanguagePhrases = {
 		'm appeler',
 		'me telephoner',
 		'un appel',
+		// "Rappels" alone are reminders as often as call-backs; only the telephone ones are.
+		'rappels telephoniques',
 	],
 	negation: ['ne', 'n', 'pas', 'jamais', 'sans', 'aucun', 'aucune', 'ni', 'pas besoin', 'plus'],
 	needless: [
@@ -115,6 +117,7 @@ export const french: LanguagePhrases = {
 		'pas necessaire que',
 		'plus necessaire que',
 	],
+	aboutTo: ['etais sur le point de', 'a deux doigts de', 'ai failli', 'ai presque demande'],
 	questionNegation: [
 		'pourquoi je ne peux pas',
 		'ne puis je pas',

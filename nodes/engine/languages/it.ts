@@ -102,6 +102,10 @@ export const italian: LanguagePhrases = {
 		'chiamarmi',
 		'una chiamata',
 		'una telefonata',
+		// The call-back as a noun, and asking the business (voi) to call back. Bare "richiamata"
+		// is as often the participle of a call-back that came ("mi ha richiamata").
+		'una richiamata',
+		'richiamate',
 	],
 	negation: [
 		'non',
@@ -122,6 +126,15 @@ export const italian: LanguagePhrases = {
 		'non e necessario che',
 		'non e piu necessario che',
 		'non occorre che',
+		'nessun bisogno di',
+		'nessun bisogno che',
+	],
+	aboutTo: [
+		'stavo per',
+		'stavo quasi per',
+		'ho quasi chiesto',
+		'ero sul punto di',
+		'ero li li per',
 	],
 	questionNegation: ['perche non posso', 'non posso parlare'],
 	possessive: ['mio', 'mia', 'miei', 'mie', 'nostro', 'nostra'],
