@@ -70,6 +70,8 @@ export function tagTokens(tokens: string[], entries?: ArrayLike<WordEntry | unde
 }
 
 const WINDOW = {
+	/** From the subject of a split call-back to its particle ("ruft ihr auch mal zurück"). */
+	splitParticle: 4,
 	reachBefore: 6,
 	reachAfter: 4,
 	wantBefore: 4,
@@ -270,6 +272,19 @@ function personRequest(
 	return undefined;
 }
 
+/** A call-back question with the verb and its subject first: "Ruft ihr auch zurück?", "belt u terug?". */
+function isSplitCallback(clause: Item[], p: number): boolean {
+	const forms = getLexicon().splitCallbacks.get(clause[p].text);
+	if (forms === undefined || p + 1 >= clause.length) return false;
+	for (const [subject, particle] of forms) {
+		if (clause[p + 1].text !== subject) continue;
+		for (let k = p + 2; k <= Math.min(clause.length - 1, p + 1 + WINDOW.splitParticle); k++) {
+			if (clause[k].text === particle) return true;
+		}
+	}
+	return false;
+}
+
 /** A word for nobody reached by a verb the contact wants: "I want to talk to nobody". */
 function wantsToReachNobody(clause: Item[], p: number): boolean {
 	for (let k = p - 1; k >= Math.max(0, p - WINDOW.reachBefore); k--) {
@@ -312,7 +327,7 @@ function clauseRequest(clause: Item[], reading: ContactReading): string | undefi
 					needless || firmNegation(clause, [[start, to, Tag.negation]], Tag.inability);
 			}
 		}
-		if (tags & Tag.callback) {
+		if (tags & Tag.callback || isSplitCallback(clause, p)) {
 			const after = has(clause, p + 1, p + WINDOW.negationAfter, Tag.negationAfter);
 			const needless = saidNotNeeded(p);
 			if (!after && !needless && !isNegated(clause, p, p - 1))

@@ -146,6 +146,8 @@ export interface Lexicon {
 	negations: Set<string>;
 	/** Phrases that negate the rest of their clause (LanguagePhrases.needless and aboutTo). */
 	needless: Set<string>;
+	/** LanguagePhrases.splitCallback by verb: its subjects and their particles. */
+	splitCallbacks: Map<string, Array<[subject: string, particle: string]>>;
 	/** Person and role words that head compounds, with their entries (see compoundHeadsExcept). */
 	compoundHeads: Map<string, WordEntry>;
 	/** The last five letters of each of them. */
@@ -276,6 +278,13 @@ function buildLexicon(): Lexicon {
 		);
 	}
 	for (const [typo, word] of typos) if (requestWords.has(word)) requestWords.add(typo);
+	const splitCallbacks = new Map<string, Array<[string, string]>>();
+	for (const language of languages) {
+		for (const [verb, subject, particle] of language.splitCallback ?? []) {
+			splitCallbacks.set(verb, [...(splitCallbacks.get(verb) ?? []), [subject, particle]]);
+			requestWords.add(verb);
+		}
+	}
 	for (const word of requestWords)
 		clauseReading.set(word, (clauseReading.get(word) ?? 0) | MAY_REQUEST);
 
@@ -293,6 +302,7 @@ function buildLexicon(): Lexicon {
 		freeOfCharge: wholeWords(collect('freeOfCharge')),
 		negations: new Set(collect('negation').filter((n) => !n.includes(' '))),
 		needless: new Set([...collect('needless'), ...collect('aboutTo')]),
+		splitCallbacks,
 		compoundHeads,
 		compoundEndings: new Set(
 			[...compoundHeads.keys()].map((head) => head.slice(-COMPOUND_HEAD_MIN)),

@@ -132,6 +132,11 @@ describe('findContactRequest', () => {
 		expect(asks('posso avere una richiamata domani?')).toBe(true);
 		expect(asks('Belt u terug als ik mijn nummer achterlaat?')).toBe(true);
 		expect(asks('Proposez-vous des rappels téléphoniques ?')).toBe(true);
+		// German and Dutch with the verb and its subject first and the particle last.
+		expect(asks('Ruft ihr auch zurück? Die Heizung ist kalt')).toBe(true);
+		expect(asks('bellen jullie ook even terug?')).toBe(true);
+		expect(asks('ruft ihr bitte nicht zurück, ich schreibe lieber')).toBe(false);
+		expect(asks('ik bel jullie morgen terug')).toBe(false);
 		// A call-back that came, and one refused.
 		expect(asks('la segreteria mi ha già richiamata, grazie')).toBe(false);
 		expect(asks('no callbacks please, text only')).toBe(false);
@@ -220,6 +225,10 @@ describe('negation words that are ordinary words in another language', () => {
 			'nessun bisogno di richiamarmi, mandatemi la conferma via mail',
 			'ninguna necesidad de que me llamen, con el correo basta',
 			'nenhuma necessidade de me ligar, podem mandar por e-mail',
+			'nobody needs to call me back, it is sorted',
+			'Niemand muss mich anrufen, die Anleitung hat gereicht',
+			'nessuno deve richiamarmi, ho risolto',
+			"personne n'a besoin de me rappeler, merci",
 		])
 			expectCappedRefusal(text);
 		// Its clause ends at a break: what follows "but", "just" or a comma is read on its own.

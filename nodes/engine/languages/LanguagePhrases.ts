@@ -19,6 +19,13 @@ export interface LanguagePhrases {
 	act: string[];
 	/** Phrases that ask for a call back on their own. */
 	callback: string[];
+	/**
+	 * German and Dutch ask whether the business calls back with the verb and its subject first and
+	 * the particle last, often with words between ("Ruft ihr auch zurück?", "bellen jullie ook
+	 * terug?"): the verb, its subject and the particle, each one word. Read as a call-back when the
+	 * particle follows within a few words.
+	 */
+	splitCallback?: Array<[verb: string, subject: string, particle: string]>;
 	/** Negation words; their scope ends at a clause break. */
 	negation: string[];
 	/**

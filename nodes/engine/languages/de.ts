@@ -119,6 +119,11 @@ export const german: LanguagePhrases = {
 		'ruckrufservice',
 		'ruckrufwunsch',
 	],
+	splitCallback: [
+		['ruft', 'ihr', 'zuruck'],
+		['rufen', 'sie', 'zuruck'],
+		['rufst', 'du', 'zuruck'],
+	],
 	negation: [
 		'nicht',
 		'kein',
@@ -137,6 +142,11 @@ export const german: LanguagePhrases = {
 		'nicht mehr notig dass',
 		'nicht notwendig dass',
 		'nicht mehr notwendig dass',
+		// Nobody needs to: the same, said of the person ("Niemand muss mich anrufen").
+		'niemand muss',
+		'keiner muss',
+		'niemand braucht',
+		'keiner braucht',
 	],
 	aboutTo: [
 		'war kurz davor',

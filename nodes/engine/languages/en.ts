@@ -171,6 +171,11 @@ export const english: LanguagePhrases = {
 		'not necessary for',
 		'no longer necessary for',
 		'no longer any need for',
+		// Nobody needs to: the same, said of the person ("Niemand muss mich anrufen").
+		'nobody needs to',
+		'no one needs to',
+		'nobody has to',
+		'no one has to',
 	],
 	aboutTo: [
 		'was about to ask',

@@ -148,6 +148,9 @@ export const spanish: LanguagePhrases = {
 		'no hay necesidad de',
 		'ninguna necesidad de',
 		'ninguna necesidad de que',
+		// Nobody needs to: the same, said of the person ("Niemand muss mich anrufen").
+		'nadie tiene que',
+		'nadie necesita',
 	],
 	aboutTo: ['estuve a punto de', 'estaba a punto de', 'casi pido', 'casi pedi', 'por poco pido'],
 	questionNegation: ['por que no', 'no puedo hablar', 'no me pueden', 'no me puede'],

@@ -116,6 +116,9 @@ export const french: LanguagePhrases = {
 		'plus la peine que',
 		'pas necessaire que',
 		'plus necessaire que',
+		// Nobody needs to: the same, said of the person ("Niemand muss mich anrufen").
+		'personne n a besoin de',
+		'personne ne doit',
 	],
 	aboutTo: ['etais sur le point de', 'a deux doigts de', 'ai failli', 'ai presque demande'],
 	questionNegation: [

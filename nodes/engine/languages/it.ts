@@ -128,6 +128,9 @@ export const italian: LanguagePhrases = {
 		'non occorre che',
 		'nessun bisogno di',
 		'nessun bisogno che',
+		// Nobody needs to: the same, said of the person ("Niemand muss mich anrufen").
+		'nessuno deve',
+		'nessuno ha bisogno di',
 	],
 	aboutTo: [
 		'stavo per',

@@ -104,8 +104,21 @@ export const dutch: LanguagePhrases = {
 		'terugbelservice',
 		'terugbelafspraak',
 	],
+	// Formal "u" reads as "you" in normalised text. Not "bel je … terug": "ik bel je morgen terug" is
+	// the contact calling.
+	splitCallback: [
+		['bellen', 'jullie', 'terug'],
+		['belt', 'you', 'terug'],
+	],
 	negation: ['niet', 'geen', 'nooit', 'zonder', 'hoeft niet', 'niet nodig', 'nee'],
-	needless: ['niet nodig dat', 'niet meer nodig dat', 'niet nodig om', 'niet meer nodig om'],
+	needless: [
+		'niet nodig dat',
+		'niet meer nodig dat',
+		'niet nodig om',
+		'niet meer nodig om',
+		'niemand hoeft',
+		'niemand moet',
+	],
 	aboutTo: [
 		'stond op het punt',
 		'stond net op het punt',

@@ -136,6 +136,10 @@ export const portuguese: LanguagePhrases = {
 		'nao ha necessidade de',
 		'nenhuma necessidade de',
 		'nenhuma necessidade de que',
+		// Nobody needs to: the same, said of the person ("Niemand muss mich anrufen").
+		'ninguem precisa',
+		'ninguem tem que',
+		'ninguem tem de',
 	],
 	aboutTo: [
 		'quase pedi',
