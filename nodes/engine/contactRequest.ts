@@ -8,6 +8,7 @@ import {
 	type PhraseNode,
 	type WordEntry,
 } from './lexicon';
+import { CLAUSE } from './normalise';
 
 /** A word or merged phrase of a message with its word classes. */
 interface Item {
@@ -79,6 +80,8 @@ const WINDOW = {
 	negationBefore: 4,
 	negationAfter: 3,
 	ownerBefore: 3,
+	/** Short words between a verb that calls off and its call-back ("olvida lo de que me llame"). */
+	cancelGap: 3,
 };
 
 /** Whether an item from `from` to `to` has `tag` (and none of `unless`). */
@@ -285,6 +288,78 @@ function isSplitCallback(clause: Item[], p: number): boolean {
 	return false;
 }
 
+/**
+ * Words that may stand between a verb that calls off and its call-back without breaking the link
+ * ("cancel my call back", "olvida lo de que me llame"); "and", "then" and "it" start what comes
+ * next ("cancel and call me back", "forget it call me").
+ */
+const CANCEL_GAP_MAX_LENGTH = 4;
+const NOT_A_CANCEL_GAP = new Set([
+	'and',
+	'then',
+	'it',
+	'y',
+	'et',
+	'und',
+	'en',
+	'e',
+	'ed',
+	'puis',
+	'dann',
+	'dan',
+]);
+/** After a call-back, these make the verb that follows its purpose ("Rückruf zum Stornieren"). */
+const PURPOSE = new Set([
+	'to',
+	'for',
+	'para',
+	'pra',
+	'pour',
+	'um',
+	'zum',
+	'zur',
+	'om',
+	'per',
+	'voor',
+	'fur',
+]);
+
+/** What a verb that calls off does to a call-back next to it (see callOffOf). */
+const enum CallOff {
+	None,
+	/** "cancel the call back", "den Rückruf stornieren": turned down. */
+	Cancelled,
+	/** "don't forget to call me", "n'oubliez pas de me rappeler": the negation is the verb's. */
+	Kept,
+}
+
+/**
+ * A call-back called off: "cancel the call back", "annullate la richiamata", "olvida lo de que me
+ * llame", "den Rückruf bitte stornieren". When the verb that calls off is negated ("don't forget to
+ * call me back", "n'oubliez pas de me rappeler"), the call-back is asked for all the more, and the
+ * negation is the verb's, not the call-back's.
+ */
+function callOffOf(clause: Item[], p: number): CallOff {
+	const { cancels, cancelsAfter } = getLexicon();
+	for (let k = p - 1; k >= Math.max(0, p - 1 - WINDOW.cancelGap); k--) {
+		const { text, tags } = clause[k];
+		if (cancels.has(text)) {
+			return has(clause, k - 2, p - 1, Tag.negation) ? CallOff.Kept : CallOff.Cancelled;
+		}
+		const short = text.length <= CANCEL_GAP_MAX_LENGTH && !NOT_A_CANCEL_GAP.has(text);
+		const gapTags = Tag.filler | Tag.possessive | Tag.negation | Tag.negationAfter | Tag.ambiguous;
+		if (!short || tags & ~gapTags) break;
+	}
+	for (let k = p + 1; k <= Math.min(clause.length - 1, p + 2); k++) {
+		const { text } = clause[k];
+		if (cancelsAfter.has(text)) {
+			return has(clause, p + 1, k - 1, Tag.negation) ? CallOff.Kept : CallOff.Cancelled;
+		}
+		if (PURPOSE.has(text) || NOT_A_CANCEL_GAP.has(text)) break;
+	}
+	return CallOff.None;
+}
+
 /** A word for nobody reached by a verb the contact wants: "I want to talk to nobody". */
 function wantsToReachNobody(clause: Item[], p: number): boolean {
 	for (let k = p - 1; k >= Math.max(0, p - WINDOW.reachBefore); k--) {
@@ -293,11 +368,45 @@ function wantsToReachNobody(clause: Item[], p: number): boolean {
 	return false;
 }
 
-function clauseRequest(clause: Item[], reading: ContactReading): string | undefined {
+/**
+ * German and Dutch put a comma before "dass", "um" and "om", so "Es ist nicht nötig, dass mich
+ * jemand anruft" and "ich war kurz davor, um einen Rückruf zu bitten" split a phrase that says a
+ * call is not needed from what it negates. Words that open such a clause.
+ */
+const COMPLEMENT = new Set(['dass', 'um', 'zu', 'om', 'dat', 'te', 'que', 'di', 'de']);
+/** Longest needless phrase read back from a comma, in words. */
+const NEEDLESS_MAX_WORDS = 4;
+
+/**
+ * Whether the clause of `tokens` ending at the comma `end` ends in a phrase saying something is not
+ * needed that the next clause completes: the phrase runs on over the comma ("nicht nötig, dass"),
+ * or it is whole and the next clause opens with "dass", "um", "om" ("kurz davor, um").
+ */
+function needlessOverComma(tokens: string[], start: number, end: number): boolean {
+	const next = tokens[end + 1];
+	if (tokens[end] !== CLAUSE || next === undefined || end === start) return false;
+	const { needless, needlessEnds } = getLexicon();
+	if (!needlessEnds.has(tokens[end - 1])) return false;
+	let phrase = '';
+	for (let k = end - 1; k >= Math.max(start, end - NEEDLESS_MAX_WORDS); k--) {
+		phrase = phrase === '' ? tokens[k] : `${tokens[k]} ${phrase}`;
+		if (needless.has(`${phrase} ${next}`) || (needless.has(phrase) && COMPLEMENT.has(next))) {
+			return true;
+		}
+	}
+	return false;
+}
+
+function clauseRequest(
+	clause: Item[],
+	reading: ContactReading,
+	saidNotNeededBefore = false,
+): string | undefined {
 	let onlyPersons: boolean | undefined;
 	const askOnlyPersons = () => (onlyPersons ??= onlyPersonsAndFillers(clause));
 	let needlessAt: number | undefined;
-	const saidNotNeeded = (before: number) => (needlessAt ??= firstNeedless(clause)) < before;
+	const saidNotNeeded = (before: number) =>
+		saidNotNeededBefore || (needlessAt ??= firstNeedless(clause)) < before;
 	for (let p = 0; p < clause.length; p++) {
 		const tags = clause[p].tags;
 		// Roles and "who" are people only when reached, like "someone"; so is "nobody" after "I
@@ -328,8 +437,10 @@ function clauseRequest(clause: Item[], reading: ContactReading): string | undefi
 			}
 		}
 		if (tags & Tag.callback || isSplitCallback(clause, p)) {
+			const callOff = callOffOf(clause, p);
 			const after = has(clause, p + 1, p + WINDOW.negationAfter, Tag.negationAfter);
-			const needless = saidNotNeeded(p);
+			const needless = saidNotNeeded(p) || callOff === CallOff.Cancelled;
+			if (callOff === CallOff.Kept && !needless) return clause.map((item) => item.text).join(' ');
 			if (!after && !needless && !isNegated(clause, p, p - 1))
 				return clause.map((item) => item.text).join(' ');
 			reading.negated = true;
@@ -380,18 +491,20 @@ function readContactRequest(tokens: string[]): ContactReading {
 	const reading: ContactReading = { negated: false, firmlyNegated: false, owned: false };
 	let start = 0;
 	let candidate = false;
+	let saidNotNeeded = false;
 	for (let i = 0; i <= tokens.length; i++) {
 		const word = i === tokens.length ? ENDS_CLAUSE : clauseReadingOf(tokens[i]);
 		if (word & ENDS_CLAUSE) {
 			// Only clauses with a word for a person, a call or the bot are parsed: most are not.
 			if (candidate) {
 				const clause = start === 0 && i === tokens.length ? tokens : tokens.slice(start, i);
-				const found = clauseRequest(tagTokensOnce(clause), reading);
+				const found = clauseRequest(tagTokensOnce(clause), reading, saidNotNeeded);
 				if (found !== undefined) {
 					reading.request = found;
 					return reading;
 				}
 			}
+			saidNotNeeded = i < tokens.length && needlessOverComma(tokens, start, i);
 			start = i + 1;
 			candidate = false;
 		} else if (word & MAY_REQUEST) {

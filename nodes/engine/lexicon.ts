@@ -146,6 +146,11 @@ export interface Lexicon {
 	negations: Set<string>;
 	/** Phrases that negate the rest of their clause (LanguagePhrases.needless and aboutTo). */
 	needless: Set<string>;
+	/** Their last two words: only a clause ending in one of them can run on over a comma. */
+	needlessEnds: Set<string>;
+	/** LanguagePhrases.cancel and cancelAfter: verbs that turn a call-back down before or after it. */
+	cancels: Set<string>;
+	cancelsAfter: Set<string>;
 	/** LanguagePhrases.splitCallback by verb: its subjects and their particles. */
 	splitCallbacks: Map<string, Array<[subject: string, particle: string]>>;
 	/** Person and role words that head compounds, with their entries (see compoundHeadsExcept). */
@@ -302,6 +307,13 @@ function buildLexicon(): Lexicon {
 		freeOfCharge: wholeWords(collect('freeOfCharge')),
 		negations: new Set(collect('negation').filter((n) => !n.includes(' '))),
 		needless: new Set([...collect('needless'), ...collect('aboutTo')]),
+		needlessEnds: new Set(
+			[...collect('needless'), ...collect('aboutTo')].flatMap((phrase) =>
+				phrase.split(' ').slice(-2),
+			),
+		),
+		cancels: new Set(collect('cancel')),
+		cancelsAfter: new Set(collect('cancelAfter')),
 		splitCallbacks,
 		compoundHeads,
 		compoundEndings: new Set(

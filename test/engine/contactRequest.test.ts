@@ -248,9 +248,46 @@ describe('negation words that are ordinary words in another language', () => {
 			'ik stond op het punt om te vragen of jullie konden terugbellen maar het werkt al',
 		])
 			expectCappedRefusal(text);
+		// The comma German and Dutch put before "dass", "um" and "om" does not end the phrase.
+		for (const text of [
+			'ich war kurz davor, um einen Rückruf zu bitten, aber jetzt geht es',
+			'Es ist nicht mehr nötig, dass Sie mich zurückrufen',
+			'het is niet meer nodig, dat jullie me bellen hoor',
+			'no hace falta, que me llamen',
+		])
+			expectCappedRefusal(text);
+		// Nor does a full stop before a new request.
+		expect(asks('Nicht nötig. Rufen Sie mich bitte an')).toBe(true);
 		// A polite "I was going to ask" still asks, and so does a request after the clause breaks.
 		expect(asks('I was going to ask if someone could call me tomorrow')).toBe(true);
 		expect(asks('I was about to give up, but can someone call me?')).toBe(true);
+	});
+
+	it('reads a call-back called off as a firm refusal, before or after the call-back', () => {
+		for (const text of [
+			'please cancel my callback for friday',
+			'olvidad lo de que me llamen, ya está',
+			'vous pouvez oublier le rappel de demain',
+			'Der Rückruf kann storniert werden',
+			'stornieren Sie den Rückruf',
+			'pode desmarcar o retorno de amanhã',
+			'het terugbelverzoek mag ingetrokken worden',
+			'la devolución de llamada está cancelada, gracias',
+		])
+			expectCappedRefusal(text);
+		// A verb that calls something else off, a negated one ("don't forget"), or a call-back to call
+		// something off still asks.
+		for (const text of [
+			'cancel my order and call me back',
+			'cancel and call me back',
+			"don't forget to give me a call",
+			'no olvide llamarme mañana',
+			"n'oubliez pas de me rappeler",
+			'non dimenticate di richiamarmi',
+			'Rückruf zum Stornieren bitte',
+			'call me back to cancel my subscription',
+		])
+			expect(asks(text)).toBe(true);
 	});
 
 	it('reads an order to put the contact through after a negated complaint in run-on chat', () => {

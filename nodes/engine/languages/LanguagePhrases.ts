@@ -40,6 +40,19 @@ export interface LanguagePhrases {
 	 * "I was going to ask" or "volevo chiedere", which are as often a polite way to ask now.
 	 */
 	aboutTo: string[];
+	/**
+	 * Verbs that call something off, single words: "cancel", "annulez", "olvida", "vergeet". Before a
+	 * call-back with at most a few short words between ("cancel my call back", "annulez le rappel",
+	 * "olvida lo de que me llame"), they turn it down, unless they are negated themselves ("don't
+	 * forget to call me").
+	 */
+	cancel: string[];
+	/**
+	 * The same after the call-back, as German and Dutch put the verb last and passives put the
+	 * participle last ("den Rückruf bitte stornieren", "de terugbelafspraak mag geannuleerd worden",
+	 * "la llamada está cancelada"): within two words of it. Single words.
+	 */
+	cancelAfter: string[];
 	/** "why can't I": a negation that is a question, not a refusal. */
 	questionNegation: string[];
 	/** Before a person word, makes it someone else's (my agent, our agent). */

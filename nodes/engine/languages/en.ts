@@ -184,6 +184,8 @@ export const english: LanguagePhrases = {
 		'nearly asked',
 		'was on the verge of',
 	],
+	cancel: ['cancel', 'forget', 'scrap', 'disregard', 'nevermind'],
+	cancelAfter: ['cancelled', 'canceled'],
 	questionNegation: [
 		'no i',
 		'no im',

@@ -121,6 +121,8 @@ export const french: LanguagePhrases = {
 		'personne ne doit',
 	],
 	aboutTo: ['etais sur le point de', 'a deux doigts de', 'ai failli', 'ai presque demande'],
+	cancel: ['annulez', 'annuler', 'annule', 'annules', 'oubliez', 'oublie', 'oublier'],
+	cancelAfter: ['annulee'],
 	questionNegation: [
 		'pourquoi je ne peux pas',
 		'ne puis je pas',

@@ -93,14 +93,8 @@ export const dutch: LanguagePhrases = {
 		'me bellen',
 		'terugbelverzoek',
 		'een telefoontje',
-		// Asking whether the business calls back, with the verb split around its subject (formal
-		// "u" reads as "you", the chat spelling, in normalised text).
-		'bellen jullie terug',
-		'bellen jullie me terug',
-		'bellen jullie mij terug',
-		'belt you terug',
-		'belt you me terug',
-		'belt you mij terug',
+		// Asking whether the business calls back, named as a service (the verb split around its
+		// subject, "bellen jullie terug", is splitCallback below).
 		'terugbelservice',
 		'terugbelafspraak',
 	],
@@ -125,6 +119,17 @@ export const dutch: LanguagePhrases = {
 		'had bijna',
 		'had al bijna',
 		'bijna gevraagd',
+	],
+	cancel: ['annuleer', 'annuleren', 'annuleert', 'vergeet', 'vergeten', 'schrap', 'cancel'],
+	cancelAfter: [
+		'annuleren',
+		'geannuleerd',
+		'afzeggen',
+		'afgezegd',
+		'cancelen',
+		'gecanceld',
+		'intrekken',
+		'ingetrokken',
 	],
 	questionNegation: ['waarom kan ik niet', 'kan ik niet'],
 	possessive: ['mijn', 'onze', 'ons', 'haar', 'hun'],
