@@ -449,6 +449,22 @@ function hasWebAddress(raw: string): boolean {
 	}
 	return false;
 }
+/**
+ * A line that opens with a short label and a colon, as forms and e-mail templates write fields:
+ * "Role: Manager", "Contact number: 0161 …", "Recapito telefonico: 06 …". A role or a phone
+ * number written there is an answer to the form, not a request. Not "https://" or "10:30".
+ */
+const FORM_FIELD = /(?:^|\n)[ \t]*\p{L}[\p{L}\p{M} .'’/-]{0,30}:[ \t]*[^\s/]/gu;
+
+/** How many lines of `raw` are form fields, counted up to two. */
+function formFieldsIn(raw: string): number {
+	if (!raw.includes(':')) return 0;
+	FORM_FIELD.lastIndex = 0;
+	let count = 0;
+	while (count < 2 && FORM_FIELD.exec(raw) !== null) count++;
+	return count;
+}
+
 const DIGIT = /\d/;
 const MAX_SYMBOLS = 8;
 const ONLY_PUNCTUATION = /^[?!. ]*$/;
@@ -472,6 +488,8 @@ export function readRaw(kind: TextKind, text: string): RawReading {
 	if (kind === 'user') {
 		if (callsMeByName(raw)) signals.push('call-me-name');
 		if (digits && AMOUNT.test(raw)) signals.push('amount');
+		const fields = formFieldsIn(raw);
+		if (fields > 0) signals.push(fields > 1 ? 'form-fields' : 'form-field');
 	}
 	const symbols: number[] = [];
 	// By code unit: most texts have no symbol, and a string per character cost more than the rest.

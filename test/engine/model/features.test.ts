@@ -178,6 +178,35 @@ describe('readRawAnswering on long texts', () => {
 	});
 });
 
+describe('readRaw form fields', () => {
+	const signals = (text: string) => readRaw('user', text).signals;
+
+	it('notes lines that open with a short label and a colon, one or more', () => {
+		expect(signals('Role: Manager\nTeam size: 12')).toContain('form-fields');
+		expect(signals('Nom : Dubois\nPrénom : Claire\nProfession : infirmière')).toContain(
+			'form-fields',
+		);
+		expect(signals('Recapito telefonico: 06 4451 2039 (solo mattina)')).toContain('form-field');
+	});
+
+	it('does not take a web address, a time or a greeting before a line break as one', () => {
+		for (const text of [
+			'see https://example.com/help',
+			'is 10:30 ok for the call?',
+			'Hola:\n\nEl sábado hicisteis la mudanza',
+		]) {
+			expect(signals(text)).not.toContain('form-field');
+			expect(signals(text)).not.toContain('form-fields');
+		}
+	});
+
+	it('reads a long run of colons in linear time, counting two at most', () => {
+		const raw = `${'a:b\n'.repeat(1000)}${'x'.repeat(2000)}`;
+		expect(signals(raw)).toContain('form-fields');
+		expect(signals(':'.repeat(4000))).not.toContain('form-field');
+	});
+});
+
 describe('readRaw on adversarial input', () => {
 	it('reads names after thousands of blank lines (each space read once)', () => {
 		const raw = `is ${'\n'.repeat(3900)}Marta in? Ask Marta`;
