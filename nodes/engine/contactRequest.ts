@@ -290,10 +290,13 @@ function isSplitCallback(clause: Item[], p: number): boolean {
 
 /**
  * Words that may stand between a verb that calls off and its call-back without breaking the link
- * ("cancel my call back", "olvida lo de que me llame"); "and", "then" and "it" start what comes
- * next ("cancel and call me back", "forget it call me").
+ * ("cancel my call back", "olvida lo de que me llame", "n'oubliez pas de me rappeler"): short,
+ * and untagged or articles, possessives and negations.
  */
 const CANCEL_GAP_MAX_LENGTH = 4;
+const CANCEL_GAP_TAGS =
+	Tag.filler | Tag.possessive | Tag.negation | Tag.negationAfter | Tag.ambiguous;
+/** Short words that start what comes next ("cancel and call me back", "forget it call me"). */
 const NOT_A_CANCEL_GAP = new Set([
 	'and',
 	'then',
@@ -347,8 +350,7 @@ function callOffOf(clause: Item[], p: number): CallOff {
 			return has(clause, k - 2, p - 1, Tag.negation) ? CallOff.Kept : CallOff.Cancelled;
 		}
 		const short = text.length <= CANCEL_GAP_MAX_LENGTH && !NOT_A_CANCEL_GAP.has(text);
-		const gapTags = Tag.filler | Tag.possessive | Tag.negation | Tag.negationAfter | Tag.ambiguous;
-		if (!short || tags & ~gapTags) break;
+		if (!short || tags & ~CANCEL_GAP_TAGS) break;
 	}
 	for (let k = p + 1; k <= Math.min(clause.length - 1, p + 2); k++) {
 		const { text } = clause[k];
@@ -378,7 +380,8 @@ const COMPLEMENT = new Set(['dass', 'um', 'zu', 'om', 'dat', 'te', 'que', 'di', 
 const NEEDLESS_MAX_WORDS = 4;
 
 /**
- * Whether the clause of `tokens` ending at the comma `end` ends in a phrase saying something is not
+ * Whether the clause of `tokens` ending at the clause mark `end` (a comma, or any mark the
+ * normaliser writes alike) ends in a phrase saying something is not
  * needed that the next clause completes: the phrase runs on over the comma ("nicht nötig, dass"),
  * or it is whole and the next clause opens with "dass", "um", "om" ("kurz davor, um").
  */
