@@ -443,9 +443,9 @@ function clauseRequest(
 			const callOff = callOffOf(clause, p);
 			const after = has(clause, p + 1, p + WINDOW.negationAfter, Tag.negationAfter);
 			const needless = saidNotNeeded(p) || callOff === CallOff.Cancelled;
-			if (callOff === CallOff.Kept && !needless) return clause.map((item) => item.text).join(' ');
-			if (!after && !needless && !isNegated(clause, p, p - 1))
-				return clause.map((item) => item.text).join(' ');
+			// A negation of a verb that calls off ("don't forget to call me") is not the call-back's.
+			const negated = callOff !== CallOff.Kept && (after || isNegated(clause, p, p - 1));
+			if (!needless && !negated) return clause.map((item) => item.text).join(' ');
 			reading.negated = true;
 			reading.firmlyNegated ||=
 				needless ||

@@ -294,6 +294,7 @@ function buildLexicon(): Lexicon {
 		clauseReading.set(word, (clauseReading.get(word) ?? 0) | MAY_REQUEST);
 
 	const collect = (list: keyof LanguagePhrases) => languages.flatMap((l) => l[list] as string[]);
+	const needlessPhrases = [...collect('needless'), ...collect('aboutTo')];
 	const compoundHeads = compoundHeadsOf(languages, phrases);
 	return {
 		clauseReading,
@@ -306,12 +307,8 @@ function buildLexicon(): Lexicon {
 		asksForFigure: wholeWords(collect('askFigure')),
 		freeOfCharge: wholeWords(collect('freeOfCharge')),
 		negations: new Set(collect('negation').filter((n) => !n.includes(' '))),
-		needless: new Set([...collect('needless'), ...collect('aboutTo')]),
-		needlessEnds: new Set(
-			[...collect('needless'), ...collect('aboutTo')].flatMap((phrase) =>
-				phrase.split(' ').slice(-2),
-			),
-		),
+		needless: new Set(needlessPhrases),
+		needlessEnds: new Set(needlessPhrases.flatMap((phrase) => phrase.split(' ').slice(-2))),
 		cancels: new Set(collect('cancel')),
 		cancelsAfter: new Set(collect('cancelAfter')),
 		splitCallbacks,
