@@ -120,6 +120,17 @@ const NOT_TYPOS = [
 ];
 
 /**
+ * People seldom mistype a word's first letter, and most one-letter edits there make another word
+ * ("weiter" for "leiter", "table" for "hable", "voir" for "avoir"). Kept: the first two letters
+ * swapped, and a silent h dropped ("ablar").
+ */
+function keepsFirstLetter(word: string, typo: string): boolean {
+	if (typo[0] === word[0]) return true;
+	if (typo[0] === word[1] && typo[1] === word[0] && typo.slice(2) === word.slice(2)) return true;
+	return word[0] === 'h' && typo === word.slice(1);
+}
+
+/**
  * The tables the tagger reads. The phrase and typo maps they are built from are not kept: the typo
  * map alone (over 100,000 one-edit spellings) held as much memory again as the tables.
  */
@@ -151,6 +162,10 @@ export interface Lexicon {
 	/** LanguagePhrases.cancel and cancelAfter: verbs that turn a call-back down before or after it. */
 	cancels: Set<string>;
 	cancelsAfter: Set<string>;
+	/** LanguagePhrases.habitual, their first words, and the most words one of them has. */
+	habituals: Set<string>;
+	habitualStarts: Set<string>;
+	habitualMaxWords: number;
 	/** LanguagePhrases.splitCallback by verb: its subjects and their particles. */
 	splitCallbacks: Map<string, Array<[subject: string, particle: string]>>;
 	/** Person and role words that head compounds, with their entries (see compoundHeadsExcept). */
@@ -257,7 +272,7 @@ function buildLexicon(): Lexicon {
 		if (!(tags & TYPO_TOLERANT) || phrase.includes(' ') || phrase.length < TYPO_MIN_LENGTH)
 			continue;
 		for (const typo of editsOf(phrase)) {
-			if (phrases.has(typo) || blocked.has(typo)) continue;
+			if (phrases.has(typo) || blocked.has(typo) || !keepsFirstLetter(phrase, typo)) continue;
 			typos.set(typo, phrase);
 		}
 	}
@@ -311,6 +326,9 @@ function buildLexicon(): Lexicon {
 		needlessEnds: new Set(needlessPhrases.flatMap((phrase) => phrase.split(' ').slice(-2))),
 		cancels: new Set(collect('cancel')),
 		cancelsAfter: new Set(collect('cancelAfter')),
+		habituals: new Set(collect('habitual')),
+		habitualStarts: new Set(collect('habitual').map((phrase) => phrase.split(' ')[0])),
+		habitualMaxWords: Math.max(...collect('habitual').map((phrase) => phrase.split(' ').length)),
 		splitCallbacks,
 		compoundHeads,
 		compoundEndings: new Set(

@@ -24,6 +24,25 @@ describe('findContactRequest', () => {
 		expect(asks('can I speek to a reprsentative')).toBe(true);
 		expect(asks('i want a humna')).toBe(true);
 		expect(asks('get me a hoooman')).toBe(true);
+		expect(lookUpWord('persn')?.text).toBe('person');
+		// The first two letters swapped and a silent h dropped are typos too.
+		expect(lookUpWord('uhman')?.text).toBe('human');
+		expect(lookUpWord('ablar')?.text).toBe('hablar');
+	});
+
+	it('keeps a word whose first letter differs from a key word its own', () => {
+		// "weiter" is not "leiter", "table" not "hable", "jeden" not "reden", "each" not "reach".
+		for (const word of ['weiter', 'table', 'jeden', 'each', 'bueno', 'tienda'])
+			expect(lookUpWord(word)?.text).not.toBe(
+				{
+					weiter: 'leiter',
+					table: 'hable',
+					jeden: 'reden',
+					each: 'reach',
+					bueno: 'dueno',
+					tienda: 'atienda',
+				}[word],
+			);
 	});
 
 	it('reads a German or Dutch compound by its last part, a person or role word', () => {
@@ -273,6 +292,11 @@ describe('negation words that are ordinary words in another language', () => {
 			'pode desmarcar o retorno de amanhã',
 			'het terugbelverzoek mag ingetrokken worden',
 			'la devolución de llamada está cancelada, gracias',
+			// Asked to stop calling: the calls are turned down, not asked for.
+			'dejen de llamarme, ya les dije que no',
+			"arrêtez de m'appeler pour vos offres",
+			'parem de me ligar com promoções',
+			'smettetela di chiamarmi per le offerte',
 		])
 			expectCappedRefusal(text);
 		// A verb that calls something else off, a negated one ("don't forget"), or a call-back to call
@@ -286,6 +310,8 @@ describe('negation words that are ordinary words in another language', () => {
 			'non dimenticate di richiamarmi',
 			'Rückruf zum Stornieren bitte',
 			'call me back to cancel my subscription',
+			'stop the bot and call me back',
+			'dejen el chatbot y llámenme',
 		])
 			expect(asks(text)).toBe(true);
 	});

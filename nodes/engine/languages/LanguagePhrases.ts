@@ -53,6 +53,12 @@ export interface LanguagePhrases {
 	 * "la llamada está cancelada"): within two words of it. Single words.
 	 */
 	cancelAfter: string[];
+	/**
+	 * How often something keeps happening: "every day", "todos los días", "ständig", "de hele tijd".
+	 * A call in the same message is one the contact gets, not one they ask for ("someone keeps
+	 * calling me", "Mich ruft ständig jemand an"). Read by the learned scorer, not the grammar.
+	 */
+	habitual: string[];
 	/** "why can't I": a negation that is a question, not a refusal. */
 	questionNegation: string[];
 	/** Before a person word, makes it someone else's (my agent, our agent). */

@@ -169,6 +169,7 @@ export const german: LanguagePhrases = {
 		'cancelt',
 	],
 	cancelAfter: [
+		'aufhoren',
 		'stornieren',
 		'storniert',
 		'absagen',
@@ -176,6 +177,20 @@ export const german: LanguagePhrases = {
 		'canceln',
 		'gecancelt',
 		'gestrichen',
+	],
+	habitual: [
+		'standig',
+		'dauernd',
+		'andauernd',
+		'jeden tag',
+		'taglich',
+		'immer wieder',
+		'pausenlos',
+		'ununterbrochen',
+		'die ganze zeit',
+		'jeden morgen',
+		'mal am tag',
+		'mal taglich',
 	],
 	questionNegation: ['warum kann ich nicht', 'kann ich nicht', 'konnen sie mich nicht'],
 	possessive: [

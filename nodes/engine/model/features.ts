@@ -398,12 +398,39 @@ export function callsMeByName(raw: string): boolean {
 const AMOUNT =
 	/(?:[$€£]|r\$)\s?\d|\d\s?(?:[$€£]|k\b|eur\b|euros?\b|dollars?\b|usd\b|reais\b|quid\b|pounds?\b|bucks\b|pesos\b)/i;
 
+/**
+ * A word of calling or ringing in any of the languages, in any person or tense ("calls", "llaman",
+ * "appelez", "ruft", "anrufen", "ligam", "chiamano", "belt"): the tables hold only the forms that ask.
+ */
+const CALL_WORD =
+	/^(?:call|ring|phon|llam|appel|telefon|chiam|bell|gebeld)|^(?:an|ange|zuruck|ruck)?ruf|^lig(?:a|am|ou|ar|ando|acao|acoes|ue|uem)$|^bel(?:t|de|den)$/;
+
+/** Whether the tokens hold a phrase of how often something keeps happening (LanguagePhrases.habitual). */
+export function saysHowOften(tokens: string[]): boolean {
+	const { habituals, habitualStarts, habitualMaxWords } = getLexicon();
+	for (let i = 0; i < tokens.length; i++) {
+		let phrase = tokens[i];
+		if (!habitualStarts.has(phrase)) continue;
+		if (habituals.has(phrase)) return true;
+		for (let n = 1; n < habitualMaxWords && i + n < tokens.length; n++) {
+			phrase += ' ' + tokens[i + n];
+			if (habituals.has(phrase)) return true;
+		}
+	}
+	return false;
+}
+
 /** Grammar readings of a contact's message. */
 function addUserSignals(tokens: string[], sink: FeatureSink): void {
 	const reading = analyseContactRequest(tokens);
 	if (reading.request !== undefined) sink.signal('request');
 	if (reading.negated) sink.signal('request-negated');
 	if (reading.owned) sink.signal('person-owned');
+	// "Someone from your company keeps calling me", "Mich ruft ständig jemand an": a call that keeps
+	// coming is one the contact gets. The weights learn how far that outweighs a call asked for.
+	if (saysHowOften(tokens) && tokens.some((token) => CALL_WORD.test(token))) {
+		sink.signal('call-habitual');
+	}
 	// The phrase tables of complaints and thanks are not read here: the weights learn those words
 	// themselves (measured: no loss without them, and two regular expressions less per segment).
 }

@@ -7,6 +7,7 @@ import {
 	mayDecline,
 	readRaw,
 	readRawAnswering,
+	saysHowOften,
 } from '../../../nodes/engine/model/features';
 import {
 	createModel,
@@ -32,6 +33,44 @@ describe('extractFeatures', () => {
 
 	it('tells messages apart by their words, not only their length', () => {
 		expect(features('talk to a person')).not.toEqual(features('talk to a parrot'));
+	});
+});
+
+describe('a call that keeps coming', () => {
+	const tokens = (text: string) => normaliseText(text).tokens;
+	const slotOf = (signal: string) => {
+		const sink = new FeatureSink((1 << 18) - 1);
+		sink.signal(signal);
+		return sink.slots[0];
+	};
+
+	it('finds a phrase of how often, of one or several words, in each language', () => {
+		for (const text of [
+			'someone keeps calling me',
+			'me llaman todos los días',
+			'vous m’appelez tout le temps',
+			'Mich ruft ständig jemand an',
+			'me ligam toda hora',
+			'mi chiamate di continuo',
+			'ze bellen me de hele tijd',
+		])
+			expect(saysHowOften(tokens(text))).toBe(true);
+		for (const text of ['can someone call me today', 'llámenme mañana', 'bel me morgen terug'])
+			expect(saysHowOften(tokens(text))).toBe(false);
+	});
+
+	it('marks a call that comes with one, in any person, and no other message', () => {
+		const habitual = slotOf('call-habitual');
+		for (const text of [
+			'someone from your company calls me every day',
+			'Mich ruft ständig jemand von Ihnen an',
+			'een nummer dat mij de hele tijd belt',
+			'mi chiamano tutti i giorni',
+		])
+			expect(features(text)).toContain(habitual);
+		// A call asked for, and something else that keeps happening, are left to the words.
+		expect(features('Kann mich heute jemand von Ihnen anrufen')).not.toContain(habitual);
+		expect(features('the app crashes every day')).not.toContain(habitual);
 	});
 });
 
