@@ -310,6 +310,7 @@ function buildLexicon(): Lexicon {
 
 	const collect = (list: keyof LanguagePhrases) => languages.flatMap((l) => l[list] as string[]);
 	const needlessPhrases = [...collect('needless'), ...collect('aboutTo')];
+	const habitual = collect('habitual').map((phrase) => phrase.split(' '));
 	const compoundHeads = compoundHeadsOf(languages, phrases);
 	return {
 		clauseReading,
@@ -326,9 +327,9 @@ function buildLexicon(): Lexicon {
 		needlessEnds: new Set(needlessPhrases.flatMap((phrase) => phrase.split(' ').slice(-2))),
 		cancels: new Set(collect('cancel')),
 		cancelsAfter: new Set(collect('cancelAfter')),
-		habituals: new Set(collect('habitual')),
-		habitualStarts: new Set(collect('habitual').map((phrase) => phrase.split(' ')[0])),
-		habitualMaxWords: Math.max(...collect('habitual').map((phrase) => phrase.split(' ').length)),
+		habituals: new Set(habitual.map((words) => words.join(' '))),
+		habitualStarts: new Set(habitual.map((words) => words[0])),
+		habitualMaxWords: Math.max(...habitual.map((words) => words.length)),
 		splitCallbacks,
 		compoundHeads,
 		compoundEndings: new Set(
