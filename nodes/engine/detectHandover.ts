@@ -14,6 +14,7 @@ import {
 	measureReask,
 	onlyAcknowledges,
 	opensWithContrast,
+	opensWithAnd,
 	opensWithNo,
 	replyRepeatsEarlier,
 	shareOfReply,
@@ -337,6 +338,8 @@ function readTurn(
 		replyRepeats: replyRepeatsEarlier(memory.transcript),
 		replyToMessage: response !== undefined,
 		complaintClause: reading.complaintClause,
+		afterSuccess: memory.afterSuccess === true,
+		opensWithAnd: lastIsBot && opensWithAnd(message.tokens),
 	});
 	// The evidence names the strongest sign the conversation shows, else the message's own words.
 	const evidence = () => {
@@ -563,6 +566,8 @@ export function detectHandover(
 		} else if (attempt.pending !== undefined) {
 			next.pendingAttempt = attempt.pending;
 		}
+		if (attempt.kind === 'success') next.afterSuccess = true;
+		else delete next.afterSuccess;
 		next.lastUserMessages = [...previous.lastUserMessages, message.text].slice(
 			-REMEMBERED_QUESTIONS,
 		);

@@ -320,6 +320,22 @@ export function opensWithNo(tokens: string[]): boolean {
 	return tokens.length > 0 && NO_WORDS.has(tokens[0]);
 }
 
+/**
+ * "and" in each language. "en" is Dutch; French "en" ("en fait", "en plus") goes on from the answer
+ * too. Italian "è" folds to "e": an answer opening "è la posteriore" reads as going on.
+ */
+const OPENING_AND = new Set('and y e et und en ed'.split(' '));
+
+/**
+ * A message that goes on from the last answer with "and" ("and the lids?", "e pelo site?", "und
+ * die Vollkasko?", "ok. y por qué…"): the contact mostly takes the answer and asks the next thing.
+ * The judge weighs it with the message's length, as a bare "and?" or "und?" is a complaint.
+ */
+export function opensWithAnd(tokens: string[]): boolean {
+	const k = afterAssent(tokens);
+	return k < tokens.length && OPENING_AND.has(tokens[k]);
+}
+
 /** Words that open a yes-and-but: "yes, but", "ok but", "oui mais", "ja aber", "sim, mas". */
 const YES_WORDS = new Set(
 	'yes yeah yep ok okay sure right si vale claro oui ouais ja jo sim certo va oke'.split(' '),
@@ -334,13 +350,18 @@ const OPENING_CONTRAST = new Set('but pero mais aber mas maar'.split(' '));
  * answer missed, in other words than before.
  */
 export function opensWithContrast(tokens: string[]): boolean {
+	const k = afterAssent(tokens);
+	return k < tokens.length && OPENING_CONTRAST.has(tokens[k]);
+}
+
+/** Where a message's words start after at most three opening words of assent ("yes, ok, but …"). */
+function afterAssent(tokens: string[]): number {
 	let k = 0;
-	// At most three opening words ("yes, ok, but …").
 	while (
 		k < 3 &&
 		k < tokens.length &&
 		(tokens[k] === CLAUSE || YES_WORDS.has(tokens[k]) || ACKNOWLEDGEMENTS.has(tokens[k]))
 	)
 		k++;
-	return k < tokens.length && OPENING_CONTRAST.has(tokens[k]);
+	return k;
 }

@@ -37,6 +37,8 @@ export const TURN_FEATURES = [
 	'replyRepeats',
 	'replyToMessage',
 	'complaintClause',
+	'afterSuccess',
+	'opensWithAnd',
 ] as const;
 
 export type TurnFeatures = Float64Array;
@@ -82,6 +84,10 @@ export interface TurnReading {
 	replyToMessage: boolean;
 	/** The complaint reading of a short message's strongest clause (the whole message's otherwise). */
 	complaintClause: number;
+	/** The contact's message before this one was read as a success: what follows opens a new matter more often than it complains. */
+	afterSuccess: boolean;
+	/** The message goes on from the last answer with "and" (reask.ts). */
+	opensWithAnd: boolean;
 }
 
 /** A probability as log-odds, bounded so one certain reading cannot swamp the rest. */
@@ -94,6 +100,8 @@ function logit(probability: number): number {
 const TURN_WORDS_FEATURE = TURN_FEATURES.indexOf('turnWords');
 const REPLY_TO_MESSAGE_FEATURE = TURN_FEATURES.indexOf('replyToMessage');
 const COMPLAINT_CLAUSE_FEATURE = TURN_FEATURES.indexOf('complaintClause');
+const AFTER_SUCCESS_FEATURE = TURN_FEATURES.indexOf('afterSuccess');
+const OPENS_WITH_AND_FEATURE = TURN_FEATURES.indexOf('opensWithAnd');
 
 function turnWordsFeature(logOdds: number): number {
 	return logit(1 / (1 + Math.exp(-logOdds)));
@@ -145,6 +153,10 @@ export function turnFeatures(reading: TurnReading): TurnFeatures {
 	x[REPLY_TO_MESSAGE_FEATURE] = reading.replyToMessage ? 1 : 0;
 	// A complaint one clause of a short message makes ("??" before new details) is read in full.
 	x[COMPLAINT_CLAUSE_FEATURE] = logit(reading.complaintClause);
+	// After "perfect, thanks" a new problem is a first report: of the training conversations' turns
+	// after a success, 5 % were labelled unsuccessful attempts, against 39 % of all later turns.
+	x[AFTER_SUCCESS_FEATURE] = reading.afterSuccess ? 1 : 0;
+	x[OPENS_WITH_AND_FEATURE] = reading.opensWithAnd ? 1 : 0;
 	return x;
 }
 

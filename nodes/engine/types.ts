@@ -56,6 +56,8 @@ export interface ConversationMemory {
 	 * not surely a complaint is judged with the reply to it, as when the two come together.
 	 */
 	repliesApart?: boolean;
+	/** The contact's latest message was read as a success (the count restarted on it). */
+	afterSuccess?: boolean;
 	/** ISO time of the last handover of this conversation. */
 	handedOverAt?: string;
 	/** ISO time until which the bot stays quiet (set by a handover or by the Pause Bot node). */

@@ -63,8 +63,9 @@ export function memoryProblem(value: unknown): string | undefined {
 	) {
 		return 'pendingAttempt is not a reading of a message';
 	}
-	if (value.repliesApart !== undefined && typeof value.repliesApart !== 'boolean') {
-		return 'repliesApart is not true or false';
+	for (const field of ['repliesApart', 'afterSuccess']) {
+		const flag = value[field];
+		if (flag !== undefined && typeof flag !== 'boolean') return `${field} is not true or false`;
 	}
 	for (const field of ['updatedAt', 'handedOverAt', 'pausedUntil', 'lastHandoverId', 'assignee']) {
 		const text = value[field];

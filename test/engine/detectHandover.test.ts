@@ -444,6 +444,11 @@ describe('detectHandover', () => {
 			expect(results.map((r) => r.memory.failedAttempts)).toEqual([1, 0, 1]);
 		});
 
+		it('remembers that the latest message was a success, until the next one', () => {
+			const results = play(["that didn't help", 'perfect, thanks', "that doesn't help"]);
+			expect(results.map((r) => r.memory.afterSuccess)).toEqual([undefined, true, undefined]);
+		});
+
 		it('counts a bot that cannot answer when the lack-of-information trigger is off', () => {
 			const options = {
 				triggers: { contactRequest: true, lackOfInformation: false, failedToResolve: true },

@@ -5,6 +5,7 @@ import {
 	isUnansweredReask,
 	measureReask,
 	onlyAcknowledges,
+	opensWithAnd,
 	opensWithContrast,
 	opensWithNo,
 	replyRepeatsEarlier,
@@ -114,6 +115,25 @@ describe('opensWithContrast', () => {
 		expect(contrast('can I pay now but pick it up later?')).toBe(false);
 		expect(contrast('perfetto, grazie')).toBe(false);
 		expect(contrast('')).toBe(false);
+	});
+});
+
+describe('opensWithAnd', () => {
+	const goesOn = (text: string) => opensWithAnd(normaliseText(text).tokens);
+
+	it('reads a message that goes on from the answer with "and", after a yes or not', () => {
+		expect(goesOn('and the lids')).toBe(true);
+		expect(goesOn('e pelo site?')).toBe(true);
+		expect(goesOn('Und die Vollkasko? Gilt die auch auf der Fähre?')).toBe(true);
+		expect(goesOn('vale. y por qué este mes me cobráis 12 € más?')).toBe(true);
+		expect(goesOn('ok et pour en ajouter un c’est combien')).toBe(true);
+		expect(goesOn('en hoeveel km haal je ermee?')).toBe(true);
+	});
+
+	it('leaves an "and" later in the message alone', () => {
+		expect(goesOn('price and availability please')).toBe(false);
+		expect(goesOn('ok but what about parking?')).toBe(false);
+		expect(goesOn('')).toBe(false);
 	});
 });
 

@@ -28,6 +28,8 @@ const quiet: TurnReading = {
 	replyRepeats: 0,
 	replyToMessage: false,
 	complaintClause: 0.5,
+	afterSuccess: false,
+	opensWithAnd: false,
 };
 const feature = (reading: Partial<TurnReading>, name: (typeof TURN_FEATURES)[number]) =>
 	turnFeatures({ ...quiet, ...reading })[TURN_FEATURES.indexOf(name)];
@@ -79,6 +81,16 @@ describe('turnFeatures', () => {
 		expect(feature({ wordCount: 3 }, 'shortMessage')).toBe(1);
 		expect(feature({ wordCount: 0 }, 'shortMessage')).toBe(1);
 		expect(feature({ wordCount: 4 }, 'shortMessage')).toBe(0);
+	});
+
+	it('marks a message that follows a success', () => {
+		expect(feature({ afterSuccess: true }, 'afterSuccess')).toBe(1);
+		expect(feature({}, 'afterSuccess')).toBe(0);
+	});
+
+	it('marks a message that goes on with "and"', () => {
+		expect(feature({ opensWithAnd: true }, 'opensWithAnd')).toBe(1);
+		expect(feature({}, 'opensWithAnd')).toBe(0);
 	});
 
 	it('marks a message that opens with a plain no', () => {

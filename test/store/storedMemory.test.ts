@@ -22,6 +22,7 @@ describe('memoryProblem', () => {
 						withoutReply: 0.5,
 					},
 					repliesApart: true,
+					afterSuccess: true,
 				}),
 			),
 		).toBeUndefined();
@@ -67,6 +68,7 @@ describe('memoryProblem', () => {
 			'pendingAttempt',
 		],
 		['replies apart as text', { ...memory(0), repliesApart: 'yes' }, 'repliesApart'],
+		['a success mark as a number', { ...memory(0), afterSuccess: 1 }, 'afterSuccess'],
 		[
 			'a kept reading with a feature that is not finite',
 			{ ...memory(0), pendingAttempt: { features: [null], turnWords: 0, evidence: '' } },
