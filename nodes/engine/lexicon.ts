@@ -119,15 +119,65 @@ const NOT_TYPOS = [
 	'react',
 ];
 
+/** Letters next to each other on the QWERTY, AZERTY and QWERTZ keyboards. */
+const KEY_ROWS = [
+	['qwertyuiop', 'asdfghjkl', 'zxcvbnm'],
+	['azertyuiop', 'qsdfghjklm', 'wxcvbn'],
+	['qwertzuiop', 'asdfghjkl', 'yxcvbnm'],
+];
+const NEIGHBOUR_KEYS = new Map<string, Set<string>>();
+for (const rows of KEY_ROWS) {
+	rows.forEach((row, r) => {
+		[...row].forEach((key, i) => {
+			const near = NEIGHBOUR_KEYS.get(key) ?? new Set<string>();
+			for (const [dr, di] of [
+				[0, -1],
+				[0, 1],
+				[-1, 0],
+				[-1, 1],
+				[1, 0],
+				[1, -1],
+			]) {
+				const other = rows[r + dr]?.[i + di];
+				if (other !== undefined) near.add(other);
+			}
+			NEIGHBOUR_KEYS.set(key, near);
+		});
+	});
+}
+const VOWELS = new Set('aeiouy');
+const nearKeys = (a: string, b: string | undefined) =>
+	b !== undefined && (a === b || NEIGHBOUR_KEYS.get(a)?.has(b) === true);
+
 /**
- * People seldom mistype a word's first letter, and most one-letter edits there make another word
- * ("weiter" for "leiter", "table" for "hable", "voir" for "avoir"). Kept: the first two letters
- * swapped, and a silent h dropped ("ablar").
+ * Whether a one-edit spelling of a key word is a typo of it rather than another word. People seldom
+ * mistype a word's first letter, and most edits there make another word ("weiter" for "leiter",
+ * "table" for "hable"): kept are only the first two letters swapped and a silent h dropped
+ * ("ablar"). Inside the word, a changed or added letter must sit next to the intended one (or to a
+ * neighbour) on the keyboard, or be a vowel for a vowel: "persin", "humsn", "representitive" are
+ * typos, while "pagar" for "pasar", "leider" and
+ * "letter" for "leiter", "paolo" for "parlo" are words. In the last two letters any edit counts, as
+ * endings make the other forms of a word ("passez", "operatori", "humanos").
  */
-function keepsFirstLetter(word: string, typo: string): boolean {
-	if (typo[0] === word[0]) return true;
-	if (typo[0] === word[1] && typo[1] === word[0] && typo.slice(2) === word.slice(2)) return true;
-	return word[0] === 'h' && typo === word.slice(1);
+function isTypoOf(word: string, typo: string): boolean {
+	if (typo[0] !== word[0]) {
+		if (typo[0] === word[1] && typo[1] === word[0] && typo.slice(2) === word.slice(2)) return true;
+		return word[0] === 'h' && typo === word.slice(1);
+	}
+	let at = 0;
+	while (at < word.length && word[at] === typo[at]) at++;
+	if (at >= Math.min(word.length, typo.length) - 2) return true;
+	if (typo.length === word.length) {
+		// Two letters swapped, or one changed.
+		if (typo[at + 1] === word[at] && typo[at] === word[at + 1]) return true;
+		// A vowel for another is a spelling slip more than a key's ("representitive", "reprasentative").
+		return nearKeys(word[at], typo[at]) || (VOWELS.has(word[at]) && VOWELS.has(typo[at]));
+	}
+	if (typo.length === word.length + 1) {
+		const added = typo[at];
+		return nearKeys(added, typo[at - 1]) || nearKeys(added, typo[at + 1]);
+	}
+	return true;
 }
 
 /**
@@ -272,7 +322,7 @@ function buildLexicon(): Lexicon {
 		if (!(tags & TYPO_TOLERANT) || phrase.includes(' ') || phrase.length < TYPO_MIN_LENGTH)
 			continue;
 		for (const typo of editsOf(phrase)) {
-			if (phrases.has(typo) || blocked.has(typo) || !keepsFirstLetter(phrase, typo)) continue;
+			if (phrases.has(typo) || blocked.has(typo) || !isTypoOf(phrase, typo)) continue;
 			typos.set(typo, phrase);
 		}
 	}

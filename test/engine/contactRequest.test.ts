@@ -45,6 +45,23 @@ describe('findContactRequest', () => {
 			);
 	});
 
+	it('reads a changed or added letter inside a word as a typo only next to the right key', () => {
+		expect(lookUpWord('opeeator')?.text).toBe('operator');
+		expect(lookUpWord('represwntative')?.text).toBe('representative');
+		// A vowel for another is a spelling slip.
+		expect(lookUpWord('representitive')?.text).toBe('representative');
+		// Words of their own: "pagar" is not "pasar", "letter" not "leiter", "Paolo" not "parlo".
+		for (const [word, other] of [
+			['pagar', 'pasar'],
+			['letter', 'leiter'],
+			['paolo', 'parlo'],
+			['regen', 'reden'],
+		])
+			expect(lookUpWord(word)?.text).not.toBe(other);
+		// In the last two letters any edit counts: endings make the other forms of a word.
+		expect(lookUpWord('passez')?.text).toBe('passer');
+	});
+
 	it('reads a German or Dutch compound by its last part, a person or role word', () => {
 		expect(asks('kann ich bitte mit dem Schichtleiter sprechen')).toBe(true);
 		expect(asks('ich möchte den Nachtportier sprechen')).toBe(true);

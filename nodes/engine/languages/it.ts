@@ -19,6 +19,8 @@ export const italian: LanguagePhrases = {
 		'dipendente',
 		'impiegato',
 		'impiegata',
+		'funzionario',
+		'funzionaria',
 		'responsabile',
 		'manager',
 		'direttore',

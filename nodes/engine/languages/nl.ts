@@ -28,6 +28,7 @@ export const dutch: LanguagePhrases = {
 		'verkoper',
 		'manager',
 		'leidinggevende',
+		'leider',
 		'operator',
 		'team',
 		'eigenaar',
