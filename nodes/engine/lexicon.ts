@@ -154,10 +154,10 @@ const nearKeys = (a: string, b: string | undefined) =>
  * mistype a word's first letter, and most edits there make another word ("weiter" for "leiter",
  * "table" for "hable"): kept are only the first two letters swapped and a silent h dropped
  * ("ablar"). Inside the word, a changed or added letter must sit next to the intended one (or to a
- * neighbour) on the keyboard, or be a vowel for a vowel: "persin", "humsn", "representitive" are
- * typos, while "pagar" for "pasar", "leider" and
- * "letter" for "leiter", "paolo" for "parlo" are words. In the last two letters any edit counts, as
- * endings make the other forms of a word ("passez", "operatori", "humanos").
+ * neighbour) on the keyboard, or be a vowel for a vowel: "opeeator", "represwntative" and
+ * "representitive" are typos, while "pagar" for "pasar", "letter" for "leiter" and "paolo" for
+ * "parlo" are words. In the last two letters any edit counts, as endings make the other forms of a
+ * word ("passez", "operatori", "humanos"), and so does a dropped letter ("persn").
  */
 function isTypoOf(word: string, typo: string): boolean {
 	if (typo[0] !== word[0]) {
