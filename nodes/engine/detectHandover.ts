@@ -558,16 +558,16 @@ export function detectHandover(
 			reply,
 		);
 		failedProbability = attempt.probability;
+		delete next.afterSuccess;
 		if (attempt.kind === 'failed') {
 			failedAttempts++;
 			failed = attempt;
 		} else if (attempt.kind === 'success') {
 			failedAttempts = 0;
+			next.afterSuccess = true;
 		} else if (attempt.pending !== undefined) {
 			next.pendingAttempt = attempt.pending;
 		}
-		if (attempt.kind === 'success') next.afterSuccess = true;
-		else delete next.afterSuccess;
 		next.lastUserMessages = [...previous.lastUserMessages, message.text].slice(
 			-REMEMBERED_QUESTIONS,
 		);

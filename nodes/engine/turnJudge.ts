@@ -84,7 +84,10 @@ export interface TurnReading {
 	replyToMessage: boolean;
 	/** The complaint reading of a short message's strongest clause (the whole message's otherwise). */
 	complaintClause: number;
-	/** The contact's message before this one was read as a success: what follows opens a new matter more often than it complains. */
+	/**
+	 * The contact's message before this one was read as a success: what follows opens a new matter
+	 * more often than it complains.
+	 */
 	afterSuccess: boolean;
 	/** The message goes on from the last answer with "and" (reask.ts). */
 	opensWithAnd: boolean;
