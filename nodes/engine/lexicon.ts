@@ -105,8 +105,12 @@ const TAGGED_LISTS: Array<[keyof LanguagePhrases, number]> = [
 /** Words whose one-letter typos are mapped back to them ("humna", "reprsentative"). */
 const TYPO_TOLERANT = Tag.person | Tag.reach;
 const TYPO_MIN_LENGTH = 5;
-/** Real words that are one edit from a key word and must keep their own meaning. */
+/**
+ * Real words that are one edit from a key word and must keep their own meaning: in English and, as
+ * messages mix languages, in the other six ("able" is no "hable", "manger" no "manager").
+ */
 const NOT_TYPOS = [
+	// en
 	'stuff',
 	'stiff',
 	'humane',
@@ -117,6 +121,70 @@ const NOT_TYPOS = [
 	'spear',
 	'chart',
 	'react',
+	'able',
+	'avoid',
+	'broke',
+	'broken',
+	'contract',
+	'corridor',
+	'employed',
+	'employer',
+	'gene',
+	'gentle',
+	'genre',
+	'grant',
+	'liter',
+	'manage',
+	'managed',
+	'manages',
+	'taking',
+	// es
+	'consultar',
+	'contratar',
+	'faltar',
+	'pardo',
+	'paro',
+	'pasaje',
+	'pasate',
+	'perdon',
+	'perdona',
+	'redes',
+	'sentir',
+	'vender',
+	// fr
+	'chateau',
+	'consulter',
+	'courrier',
+	'escalade',
+	'garant',
+	'parmi',
+	'perso',
+	// de
+	'gerat',
+	'gerate',
+	'halbe',
+	'leiden',
+	'maler',
+	'paar',
+	'sprache',
+	'verkaufe',
+	'verkaufen',
+	// pt
+	'correto',
+	'falhar',
+	'parei',
+	'prata',
+	// it
+	'azienda',
+	'parco',
+	'parti',
+	'parto',
+	// nl
+	'broer',
+	'contant',
+	'raden',
+	'standaard',
+	'verkopen',
 ];
 
 /** Letters next to each other on the QWERTY, AZERTY and QWERTZ keyboards. */

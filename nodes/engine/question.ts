@@ -1,11 +1,53 @@
 import { getLexicon } from './lexicon';
-import { CLAUSE, type NormalisedText } from './normalise';
+import { CLAUSE, normaliseText, type NormalisedText } from './normalise';
 
 const QUESTION_MARK = /[?？]/;
 
+/**
+ * A bot asking for a detail in the imperative, without a question mark ("Please enter your order
+ * number.", "Bitte nennen Sie Ihr Geburtsdatum.", "Geef de meterstanden door:"), over folded words.
+ */
+const ASKS_FOR_DETAIL = new RegExp(
+	'(?:^| )(?:' +
+		[
+			// en
+			'please (?:send|provide|enter|share|confirm|give|tell|type|reply with)',
+			'(?:send|tell|give) (?:me|us) (?:your|the)',
+			'let (?:me|us) know (?:your|the|which|what|when|where)',
+			'(?:i|we) (?:will |ll )?need (?:your|the)',
+			// es
+			'(?:indicame|indiqueme|indicanos|indiquenos|dime|digame|enviame|envieme|envianos|envienos|facilitame|facilitenos|facilitanos|escribeme|escribame|confirmame|confirmeme)',
+			'(?:me|nos) (?:indicas|indica|indique|dices|dice|envias|envia|facilitas|facilita|confirmas|confirma)',
+			'necesito (?:tu|su) ',
+			// fr
+			'(?:indiquez|envoyez|precisez|communiquez|donnez|transmettez|confirmez) (?:moi|nous)',
+			'merci de (?:m|nous|me) ?(?:indiquer|envoyer|preciser|communiquer|confirmer|transmettre|donner)',
+			'(?:j|nous) ?(?:ai|avons) besoin de (?:votre|vos|ton|ta|tes)',
+			// de
+			'bitte (?:nennen|senden|schicken|geben|teilen|bestatigen|schreiben) sie (?:mir|uns)',
+			'(?:nennen|schicken|senden|geben) sie (?:mir|uns)',
+			'(?:ich|wir) (?:brauche|brauchen|benotige|benotigen) (?:ihre|ihren|ihr|deine|deinen|dein)',
+			// pt
+			'(?:informe|indique|envie|diga|passe|confirme) (?:me|nos)',
+			'(?:me|nos) (?:informe|indique|envie|diga|passe|confirme|manda|mande)',
+			'preciso (?:do|da|dos|das|de) (?:seu|sua|teu|tua)',
+			// it
+			'(?:indicami|inviami|mandami|dimmi|comunicami|scrivimi|confermami)',
+			'mi (?:indichi|invii|mandi|dica|comunichi|scriva|confermi)',
+			'rispondi con',
+			'ho bisogno (?:del|della|dei|delle|di) (?:tuo|tua|suo|sua)',
+			// nl: "geef … door" as an order opens its clause ("ik geef je verzoek door" informs)
+			'(?<=^ |[.] )geef (?:\\S+ ){0,8}door',
+			'stuur (?:me|ons|mij)',
+			'laat (?:me|ons|mij) (?:\\S+ ){0,3}weten (?:welke|wat|wanneer|waar|hoe|je|uw)',
+			'(?:ik|we|wij) (?:heb|hebben) (?:je|uw|jouw) (?:\\S+ ){0,3}nodig',
+		].join('|') +
+		')(?= |$)',
+);
+
 /** The bot's reply asks the contact something (a detail, a choice): the next message likely answers it. */
 export function replyAsks(reply: string): boolean {
-	return QUESTION_MARK.test(reply);
+	return QUESTION_MARK.test(reply) || ASKS_FOR_DETAIL.test(normaliseText(reply).text);
 }
 
 /** A question opens one of a message's first clauses, within its first few words. */

@@ -49,3 +49,30 @@ describe('replyAsks', () => {
 		expect(replyAsks('The pool opens at 7am.')).toBe(false);
 	});
 });
+
+describe('replyAsks, a request for a detail without a question mark', () => {
+	it.each([
+		['en', 'Please enter your order number.'],
+		['en', 'Let me know which branch you visited.'],
+		['es', 'Indíqueme su número de cliente, por favor.'],
+		['fr', "Merci de m'indiquer votre adresse e-mail."],
+		['de', 'Bitte nennen Sie mir Ihre Kundennummer.'],
+		['pt', 'Informe-me o número do pedido.'],
+		['it', 'Rispondi con: targa, posizione.'],
+		['nl', 'Geef de meterstanden aan ons door:'],
+	])('[%s] reads "%s" as asking', (_lang, reply) => {
+		expect(replyAsks(reply)).toBe(true);
+	});
+
+	it.each([
+		// Instructions and offers ask the contact to do something, not to tell the bot something.
+		'Bitte prüfen Sie Ihr Postfach.',
+		'Let me know if you need anything else.',
+		'Vul het formulier in op de website.',
+		// "geef … door" inside a clause is the bot passing a message on, not an order.
+		'Ik geef je verzoek door aan een collega.',
+		'Your parcel was delivered yesterday at 14:02.',
+	])('reads "%s" as asking nothing', (reply) => {
+		expect(replyAsks(reply)).toBe(false);
+	});
+});
