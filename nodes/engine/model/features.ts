@@ -307,9 +307,10 @@ function addTags(
 	known: ArrayLike<WordEntry | undefined>,
 	names: Set<string>,
 	sink: FeatureSink,
-): void {
+): boolean {
 	const start = TAG_PAIR_SEED.start;
 	let previous = start;
+	let varies = false;
 	for (const item of tagTokensOnce(tokens, known)) {
 		if (item.tags & Tag.clause) {
 			previous = start;
@@ -317,6 +318,7 @@ function addTags(
 		}
 		const tags = names.size > 0 && names.has(item.text) ? item.tags | Tag.name : item.tags;
 		if (tags === 0) continue;
+		if (tags & Tag.variesBy) varies = true;
 		const features = tagFeatures(tags);
 		if (features === null) continue;
 		for (const hash of features.hashes) sink.add(hash);
@@ -324,6 +326,7 @@ function addTags(
 		previous = features.primarySeed;
 	}
 	if (previous !== start) sink.add(mix(mix(previous, END_HASH), FAMILY.tagPair));
+	return varies;
 }
 
 function lengthBucket(tokens: number): string {
@@ -493,6 +496,8 @@ function formFieldsIn(raw: string): number {
 }
 
 const DIGIT = /\d/;
+/** A bot reply without a single digit: no figure, time or date in it. */
+const NO_DIGIT = 'no-digit';
 const MAX_SYMBOLS = 8;
 const ONLY_PUNCTUATION = /^[?!. ]*$/;
 /** Emoji and symbols start at U+2000; one search finds the first (a loop in JavaScript cost more). */
@@ -512,6 +517,7 @@ export function readRaw(kind: TextKind, text: string): RawReading {
 	if (raw.includes('@') && EMAIL_ADDRESS.test(raw)) signals.push('email-address');
 	if (hasWebAddress(raw)) signals.push('web-address');
 	if (ONLY_PUNCTUATION.test(raw.trim())) signals.push('only-punctuation');
+	if (kind === 'bot' && !digits) signals.push(NO_DIGIT);
 	if (kind === 'user') {
 		if (callsMeByName(raw)) signals.push('call-me-name');
 		if (digits && AMOUNT.test(raw)) signals.push('amount');
@@ -599,7 +605,11 @@ export function addFeatures(
 	sink.add(FAMILY.bias);
 	sink.signal(kind === 'user' ? 'user' : 'bot');
 	addWords(tokens, sink);
-	addTags(tokens, entries, raw.names, sink);
+	const varies = addTags(tokens, entries, raw.names, sink);
+	// "It depends on your plan", "Die Lieferzeit variiert" with no figure anywhere in the reply: the
+	// hedge is all the answer there is. With a figure ("usually 3 days; yours left yesterday") the
+	// same words answer. A linear model cannot join the two by itself.
+	if (varies && kind === 'bot' && raw.signals.includes(NO_DIGIT)) sink.signal('varies-no-figure');
 	sink.signal(lengthBucket(tokens.length));
 	for (const signal of raw.signals) sink.signal(signal);
 	for (const symbol of raw.symbols) sink.add(symbol);

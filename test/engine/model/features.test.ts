@@ -74,6 +74,33 @@ describe('a call that keeps coming', () => {
 	});
 });
 
+describe('a hedge without a figure', () => {
+	const slotOf = (signal: string) => {
+		const sink = new FeatureSink((1 << 18) - 1);
+		sink.signal(signal);
+		return sink.slots[0];
+	};
+	const hedge = slotOf('varies-no-figure');
+
+	it('marks a reply that says it varies and gives no digit, in each language', () => {
+		for (const text of [
+			'That depends on your plan and on how you use it.',
+			'Depende mucho de tus hábitos de consumo.',
+			'Le délai peut varier selon le transporteur.',
+			'Die Lieferzeit variiert je nach Modell.',
+			'Depende da forma de pagamento.',
+			'Dipende molto dai suoi consumi.',
+		])
+			expect(features(text, 'bot')).toContain(hedge);
+	});
+
+	it('leaves a hedge that gives a figure, a reply without a hedge, and the contact alone', () => {
+		expect(features('It depends, but usually 3 working days.', 'bot')).not.toContain(hedge);
+		expect(features('Your parcel left our warehouse yesterday.', 'bot')).not.toContain(hedge);
+		expect(features('It depends on the weather I guess')).not.toContain(hedge);
+	});
+});
+
 describe('a scoring sink', () => {
 	// Weights as they ship: 16-bit integers times a scale per label, read into float32.
 	const bits = 18;
