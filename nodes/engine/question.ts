@@ -18,7 +18,7 @@ const ASKS_FOR_DETAIL = new RegExp(
 			// es
 			'(?:indicame|indiqueme|indicanos|indiquenos|dime|digame|enviame|envieme|envianos|envienos|facilitame|facilitenos|facilitanos|escribeme|escribame|confirmame|confirmeme)',
 			'(?:me|nos) (?:indicas|indica|indique|dices|dice|envias|envia|facilitas|facilita|confirmas|confirma)',
-			'necesito (?:tu|su) ',
+			'necesito (?:tu|su)',
 			// fr
 			'(?:indiquez|envoyez|precisez|communiquez|donnez|transmettez|confirmez) (?:moi|nous)',
 			'merci de (?:m|nous|me) ?(?:indiquer|envoyer|preciser|communiquer|confirmer|transmettre|donner)',

@@ -55,6 +55,7 @@ describe('replyAsks, a request for a detail without a question mark', () => {
 		['en', 'Please enter your order number.'],
 		['en', 'Let me know which branch you visited.'],
 		['es', 'Indíqueme su número de cliente, por favor.'],
+		['es', 'Necesito su DNI para buscar la reserva.'],
 		['fr', "Merci de m'indiquer votre adresse e-mail."],
 		['de', 'Bitte nennen Sie mir Ihre Kundennummer.'],
 		['pt', 'Informe-me o número do pedido.'],
