@@ -107,7 +107,7 @@ const TYPO_TOLERANT = Tag.person | Tag.reach;
 const TYPO_MIN_LENGTH = 5;
 /**
  * Real words that are one edit from a key word and must keep their own meaning: in English and, as
- * messages mix languages, in the other six ("able" is no "hable", "manger" no "manager").
+ * messages mix languages, in the other six ("able" is no "hable", "perdona" no "persona").
  */
 const NOT_TYPOS = [
 	// en

@@ -20,6 +20,13 @@ import { normaliseText } from '../../../nodes/engine/normalise';
 const features = (text: string, kind: 'user' | 'bot' = 'user') =>
 	extractFeatures(kind, normaliseText(text).tokens, readRaw(kind, text), (1 << 18) - 1);
 
+/** The weight slot a named signal lands in. */
+const slotOf = (signal: string) => {
+	const sink = new FeatureSink((1 << 18) - 1);
+	sink.signal(signal);
+	return sink.slots[0];
+};
+
 describe('extractFeatures', () => {
 	it('is deterministic and stays inside the weight table', () => {
 		const a = features('Can someone from billing call me back?');
@@ -38,11 +45,6 @@ describe('extractFeatures', () => {
 
 describe('a call that keeps coming', () => {
 	const tokens = (text: string) => normaliseText(text).tokens;
-	const slotOf = (signal: string) => {
-		const sink = new FeatureSink((1 << 18) - 1);
-		sink.signal(signal);
-		return sink.slots[0];
-	};
 
 	it('finds a phrase of how often, of one or several words, in each language', () => {
 		for (const text of [
@@ -75,11 +77,6 @@ describe('a call that keeps coming', () => {
 });
 
 describe('a hedge without a figure', () => {
-	const slotOf = (signal: string) => {
-		const sink = new FeatureSink((1 << 18) - 1);
-		sink.signal(signal);
-		return sink.slots[0];
-	};
 	const hedge = slotOf('varies-no-figure');
 
 	it('marks a reply that says it varies and gives no digit, in each language', () => {
