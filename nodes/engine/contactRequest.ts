@@ -289,6 +289,29 @@ function isSplitCallback(clause: Item[], p: number): boolean {
 }
 
 /**
+ * Where a clause asks the business to write to the contact privately ("message me privately",
+ * "escríbanme al privado", "schreib mir per PN"): the item the verb or the channel, whichever
+ * comes first, starts in; -1 if it does not. Read as a call-back there, so that negation and
+ * calling off work alike ("no me escribas por privado").
+ */
+function privateWriteAt(clause: Item[]): number {
+	const { privateWrite, privateChannelWords } = getLexicon();
+	if (!clause.some((item) => item.text.split(' ').some((word) => privateChannelWords.has(word))))
+		return -1;
+	const starts: number[] = [];
+	let text = '';
+	for (const item of clause) {
+		starts.push(text.length + 1);
+		text += ` ${item.text}`;
+	}
+	const match = privateWrite.exec(`${text} `);
+	if (match === null) return -1;
+	let at = 0;
+	while (at + 1 < starts.length && starts[at + 1] <= match.index + 1) at++;
+	return at;
+}
+
+/**
  * Words that may stand between a verb that calls off and its call-back without breaking the link
  * ("cancel my call back", "olvida lo de que me llame", "n'oubliez pas de me rappeler"): short,
  * and untagged or articles, possessives and negations.
@@ -408,6 +431,7 @@ function clauseRequest(
 	let onlyPersons: boolean | undefined;
 	const askOnlyPersons = () => (onlyPersons ??= onlyPersonsAndFillers(clause));
 	let needlessAt: number | undefined;
+	let privateAt: number | undefined;
 	const saidNotNeeded = (before: number) =>
 		saidNotNeededBefore || (needlessAt ??= firstNeedless(clause)) < before;
 	for (let p = 0; p < clause.length; p++) {
@@ -439,7 +463,11 @@ function clauseRequest(
 					needless || firmNegation(clause, [[start, to, Tag.negation]], Tag.inability);
 			}
 		}
-		if (tags & Tag.callback || isSplitCallback(clause, p)) {
+		if (
+			tags & Tag.callback ||
+			isSplitCallback(clause, p) ||
+			(p === (privateAt ??= privateWriteAt(clause)) && p >= 0)
+		) {
 			const callOff = callOffOf(clause, p);
 			const after = has(clause, p + 1, p + WINDOW.negationAfter, Tag.negationAfter);
 			const needless = saidNotNeeded(p) || callOff === CallOff.Cancelled;

@@ -286,6 +286,14 @@ export interface Lexicon {
 	habitualMaxWords: number;
 	/** LanguagePhrases.splitCallback by verb: its subjects and their particles. */
 	splitCallbacks: Map<string, Array<[subject: string, particle: string]>>;
+	/**
+	 * A verb of writing to the contact and a private channel a few words apart, either way round
+	 * (LanguagePhrases.writeToMe and privateChannel), matched on a clause's words joined by spaces
+	 * with a space before and after.
+	 */
+	privateWrite: RegExp;
+	/** The last word of each private channel: a clause without one cannot match privateWrite. */
+	privateChannelWords: Set<string>;
 	/** Person and role words that head compounds, with their entries (see compoundHeadsExcept). */
 	compoundHeads: Map<string, WordEntry>;
 	/** The last five letters of each of them. */
@@ -359,6 +367,30 @@ function wholeWords(sources: string[]): RegExp {
 	return new RegExp(` (?:${sources.join('|')}) `);
 }
 
+/** The longest word of a phrase, its first if several are as long: the rarest, as a rule. */
+function longestWord(phrase: string): string {
+	return phrase
+		.split(' ')
+		.reduce((longest, word) => (word.length > longest.length ? word : longest));
+}
+
+/** Words that may stand between a verb of writing and its channel, and between a channel and its verb. */
+const PRIVATE_WRITE_GAP = { verbFirst: 4, channelFirst: 2 };
+
+/**
+ * A verb of writing to the contact, then up to four words and a private channel ("send me the
+ * price in DM"), or a channel, up to two words and the verb ("por privado me escribes"). A channel
+ * after a number is a time ("send me the times after 5 pm").
+ */
+function privateWriteOf(verbs: string[], channels: string[]): RegExp {
+	const verb = `(?:${verbs.join('|')})`;
+	const channel = `(?<! \\d+ )(?:${channels.join('|')})`;
+	const gap = (most: number) => `(?:\\S+ ){0,${most}}`;
+	return new RegExp(
+		` (?:${verb} ${gap(PRIVATE_WRITE_GAP.verbFirst)}${channel}|${channel} ${gap(PRIVATE_WRITE_GAP.channelFirst)}${verb}) `,
+	);
+}
+
 function buildLexicon(): Lexicon {
 	const phrases = new Map<string, number>();
 	const languages = Object.values(LANGUAGES);
@@ -383,6 +415,8 @@ function buildLexicon(): Lexicon {
 			phrases.set(phrase, tags | Tag.negation);
 		}
 	}
+
+	const collect = (list: keyof LanguagePhrases) => languages.flatMap((l) => l[list] as string[]);
 
 	const typos = new Map<string, string>();
 	const blocked = new Set(NOT_TYPOS);
@@ -410,10 +444,7 @@ function buildLexicon(): Lexicon {
 			)
 		)
 			continue;
-		const words = phrase.split(' ');
-		requestWords.add(
-			words.reduce((longest, word) => (word.length > longest.length ? word : longest)),
-		);
+		requestWords.add(longestWord(phrase));
 	}
 	for (const [typo, word] of typos) if (requestWords.has(word)) requestWords.add(typo);
 	const splitCallbacks = new Map<string, Array<[string, string]>>();
@@ -423,10 +454,14 @@ function buildLexicon(): Lexicon {
 			requestWords.add(verb);
 		}
 	}
+	// A channel's last word is its noun ("al privado", "en MP", "private message").
+	const privateChannelWords = new Set(
+		collect('privateChannel').map((channel) => channel.slice(channel.lastIndexOf(' ') + 1)),
+	);
+	for (const word of privateChannelWords) requestWords.add(word);
 	for (const word of requestWords)
 		clauseReading.set(word, (clauseReading.get(word) ?? 0) | MAY_REQUEST);
 
-	const collect = (list: keyof LanguagePhrases) => languages.flatMap((l) => l[list] as string[]);
 	const needlessPhrases = [...collect('needless'), ...collect('aboutTo')];
 	const habitual = collect('habitual').map((phrase) => phrase.split(' '));
 	const compoundHeads = compoundHeadsOf(languages, phrases);
@@ -449,6 +484,8 @@ function buildLexicon(): Lexicon {
 		habitualStarts: new Set(habitual.map((words) => words[0])),
 		habitualMaxWords: Math.max(...habitual.map((words) => words.length)),
 		splitCallbacks,
+		privateWrite: privateWriteOf(collect('writeToMe'), collect('privateChannel')),
+		privateChannelWords,
 		compoundHeads,
 		compoundEndings: new Set(
 			[...compoundHeads.keys()].map((head) => head.slice(-COMPOUND_HEAD_MIN)),

@@ -179,6 +179,27 @@ describe('findContactRequest', () => {
 		expect(asks('keine Rückrufe bitte, nur per Mail')).toBe(false);
 	});
 
+	it('reads asking to be written to privately, with the channel, in every language', () => {
+		expect(asks('can someone from the team message me privately?')).toBe(true);
+		expect(asks('send me the price in DM pls')).toBe(true);
+		expect(asks('pm me pls')).toBe(true);
+		expect(asks('escríbanme al privado 🙏')).toBe(true);
+		expect(asks('por privado me escribes?')).toBe(true);
+		expect(asks('écrivez-moi en MP svp')).toBe(true);
+		expect(asks('schreib mir mal per PN')).toBe(true);
+		expect(asks('me chama no pv')).toBe(true);
+		expect(asks('mi scrivete in privato?')).toBe(true);
+		expect(asks('stuur me even een pb')).toBe(true);
+		// A verb of writing alone asks the bot for something in writing; a channel alone asks nothing.
+		expect(asks('schreiben Sie mir die Öffnungszeiten')).toBe(false);
+		expect(asks('send me the invoice')).toBe(false);
+		expect(asks('I sent you a DM yesterday')).toBe(false);
+		// A time, not a private message; a private message said not to be needed.
+		expect(asks('send me the times after 5 pm')).toBe(false);
+		expect(asks('no hace falta que me escriban al privado, díganme acá')).toBe(false);
+		expect(asks('non serve scrivermi in privato, ditemi qui')).toBe(false);
+	});
+
 	it('keeps negation inside its clause', () => {
 		expect(asks("I don't understand the form. Can I talk to a person?")).toBe(true);
 		expect(asks("I don't want to talk to a person")).toBe(false);
@@ -383,6 +404,12 @@ describe('findContactRequest on adversarial input (linear: each clause is read o
 
 	it('reads a million characters of refused call-backs in one clause without finding a request', () => {
 		expect(findContactRequest(normaliseText(million('dont call me ')).tokens)).toBeUndefined();
+	});
+
+	it('reads a million characters of private channels and verbs of writing too far apart', () => {
+		// Three words from a channel to the verb after it, five from a verb to the channel after it.
+		const text = million('dm a b c write me d e f g h ');
+		expect(findContactRequest(normaliseText(text).tokens) === undefined).toBe(true);
 	});
 
 	it('finds a request after a million characters of clauses without one', () => {

@@ -20,6 +20,19 @@ export interface LanguagePhrases {
 	/** Phrases that ask for a call back on their own. */
 	callback: string[];
 	/**
+	 * Verbs of writing or sending to the contact: "message me", "escríbanme", "schreib mir",
+	 * "mandami". With a private channel (below) a few words away they ask the business to write
+	 * privately, as a call-back asks it to call ("escríbanme al privado", "schreib mir per PN",
+	 * "send me the price in DM"). Alone they as often ask the bot for something in writing
+	 * ("schreiben Sie mir die Öffnungszeiten"), so alone they are not read.
+	 */
+	writeToMe: string[];
+	/**
+	 * Private channels of social media and chat apps: "privately", "al privado", "en MP", "per PN",
+	 * "no pv", "in privato", "een pb", "DM", "inbox". Its longest word marks a clause to parse.
+	 */
+	privateChannel: string[];
+	/**
 	 * German and Dutch ask whether the business calls back with the verb and its subject first and
 	 * the particle last, often with words between ("Ruft ihr auch zurück?", "bellen jullie ook
 	 * terug?"): the verb, its subject and the particle, each one word. Read as a call-back when the
