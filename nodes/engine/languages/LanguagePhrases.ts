@@ -29,7 +29,8 @@ export interface LanguagePhrases {
 	writeToMe: string[];
 	/**
 	 * Private channels of social media and chat apps: "privately", "al privado", "en MP", "per PN",
-	 * "no pv", "in privato", "een pb", "DM", "inbox". Its longest word marks a clause to parse.
+	 * "no pv", "in privato", "een pb", "DM", "inbox". Its last word, the channel's noun, marks a
+	 * clause for the grammar to parse.
 	 */
 	privateChannel: string[];
 	/**
