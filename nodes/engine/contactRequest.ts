@@ -296,8 +296,7 @@ function isSplitCallback(clause: Item[], p: number): boolean {
  */
 function privateWriteAt(clause: Item[]): number {
 	const { privateWrite, privateChannelWords } = getLexicon();
-	if (!clause.some((item) => item.text.split(' ').some((word) => privateChannelWords.has(word))))
-		return -1;
+	if (!clause.some((item) => holdsWordOf(item.text, privateChannelWords))) return -1;
 	const starts: number[] = [];
 	let text = '';
 	for (const item of clause) {
@@ -309,6 +308,12 @@ function privateWriteAt(clause: Item[]): number {
 	let at = 0;
 	while (at + 1 < starts.length && starts[at + 1] <= match.index + 1) at++;
 	return at;
+}
+
+/** Whether a word, or any word of a merged phrase, is in `words`; a lone word is not split. */
+function holdsWordOf(text: string, words: Set<string>): boolean {
+	if (!text.includes(' ')) return words.has(text);
+	return text.split(' ').some((word) => words.has(word));
 }
 
 /**
