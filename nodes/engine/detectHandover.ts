@@ -22,7 +22,7 @@ import {
 	wordSimilarity,
 } from './reask';
 import { readOffer } from './offeredInstead';
-import { onlyGreets, replyAsks } from './question';
+import { asksAboutStep, onlyGreets, replyAsks } from './question';
 import {
 	judgeTurn,
 	TURN_FEATURES,
@@ -308,6 +308,7 @@ function readTurn(
 	const lastIsBot = last.role === 'bot';
 	const contrast = lastIsBot && opensWithContrast(message.tokens);
 	const replyAsked = lastIsBot && replyAsks(last.text);
+	const replyAskedStep = replyAsked && asksAboutStep(last.text);
 	const question = raw.includes('?');
 	const turnWords =
 		messageLogOdds(
@@ -340,6 +341,7 @@ function readTurn(
 		complaintClause: reading.complaintClause,
 		afterSuccess: memory.afterSuccess === true,
 		opensWithAnd: lastIsBot && opensWithAnd(message.tokens),
+		replyAskedStep,
 	});
 	// The evidence names the strongest sign the conversation shows, else the message's own words.
 	const evidence = () => {

@@ -270,6 +270,9 @@ export interface Lexicon {
 	offersInsteadOfAnswering: RegExp;
 	questionOpeners: RegExp;
 	greetings: Set<string>;
+	/** LanguagePhrases.stepOutcome and moreOffered, matched on a question's words joined by spaces. */
+	stepOutcome: RegExp;
+	moreOffered: RegExp;
 	asksForFigure: RegExp;
 	freeOfCharge: RegExp;
 	negations: Set<string>;
@@ -473,6 +476,8 @@ function buildLexicon(): Lexicon {
 		offersInsteadOfAnswering: wholeWords(collect('offersInsteadOfAnswering')),
 		questionOpeners: new RegExp(`^ (?:${collect('questionOpeners').join('|')}) `),
 		greetings: new Set(collect('greetings')),
+		stepOutcome: wholeWords(collect('stepOutcome')),
+		moreOffered: wholeWords(collect('moreOffered')),
 		asksForFigure: wholeWords(collect('askFigure')),
 		freeOfCharge: wholeWords(collect('freeOfCharge')),
 		negations: new Set(collect('negation').filter((n) => !n.includes(' '))),

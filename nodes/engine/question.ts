@@ -50,6 +50,28 @@ export function replyAsks(reply: string): boolean {
 	return QUESTION_MARK.test(reply) || ASKS_FOR_DETAIL.test(normaliseText(reply).text);
 }
 
+/** Where a closing question starts: after the end of the sentence before it. */
+const SENTENCE_END = /[.!?？\n:]/;
+/** A closing question is read in its last characters: a reply is one sentence at most this long. */
+const QUESTION_SCAN = 300;
+
+/**
+ * The bot's reply closes by asking what a step it gave did ("Does the light turn green now?",
+ * "¿Sigue saliendo E21?", "Klappt es jetzt?"), not by offering more ("Anything else?"). Its
+ * last question, from the sentence break before its last question mark, holds a word of
+ * LanguagePhrases.stepOutcome and none of moreOffered.
+ */
+export function asksAboutStep(reply: string): boolean {
+	const mark = Math.max(reply.lastIndexOf('?'), reply.lastIndexOf('？'));
+	if (mark < 0) return false;
+	let start = mark - 1;
+	const stop = Math.max(0, mark - QUESTION_SCAN);
+	while (start >= stop && !SENTENCE_END.test(reply[start])) start--;
+	const question = normaliseText(reply.slice(start + 1, mark)).text;
+	const { stepOutcome, moreOffered } = getLexicon();
+	return stepOutcome.test(question) && !moreOffered.test(question);
+}
+
 /** A question opens one of a message's first clauses, within its first few words. */
 const CLAUSES_READ = 3;
 const OPENING_WORDS = 5;

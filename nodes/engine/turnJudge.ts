@@ -39,6 +39,7 @@ export const TURN_FEATURES = [
 	'complaintClause',
 	'afterSuccess',
 	'opensWithAnd',
+	'replyAskedStep',
 ] as const;
 
 export type TurnFeatures = Float64Array;
@@ -91,6 +92,11 @@ export interface TurnReading {
 	afterSuccess: boolean;
 	/** The message goes on from the last answer with "and" (reask.ts). */
 	opensWithAnd: boolean;
+	/**
+	 * The bot's last reply closed by asking what a step it gave did (question.ts, asksAboutStep):
+	 * "same", "nope", "nada" answer whether it worked.
+	 */
+	replyAskedStep: boolean;
 }
 
 /** A probability as log-odds, bounded so one certain reading cannot swamp the rest. */
@@ -105,6 +111,7 @@ const REPLY_TO_MESSAGE_FEATURE = TURN_FEATURES.indexOf('replyToMessage');
 const COMPLAINT_CLAUSE_FEATURE = TURN_FEATURES.indexOf('complaintClause');
 const AFTER_SUCCESS_FEATURE = TURN_FEATURES.indexOf('afterSuccess');
 const OPENS_WITH_AND_FEATURE = TURN_FEATURES.indexOf('opensWithAnd');
+const REPLY_ASKED_STEP_FEATURE = TURN_FEATURES.indexOf('replyAskedStep');
 
 function turnWordsFeature(logOdds: number): number {
 	return logit(1 / (1 + Math.exp(-logOdds)));
@@ -160,6 +167,7 @@ export function turnFeatures(reading: TurnReading): TurnFeatures {
 	// after a success, 5 % were labelled unsuccessful attempts, against 39 % of all later turns.
 	x[AFTER_SUCCESS_FEATURE] = reading.afterSuccess ? 1 : 0;
 	x[OPENS_WITH_AND_FEATURE] = reading.opensWithAnd ? 1 : 0;
+	x[REPLY_ASKED_STEP_FEATURE] = reading.replyAskedStep ? 1 : 0;
 	return x;
 }
 

@@ -1,5 +1,5 @@
 import { normaliseText } from '../../nodes/engine/normalise';
-import { asksSomething, replyAsks } from '../../nodes/engine/question';
+import { asksAboutStep, asksSomething, replyAsks } from '../../nodes/engine/question';
 
 const asks = (text: string) => asksSomething(normaliseText(text), text);
 
@@ -47,6 +47,40 @@ describe('replyAsks', () => {
 		expect(replyAsks('Wednesday 15:00 or 16:30? I can book either.')).toBe(true);
 		expect(replyAsks('どちらのカードですか？')).toBe(true);
 		expect(replyAsks('The pool opens at 7am.')).toBe(false);
+	});
+});
+
+describe('asksAboutStep', () => {
+	it.each([
+		['en', 'Unplug the kettle for a minute and plug it back in. Is the red light gone now?'],
+		['es', 'Reinicia la aplicación desde ajustes. ¿Ya puedes entrar?'],
+		['fr', 'Videz le cache du navigateur puis réessayez. Ça marche maintenant ?'],
+		['de', 'Halten Sie die Reset-Taste zehn Sekunden gedrückt. Blinkt die LED immer noch?'],
+		['pt', 'Desligue o roteador da tomada por 30 segundos. Voltou a internet?'],
+		['it', "Togli la batteria e rimettila. Il display dà ancora l'errore?"],
+		['nl', 'Log uit en weer in. Lukt het nu?'],
+	])('[%s] reads "%s" as asking what the step did', (_lang, reply) => {
+		expect(asksAboutStep(reply)).toBe(true);
+	});
+
+	it.each([
+		// A question that offers more, or asks for a detail, asks nothing about a step.
+		'The pool opens at 7am. Is there anything else I can help with now?',
+		'Your order left the warehouse on Monday. Would you like the tracking link now?',
+		'¿Cuál es tu número de pedido?',
+		'Haben Sie noch weitere Fragen?',
+		'Posso ajudar em mais alguma coisa?',
+		// Only the closing question counts: "still" is in a statement before it.
+		'The fault is still under review. What is your customer number?',
+		'Das Display zeigt jetzt die Uhrzeit.',
+	])('does not read "%s" as asking what a step did', (reply) => {
+		expect(asksAboutStep(reply)).toBe(false);
+	});
+
+	it('reads a closing question of a long reply within its last characters', () => {
+		const reply = `${'Bitte prüfen Sie die Kabel. '.repeat(2000)}Klappt es jetzt?`;
+		expect(asksAboutStep(reply)).toBe(true);
+		expect(asksAboutStep(`jetzt ${'x'.repeat(100_000)}?`)).toBe(false);
 	});
 });
 

@@ -30,6 +30,7 @@ const quiet: TurnReading = {
 	complaintClause: 0.5,
 	afterSuccess: false,
 	opensWithAnd: false,
+	replyAskedStep: false,
 };
 const feature = (reading: Partial<TurnReading>, name: (typeof TURN_FEATURES)[number]) =>
 	turnFeatures({ ...quiet, ...reading })[TURN_FEATURES.indexOf(name)];
@@ -91,6 +92,11 @@ describe('turnFeatures', () => {
 	it('marks a message that goes on with "and"', () => {
 		expect(feature({ opensWithAnd: true }, 'opensWithAnd')).toBe(1);
 		expect(feature({}, 'opensWithAnd')).toBe(0);
+	});
+
+	it("marks a message that answers the bot's question about a step", () => {
+		expect(feature({ replyAsked: true, replyAskedStep: true }, 'replyAskedStep')).toBe(1);
+		expect(feature({ replyAsked: true }, 'replyAskedStep')).toBe(0);
 	});
 
 	it('marks a message that opens with a plain no', () => {

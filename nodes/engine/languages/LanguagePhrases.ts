@@ -99,6 +99,14 @@ export interface LanguagePhrases {
 	 */
 	offersInsteadOfAnswering: string[];
 	/**
+	 * Words of a bot's closing question that ask what a step it gave did: "now", "still", "again",
+	 * "works", "fixed" ("Does the light turn green now?", "¿Sigue saliendo E21?", "Klappt es
+	 * jetzt?"). After such a question a short "same" or "nope" reports a failed step.
+	 */
+	stepOutcome: string[];
+	/** A closing question that offers more rather than asks about a step: "anything else", "would you like". */
+	moreOffered: string[];
+	/**
 	 * Openings of a question written without a question mark, as people type into chat boxes:
 	 * question words, a verb before its subject ("do you", "habt ihr", "mag ik"), "I wanted to know".
 	 * Matched in a message's first words.
