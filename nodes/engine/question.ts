@@ -52,7 +52,7 @@ export function replyAsks(reply: string): boolean {
 
 /** Where a closing question starts: after the end of the sentence before it. */
 const SENTENCE_END = /[.!?？\n:]/;
-/** A closing question is read in its last characters: a reply is one sentence at most this long. */
+/** How far back from its mark a closing question is read: a longer sentence is read in part. */
 const QUESTION_SCAN = 300;
 
 /**
