@@ -100,8 +100,9 @@ export interface LanguagePhrases {
 	offersInsteadOfAnswering: string[];
 	/**
 	 * Words of a bot's closing question that ask what a step it gave did: "now", "still", "again",
-	 * "works", "fixed" ("Does the light turn green now?", "¿Sigue saliendo E21?", "Klappt es
-	 * jetzt?"). After such a question a short "same" or "nope" reports a failed step.
+	 * "worked", "fixed" ("Does the light turn green now?", "¿Sigue saliendo E21?", "Klappt es
+	 * jetzt?"). After such a question a short "same" or "nope" reports a failed step. Matched as
+	 * whole words, so a phrase that holds one of them ("immer noch" after "noch") is not listed.
 	 */
 	stepOutcome: string[];
 	/** A closing question that offers more rather than asks about a step: "anything else", "would you like". */

@@ -355,7 +355,6 @@ export const french: LanguagePhrases = {
 		'encore',
 		'fonctionne',
 		'marche',
-		'a marche',
 		'resolu',
 		'regle',
 		'disparu',

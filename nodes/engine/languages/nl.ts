@@ -364,8 +364,6 @@ export const dutch: LanguagePhrases = {
 	stepOutcome: [
 		'nu',
 		'nog',
-		'nog steeds',
-		'nog altijd',
 		'werkt',
 		'gelukt',
 		'lukt',
