@@ -27,9 +27,11 @@ let lastItems: Item[] = [];
 export function tagTokensOnce(
 	tokens: string[],
 	entries?: ArrayLike<WordEntry | undefined>,
+	/** Where the tokens start in `entries`, when it holds a longer text's. */
+	offset = 0,
 ): Item[] {
 	if (tokens !== lastTagged) {
-		lastItems = tagTokens(tokens, entries);
+		lastItems = tagTokens(tokens, entries, offset);
 		lastTagged = tokens;
 	}
 	return lastItems;
@@ -40,12 +42,16 @@ export function tagTokensOnce(
  * `entries` are the words' entries in the tables by position, already looked up (the features
  * keep them per word); without them each word is looked up here.
  */
-export function tagTokens(tokens: string[], entries?: ArrayLike<WordEntry | undefined>): Item[] {
+export function tagTokens(
+	tokens: string[],
+	entries?: ArrayLike<WordEntry | undefined>,
+	offset = 0,
+): Item[] {
 	const items: Item[] = [];
 	let i = 0;
 	while (i < tokens.length) {
 		const token = tokens[i];
-		const entry = entries !== undefined ? entries[i] : lookUpWord(token);
+		const entry = entries !== undefined ? entries[offset + i] : lookUpWord(token);
 		if (entry === undefined) {
 			items.push({ text: token, tags: 0 });
 			i++;
@@ -513,28 +519,48 @@ let lastTokens: string[] | undefined;
 let lastReading: ContactReading | undefined;
 
 /**
+ * What the tables say of each word of a text, by position, when the caller already looked its
+ * words up (the features keep them per distinct word): the grammar then looks up none again.
+ */
+export interface WordReadings {
+	entries: ReadonlyArray<WordEntry | undefined>;
+	/** clauseReadingOf each word. */
+	clauseReadings: ReadonlyArray<number>;
+}
+
+/**
  * findContactRequest, with what the grammar saw when it found no request. The detector reads a
  * short message twice (as a whole and as its only segment): the last reading is kept.
  */
-export function analyseContactRequest(tokens: string[]): ContactReading {
+export function analyseContactRequest(
+	tokens: string[],
+	/** What the tables say of the tokens, asked only when the last reading is not theirs. */
+	wordsOf?: () => WordReadings,
+): ContactReading {
 	if (tokens === lastTokens && lastReading !== undefined) return { ...lastReading };
-	lastReading = readContactRequest(tokens);
+	lastReading = readContactRequest(tokens, wordsOf?.());
 	lastTokens = tokens;
 	return { ...lastReading };
 }
 
-function readContactRequest(tokens: string[]): ContactReading {
+function readContactRequest(tokens: string[], words?: WordReadings): ContactReading {
 	const reading: ContactReading = { negated: false, firmlyNegated: false, owned: false };
 	let start = 0;
 	let candidate = false;
 	let saidNotNeeded = false;
 	for (let i = 0; i <= tokens.length; i++) {
-		const word = i === tokens.length ? ENDS_CLAUSE : clauseReadingOf(tokens[i]);
+		const word =
+			i === tokens.length
+				? ENDS_CLAUSE
+				: words !== undefined
+					? words.clauseReadings[i]
+					: clauseReadingOf(tokens[i]);
 		if (word & ENDS_CLAUSE) {
 			// Only clauses with a word for a person, a call or the bot are parsed: most are not.
 			if (candidate) {
 				const clause = start === 0 && i === tokens.length ? tokens : tokens.slice(start, i);
-				const found = clauseRequest(tagTokensOnce(clause), reading, saidNotNeeded);
+				const items = tagTokensOnce(clause, words?.entries, start);
+				const found = clauseRequest(items, reading, saidNotNeeded);
 				if (found !== undefined) {
 					reading.request = found;
 					return reading;

@@ -7,6 +7,7 @@ import {
 	USER_LABELS,
 } from './model/scorer';
 import { messageLogOdds, replyLogOdds, responseLogOdds } from './model/turnWords';
+import { wordReadingsOf } from './model/features';
 import { normaliseText, type NormalisedText } from './normalise';
 import {
 	echoedIn,
@@ -256,7 +257,7 @@ export function requestProbability(
 function readMessage(message: NormalisedText, raw: string): MessageReading {
 	const models = getModels();
 	const [, contact, complaint, success] = scoreText(models.user, 'user', message, raw);
-	const grammar = analyseContactRequest(message.tokens);
+	const grammar = analyseContactRequest(message.tokens, () => wordReadingsOf(message.tokens));
 	const negatedOnly = readsOnlyNegated(grammar);
 	// Its clauses read alone: the strongest request clause moves the request reading (unless the
 	// grammar reads the request only as negated), the strongest complaint clause is the judge's.

@@ -283,10 +283,11 @@ export interface Lexicon {
 	/** LanguagePhrases.cancel and cancelAfter: verbs that turn a call-back down before or after it. */
 	cancels: Set<string>;
 	cancelsAfter: Set<string>;
-	/** LanguagePhrases.habitual, their first words, and the most words one of them has. */
-	habituals: Set<string>;
-	habitualStarts: Set<string>;
-	habitualMaxWords: number;
+	/**
+	 * LanguagePhrases.habitual as a tree of their words: a text is read word by word, where
+	 * joining the words after each first word ("a", "no", "de" open some) cost more than reading.
+	 */
+	habituals: WordTree;
 	/** LanguagePhrases.splitCallback by verb: its subjects and their particles. */
 	splitCallbacks: Map<string, Array<[subject: string, particle: string]>>;
 	/**
@@ -306,6 +307,29 @@ export interface Lexicon {
 /** Bits of Lexicon.clauseReading. */
 export const ENDS_CLAUSE = 1;
 export const MAY_REQUEST = 2;
+
+/** Phrases by their words: a phrase ends where `end` is true. */
+export interface WordTree {
+	end: boolean;
+	next: Map<string, WordTree>;
+}
+
+function wordTreeOf(phrases: string[][]): WordTree {
+	const root: WordTree = { end: false, next: new Map() };
+	for (const words of phrases) {
+		let node = root;
+		for (const word of words) {
+			let child = node.next.get(word);
+			if (child === undefined) {
+				child = { end: false, next: new Map() };
+				node.next.set(word, child);
+			}
+			node = child;
+		}
+		node.end = true;
+	}
+	return root;
+}
 
 /** A phrase of several words, reached word by word from its first word. */
 export interface PhraseNode {
@@ -485,9 +509,7 @@ function buildLexicon(): Lexicon {
 		needlessEnds: new Set(needlessPhrases.flatMap((phrase) => phrase.split(' ').slice(-2))),
 		cancels: new Set(collect('cancel')),
 		cancelsAfter: new Set(collect('cancelAfter')),
-		habituals: new Set(habitual.map((words) => words.join(' '))),
-		habitualStarts: new Set(habitual.map((words) => words[0])),
-		habitualMaxWords: Math.max(...habitual.map((words) => words.length)),
+		habituals: wordTreeOf(habitual),
 		splitCallbacks,
 		privateWrite: privateWriteOf(collect('writeToMe'), collect('privateChannel')),
 		privateChannelWords,

@@ -1,6 +1,6 @@
-import { analyseContactRequest, tagTokensOnce } from '../contactRequest';
+import { analyseContactRequest, tagTokensOnce, type WordReadings } from '../contactRequest';
 import { CLAUSE, fold, type NormalisedText } from '../normalise';
-import { getLexicon, lookUpWord, Tag, type WordEntry } from '../lexicon';
+import { clauseReadingOf, getLexicon, lookUpWord, Tag, type WordEntry } from '../lexicon';
 import { fnv, mix } from './hashing';
 import { WHOLE_UP_TO } from './segments';
 
@@ -139,6 +139,8 @@ const CLAUSE_HASH = fnv(CLAUSE);
 interface KnownWord {
 	hashes: Int32Array;
 	entry: WordEntry | undefined;
+	/** How the request grammar reads it (clauseReadingOf): looked up once, not once per segment. */
+	clauseReading: number;
 	/** The order in which the word joined the cache: its row in each scoring sink's sums. */
 	index: number;
 }
@@ -159,6 +161,7 @@ function knownWord(token: string): KnownWord {
 		known = {
 			hashes: Int32Array.from([fnv(token), ...chars]),
 			entry: lookUpWord(token),
+			clauseReading: clauseReadingOf(token),
 			index: KNOWN_WORDS.size,
 		};
 		KNOWN_WORDS.set(token, known);
@@ -166,8 +169,32 @@ function knownWord(token: string): KnownWord {
 	return known;
 }
 
-/** The table entries of the words addWords read last, by position (a buffer reused text to text). */
+/** What the tables say of the words addWords read last, by position (buffers reused text to text). */
 const entries: Array<WordEntry | undefined> = [];
+const clauseReadings: number[] = [];
+const lastWords: WordReadings = { entries, clauseReadings };
+const readLastWords = () => lastWords;
+
+/** wordReadingsOf's buffers, reused: the grammar reads them at once and keeps none. */
+const wholeEntries: Array<WordEntry | undefined> = [];
+const wholeClauseReadings: number[] = [];
+const wholeWords: WordReadings = { entries: wholeEntries, clauseReadings: wholeClauseReadings };
+
+/**
+ * What the tables say of each word of `tokens`, for the grammar's reading of a whole message: its
+ * words were mostly just read by the scorer, so they are found in the cache. Valid until the next
+ * call.
+ */
+export function wordReadingsOf(tokens: string[]): WordReadings {
+	wholeEntries.length = tokens.length;
+	wholeClauseReadings.length = tokens.length;
+	for (let i = 0; i < tokens.length; i++) {
+		const known = knownWord(tokens[i]);
+		wholeEntries[i] = known.entry;
+		wholeClauseReadings[i] = known.clauseReading;
+	}
+	return wholeWords;
+}
 
 /**
  * Adds a word's own and character n-gram weights, label by label, into a scoring sink's wordSums;
@@ -208,10 +235,12 @@ function addWords(tokens: string[], sink: FeatureSink): void {
 	let previous = CLAUSE_HASH;
 	let beforePrevious = CLAUSE_HASH;
 	entries.length = tokens.length;
+	clauseReadings.length = tokens.length;
 	const scoring = sink.weights !== undefined;
 	for (let i = 0; i < tokens.length; i++) {
 		const known = knownWord(tokens[i]);
 		entries[i] = known.entry;
+		clauseReadings[i] = known.clauseReading;
 		const hashes = known.hashes;
 		const word = hashes[0] >>> 0;
 		if (scoring) addWordSums(known, sink);
@@ -410,28 +439,31 @@ const CALL_WORD =
 
 /** Whether the tokens hold a phrase of how often something keeps happening (LanguagePhrases.habitual). */
 export function saysHowOften(tokens: string[]): boolean {
-	const { habituals, habitualStarts, habitualMaxWords } = getLexicon();
+	const { habituals } = getLexicon();
 	for (let i = 0; i < tokens.length; i++) {
-		let phrase = tokens[i];
-		if (!habitualStarts.has(phrase)) continue;
-		if (habituals.has(phrase)) return true;
-		for (let n = 1; n < habitualMaxWords && i + n < tokens.length; n++) {
-			phrase += ' ' + tokens[i + n];
-			if (habituals.has(phrase)) return true;
+		let node = habituals.next.get(tokens[i]);
+		for (let n = 1; node !== undefined; n++) {
+			if (node.end) return true;
+			node = i + n < tokens.length ? node.next.get(tokens[i + n]) : undefined;
 		}
 	}
 	return false;
 }
 
-/** Grammar readings of a contact's message. */
-function addUserSignals(tokens: string[], sink: FeatureSink): void {
-	const reading = analyseContactRequest(tokens);
+/** A phrase of how often with a word of calling: "they keep calling me", "ruft ständig an". */
+function callsHabitually(tokens: string[]): boolean {
+	return saysHowOften(tokens) && tokens.some((token) => CALL_WORD.test(token));
+}
+
+/** Grammar readings of a contact's message (its words just read by addWords). */
+function addUserSignals(tokens: string[], raw: RawReading, sink: FeatureSink): void {
+	const reading = analyseContactRequest(tokens, readLastWords);
 	if (reading.request !== undefined) sink.signal('request');
 	if (reading.negated) sink.signal('request-negated');
 	if (reading.owned) sink.signal('person-owned');
 	// "Someone from your company keeps calling me", "Mich ruft ständig jemand an": a call that keeps
 	// coming is one the contact gets. The weights learn how far that outweighs a call asked for.
-	if (saysHowOften(tokens) && tokens.some((token) => CALL_WORD.test(token))) {
+	if (raw.mayCallHabitually && callsHabitually(tokens)) {
 		sink.signal('call-habitual');
 	}
 	// The phrase tables of complaints and thanks are not read here: the weights learn those words
@@ -459,6 +491,11 @@ export interface RawReading {
 	signals: string[];
 	/** Hashes of the first few emoji and symbols. */
 	symbols: number[];
+	/**
+	 * False when the whole text says of no call that it keeps coming: none of its segments can
+	 * then, as a segment's words are a run of the text's (read once per text, not per segment).
+	 */
+	mayCallHabitually: boolean;
 }
 
 const MAX_RAW_SCAN = 4000;
@@ -534,7 +571,12 @@ export function readRaw(kind: TextKind, text: string): RawReading {
 		if (symbols.length >= MAX_SYMBOLS) break;
 		if (point > 0xffff) i++;
 	}
-	return { names: /[A-ZÀ-Þ]/.test(raw) ? namesIn(raw) : new Set(), signals, symbols };
+	return {
+		names: /[A-ZÀ-Þ]/.test(raw) ? namesIn(raw) : new Set(),
+		signals,
+		symbols,
+		mayCallHabitually: kind === 'user',
+	};
 }
 
 /**
@@ -572,6 +614,7 @@ export function readRawAnswering(
 	// give medical advice. That said, yes: fast for 12 hours") weighs less than the same words alone.
 	if (text.tokens.length > WHOLE_UP_TO) reading.signals.push('long-text');
 	if (text.tokens.length > VERY_LONG_TEXT) reading.signals.push('very-long-text');
+	if (reading.mayCallHabitually) reading.mayCallHabitually = callsHabitually(text.tokens);
 	if (kind === 'bot' && question !== undefined) {
 		reading.signals.push(...answerSignals(question, text, raw));
 	}
@@ -613,7 +656,7 @@ export function addFeatures(
 	sink.signal(lengthBucket(tokens.length));
 	for (const signal of raw.signals) sink.signal(signal);
 	for (const symbol of raw.symbols) sink.add(symbol);
-	if (kind === 'user') addUserSignals(tokens, sink);
+	if (kind === 'user') addUserSignals(tokens, raw, sink);
 	else if (replyMayDecline) addBotSignals(` ${tokens.join(' ')} `, tokens.length, sink);
 }
 
