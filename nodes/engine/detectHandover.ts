@@ -1,8 +1,8 @@
 import { analyseContactRequest, readsOnlyNegated } from './contactRequest';
 import {
+	BOT_LABELS,
 	getModels,
-	scoreText,
-	strongestClauses,
+	readText,
 	towardStrongestClause,
 	USER_LABELS,
 } from './model/scorer';
@@ -174,16 +174,17 @@ function botCannotAnswer(
 	if (findExtraPhrase(reply, extra.lackOfInformation) !== undefined) {
 		return { found: { evidence: `bot reply: "${turn.botReply}"`, probability: 1 }, probability: 1 };
 	}
-	const [, noInformation] = scoreText(
-		getModels().bot,
-		'bot',
-		reply,
-		turn.botReply,
-		question?.normal,
-	);
+	const models = getModels();
+	const read = readText(models.bot, 'bot', reply, turn.botReply, question?.normal);
+	const noInformation = read.whole[NO_INFORMATION_LABEL];
+	const clause = read.clauses[NO_INFORMATION_LABEL];
 	const offer = readOffer(reply, turn.botReply, question?.normal, question?.raw);
 	const offered = offer === 'instead';
-	let probability = noInformation.probability;
+	let probability = towardStrongestClause(
+		noInformation.probability,
+		clause?.probability ?? 0,
+		models.replyClauseShare,
+	);
 	if (offered) probability = Math.max(probability, OFFERED_INSTEAD);
 	else if (offer === 'welcome') probability = Math.min(probability, WELCOME_CAP);
 	if (probability >= thresholdFor('lackOfInformation', options)) {
@@ -237,6 +238,7 @@ export const NEGATED_REQUEST_CAP = 0.3;
 const GREETING_CAP = 0.3;
 const CONTACT_LABEL = USER_LABELS.indexOf('contact_request');
 const COMPLAINT_LABEL = USER_LABELS.indexOf('complaint');
+const NO_INFORMATION_LABEL = BOT_LABELS.indexOf('no_information');
 
 /**
  * The request reading of a message from the whole message's and its strongest clause's: capped when
@@ -256,12 +258,13 @@ export function requestProbability(
 
 function readMessage(message: NormalisedText, raw: string): MessageReading {
 	const models = getModels();
-	const [, contact, complaint, success] = scoreText(models.user, 'user', message, raw);
+	const read = readText(models.user, 'user', message, raw);
+	const [, contact, complaint, success] = read.whole;
 	const grammar = analyseContactRequest(message.tokens, () => wordReadingsOf(message.tokens));
 	const negatedOnly = readsOnlyNegated(grammar);
 	// Its clauses read alone: the strongest request clause moves the request reading (unless the
 	// grammar reads the request only as negated), the strongest complaint clause is the judge's.
-	const clauses = strongestClauses(models.user, message, raw);
+	const clauses = read.clauses;
 	const clause = negatedOnly ? undefined : clauses[CONTACT_LABEL];
 	const probability = requestProbability(
 		contact.probability,

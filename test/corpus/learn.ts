@@ -5,7 +5,11 @@ import {
 	type TextKind,
 } from '../../nodes/engine/model/features';
 import { createModel, predict, type LinearModel } from '../../nodes/engine/model/linearModel';
-import { clausesOfShortMessage, segmentsOf } from '../../nodes/engine/model/segments';
+import {
+	clausesOfReply,
+	clausesOfShortMessage,
+	segmentsOf,
+} from '../../nodes/engine/model/segments';
 
 /**
  * Training of the linear models: multinomial logistic regression by AdaGrad over hashed features,
@@ -72,7 +76,7 @@ export function toExample(
 
 /**
  * The features of each clause of a short contact message of several clauses, read alone with the
- * whole message's raw signals, as the engine's strongestClauses reads them; empty otherwise.
+ * whole message's raw signals, as the engine's readText reads them; empty otherwise.
  */
 export function clauseFeatures(text: string, bits: number): number[][] {
 	const normal = normaliseText(text);
@@ -80,6 +84,24 @@ export function clauseFeatures(text: string, bits: number): number[][] {
 	const mask = (1 << bits) - 1;
 	return clausesOfShortMessage(normal.tokens).map((clause) =>
 		extractFeatures('user', clause, reading, mask),
+	);
+}
+
+/**
+ * The features of each clause of a bot reply of several, read alone with the whole reply's raw
+ * signals (against the message it answers), as the engine's readText reads them.
+ */
+export function replyClauseFeatures(text: string, question: string, bits: number): number[][] {
+	const normal = normaliseText(text);
+	const reading = readRawAnswering(
+		'bot',
+		text,
+		normal,
+		question ? normaliseText(question) : undefined,
+	);
+	const mask = (1 << bits) - 1;
+	return clausesOfReply(normal.tokens).map((clause) =>
+		extractFeatures('bot', clause, reading, mask),
 	);
 }
 

@@ -20,6 +20,8 @@ import {
 	fitClauseShare,
 	heldOutRequestProbability,
 	heldOutRequests,
+	fitReplyClauseShare,
+	heldOutReplyProbability,
 	scaled,
 	softmax,
 	TEMPERATURE_FOLDS,
@@ -49,6 +51,14 @@ function precisionRecall(decisions: Iterable<[boolean, boolean]>): { p: number; 
 function scores(held: HeldOut[], label: number, threshold: number): string {
 	const { p, r } = precisionRecall(
 		held.map((h): [boolean, boolean] => [softmax(h.logits)[label] >= threshold, h.label === label]),
+	);
+	return `P ${p.toFixed(3)} R ${r.toFixed(3)} F1 ${((2 * p * r) / Math.max(1e-9, p + r)).toFixed(3)}`;
+}
+
+/** Precision, recall and F1 at 0.5 of [probability, actual] pairs. */
+function binaryScores(read: Array<[number, boolean]>): string {
+	const { p, r } = precisionRecall(
+		read.map(([q, actual]): [boolean, boolean] => [q >= 0.5, actual]),
 	);
 	return `P ${p.toFixed(3)} R ${r.toFixed(3)} F1 ${((2 * p * r) / Math.max(1e-9, p + r)).toFixed(3)}`;
 }
@@ -88,8 +98,12 @@ function crossValidate(): void {
 	const groups: Fold[] = [];
 	const grouped = leaveWritersOut(corpus, TEMPERATURE_FOLDS, (fold) => groups.push(fold));
 	const temperatures = { user: fitTemperature(grouped.user), bot: fitTemperature(grouped.bot) };
-	const contactClauseShare = fitClauseShare(grouped.user, temperatures.user);
-	const examples = heldOutTurnExamples(corpus, groups, temperatures, contactClauseShare);
+	const shares = {
+		contactClauseShare: fitClauseShare(grouped.user, temperatures.user),
+		replyClauseShare: fitReplyClauseShare(grouped.bot, temperatures.bot),
+	};
+	const { contactClauseShare, replyClauseShare } = shares;
+	const examples = heldOutTurnExamples(corpus, groups, temperatures, shares);
 	let exact = 0;
 	let exactApart = 0;
 	let n = 0;
@@ -107,7 +121,7 @@ function crossValidate(): void {
 				bot: scaled(fold.bot, temperatures.bot),
 				turnWords: fold.turnWords,
 				turn,
-				contactClauseShare,
+				...shares,
 			},
 		);
 		exact += played.exact;
@@ -142,6 +156,17 @@ function crossValidate(): void {
 				requestScores(requests, share),
 		);
 	}
+	// Replies as the engine reads them: calibrated, moved toward their strongest clause.
+	for (const share of [0, replyClauseShare]) {
+		const read = held.bot.map((h): [number, boolean] => [
+			heldOutReplyProbability(h, temperatures.bot, share),
+			h.label === 1,
+		]);
+		console.log(
+			`no information at 0.5, read as the engine reads it (before the rule for offers), reply clause share ${share}: ` +
+				binaryScores(read),
+		);
+	}
 	for (const lang of LANGUAGES) {
 		const own = (h: HeldOut) => h.line.lang === lang;
 		console.log(
@@ -169,6 +194,7 @@ function check(): void {
 	const same =
 		JSON.stringify(retrained.trainedOn) === JSON.stringify(shipped.trainedOn) &&
 		retrained.contactClauseShare === shipped.contactClauseShare &&
+		retrained.replyClauseShare === shipped.replyClauseShare &&
 		// The turn judge's few weights as JSON numbers: their text round-trips exactly.
 		JSON.stringify(retrained.turn) === JSON.stringify(shipped.turn) &&
 		(['user', 'bot', 'turnWords'] as const).every((kind) => {

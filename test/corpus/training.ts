@@ -6,7 +6,7 @@ import {
 	type StoredHandoverModels,
 } from '../../nodes/engine/model/scorer';
 import { interleave, storeModel, type LinearModel } from '../../nodes/engine/model/linearModel';
-import { useModels } from '../../nodes/engine/model/scorer';
+import { towardStrongestClause, useModels } from '../../nodes/engine/model/scorer';
 import { analyseContactRequest, readsOnlyNegated } from '../../nodes/engine/contactRequest';
 import { requestProbability } from '../../nodes/engine/detectHandover';
 import { evaluate } from './evaluate';
@@ -23,6 +23,7 @@ import {
 	DEFAULT_TRAIN,
 	logitsOf,
 	NOT_LABEL,
+	replyClauseFeatures,
 	toExample,
 	train,
 	type Example,
@@ -51,6 +52,7 @@ export interface TrainedModels {
 	turn: TurnModel;
 	temperatures: { user: number; bot: number };
 	contactClauseShare: number;
+	replyClauseShare: number;
 }
 
 const CONTACT = USER_LABELS.indexOf('contact_request');
@@ -113,7 +115,10 @@ export interface HeldOut {
 	line: UserLine | BotLine;
 	logits: Float64Array;
 	label: number;
-	/** A short contact message's clauses read alone (strongestClauses), when it has several. */
+	/**
+	 * A short contact message's clauses, or a bot reply's, read alone (readText), when it has
+	 * several.
+	 */
 	clauseLogits?: Float64Array[];
 }
 
@@ -177,7 +182,15 @@ export function leaveWritersOut(
 				return { ...h, clauseLogits: clauses.map(read) };
 			}),
 		);
-		held.bot.push(...predictions(calibrated, models.bot, botExample));
+		held.bot.push(
+			...predictions(calibrated, models.bot, botExample).map((h) => {
+				const line = h.line as BotLine;
+				const clauses = replyClauseFeatures(line.text, line.question, DEFAULT_TRAIN.bits);
+				if (clauses.length === 0) return h;
+				const read = (slots: number[]) => logitsOf(models.bot, { segments: [slots], label: 0 }, 1);
+				return { ...h, clauseLogits: clauses.map(read) };
+			}),
+		);
 	}
 	return held;
 }
@@ -189,6 +202,7 @@ export interface EngineModels {
 	turnWords: LinearModel;
 	turn: TurnModel;
 	contactClauseShare: number;
+	replyClauseShare: number;
 }
 
 export function withModels<T>(models: EngineModels, work: () => T): T {
@@ -198,6 +212,7 @@ export function withModels<T>(models: EngineModels, work: () => T): T {
 		turnWords: interleave(models.turnWords),
 		turn: models.turn,
 		contactClauseShare: models.contactClauseShare,
+		replyClauseShare: models.replyClauseShare,
 	});
 	try {
 		return work();
@@ -314,23 +329,22 @@ export const heldOutRequestProbability = (r: HeldOutRequest, share: number): num
 	requestProbability(r.whole, r.clause, r.negatedOnly, share);
 
 /**
- * The share (0–1, in steps of 0.05) of the way toward a short message's strongest clause that makes
- * the held-out writers' request readings most likely (log loss), as fitTemperature does for the
- * temperature. Only messages of several clauses are read: for the others the share changes nothing.
+ * The share (0–1, in steps of 0.05) of the way toward a text's strongest clause that makes the
+ * held-out readings most likely (log loss), as fitTemperature does for the temperature.
  */
-export function fitClauseShare(held: HeldOut[], temperature: number): number {
-	const read = heldOutRequests(
-		held.filter((h) => h.clauseLogits !== undefined),
-		temperature,
-	);
+function fitShare<T>(
+	read: T[],
+	probability: (item: T, share: number) => number,
+	isPositive: (item: T) => boolean,
+): number {
 	let best = 0;
 	let bestLoss = Infinity;
 	for (let step = 0; step <= 20; step++) {
 		const share = step / 20;
 		let loss = 0;
-		for (const r of read) {
-			const p = heldOutRequestProbability(r, share);
-			loss -= Math.log(Math.max(1e-12, r.isRequest ? p : 1 - p));
+		for (const item of read) {
+			const p = probability(item, share);
+			loss -= Math.log(Math.max(1e-12, isPositive(item) ? p : 1 - p));
 		}
 		if (loss < bestLoss) {
 			bestLoss = loss;
@@ -341,6 +355,41 @@ export function fitClauseShare(held: HeldOut[], temperature: number): number {
 }
 
 /**
+ * The share toward a short message's strongest clause, fitted on the held-out writers' request
+ * readings. Only messages of several clauses are read: for the others the share changes nothing.
+ */
+export function fitClauseShare(held: HeldOut[], temperature: number): number {
+	const read = heldOutRequests(
+		held.filter((h) => h.clauseLogits !== undefined),
+		temperature,
+	);
+	return fitShare(read, heldOutRequestProbability, (r) => r.isRequest);
+}
+
+const NO_INFORMATION = BOT_LABELS.indexOf('no_information');
+
+/** A held-out reply's lack-of-information reading as the engine reads it (botCannotAnswer). */
+export function heldOutReplyProbability(h: HeldOut, temperature: number, share: number): number {
+	let clause = 0;
+	for (const logits of h.clauseLogits ?? []) {
+		clause = Math.max(clause, softmax(logits, temperature)[NO_INFORMATION]);
+	}
+	return towardStrongestClause(softmax(h.logits, temperature)[NO_INFORMATION], clause, share);
+}
+
+/**
+ * The share toward a bot reply's strongest clause, fitted on the held-out writers'
+ * lack-of-information readings as fitClauseShare fits the contact's.
+ */
+export function fitReplyClauseShare(held: HeldOut[], temperature: number): number {
+	return fitShare(
+		held.filter((h) => h.clauseLogits !== undefined),
+		(h, share) => heldOutReplyProbability(h, temperature, share),
+		(h) => h.label === NO_INFORMATION,
+	);
+}
+
+/**
  * The turn judge's examples: each fold's conversations read with weights trained without their
  * writers and calibrated with the shipped temperatures, as the engine will read unseen ones.
  */
@@ -348,7 +397,7 @@ export function heldOutTurnExamples(
 	corpus: Corpus,
 	folds: Fold[],
 	temperatures: { user: number; bot: number },
-	contactClauseShare: number,
+	shares: { contactClauseShare: number; replyClauseShare: number },
 ): TurnExample[] {
 	const examples: TurnExample[] = [];
 	for (const fold of folds) {
@@ -357,7 +406,7 @@ export function heldOutTurnExamples(
 			bot: scaled(fold.bot, temperatures.bot),
 			turnWords: fold.turnWords,
 			turn: NEUTRAL_TURN_MODEL,
-			contactClauseShare,
+			...shares,
 		};
 		const conversations = corpus.conversations.filter((l) => fold.left.has(l.writer));
 		examples.push(...withModels(models, () => turnExamples(conversations)));
@@ -369,8 +418,11 @@ export function trainShippedModels(corpus: Corpus): TrainedModels {
 	const folds: Fold[] = [];
 	const held = leaveWritersOut(corpus, TEMPERATURE_FOLDS, (fold) => folds.push(fold));
 	const temperatures = { user: fitTemperature(held.user), bot: fitTemperature(held.bot) };
-	const contactClauseShare = fitClauseShare(held.user, temperatures.user);
-	const turn = fitTurnModel(heldOutTurnExamples(corpus, folds, temperatures, contactClauseShare));
+	const shares = {
+		contactClauseShare: fitClauseShare(held.user, temperatures.user),
+		replyClauseShare: fitReplyClauseShare(held.bot, temperatures.bot),
+	};
+	const turn = fitTurnModel(heldOutTurnExamples(corpus, folds, temperatures, shares));
 	const training = forTraining(corpus);
 	const models = fitModels(training.user, training.bot);
 	return {
@@ -379,7 +431,7 @@ export function trainShippedModels(corpus: Corpus): TrainedModels {
 		turnWords: fitTurnWords(corpus.conversations),
 		turn,
 		temperatures,
-		contactClauseShare,
+		...shares,
 	};
 }
 
@@ -406,6 +458,7 @@ export function storeModels(
 		turnWords: storeModel(models.turnWords),
 		turn: storeTurnModel(models.turn),
 		contactClauseShare: models.contactClauseShare,
+		replyClauseShare: models.replyClauseShare,
 		trainedOn: {
 			split: 'train',
 			writers: writersOf(corpus),

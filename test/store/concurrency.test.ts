@@ -35,11 +35,12 @@ const PAUSE_MS = 60 * 60_000;
 
 /**
  * A different reply at each turn: a bot that says the same thing again is a sign of a failed
- * attempt to the detector, and here the replies must leave the count to the messages.
+ * attempt to the detector, and here the replies must leave the count to the messages. Each is one
+ * the detector reads as an answer: a reply read as lacking information would hand over on its own.
  */
 const BOT_REPLIES = [
 	'Your order ships on Monday.',
-	'Parcels travel with DHL and arrive in two days.',
+	'DHL delivers every parcel within 48 hours.',
 	'Returns are free within thirty days.',
 	'The blue jacket comes in four sizes.',
 	'Gift wrapping costs two euros.',
@@ -47,7 +48,7 @@ const BOT_REPLIES = [
 	'Tracking links arrive by e-mail.',
 	'Vouchers never expire.',
 	'Sizes follow the European chart.',
-	'Invoices are attached to every parcel.',
+	'Each parcel includes a printed invoice.',
 	'Weekend deliveries reach most cities.',
 	'Payment by card or bank transfer works.',
 	'Samples of the fabric are available.',

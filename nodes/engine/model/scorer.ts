@@ -2,7 +2,14 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 
 import type { NormalisedText } from '../normalise';
-import { addFeatures, FeatureSink, mayDecline, readRawAnswering, type TextKind } from './features';
+import {
+	addFeatures,
+	FeatureSink,
+	mayDecline,
+	readRawAnswering,
+	type RawReading,
+	type TextKind,
+} from './features';
 import {
 	loadStoredModel,
 	maskOf,
@@ -10,7 +17,7 @@ import {
 	type LinearModel,
 	type StoredLinearModel,
 } from './linearModel';
-import { clausesOfShortMessage, segmentsOf } from './segments';
+import { clausesOfReply, clausesOfShortMessage, segmentsOf } from './segments';
 import { loadTurnModel, type StoredTurnModel, type TurnModel } from '../turnJudge';
 
 /** Labels of the two models, in the order of their weight rows. */
@@ -31,6 +38,8 @@ export interface HandoverModels {
 	 * log-odds (0: the whole message decides; 1: the clause does). Fitted on held-out writers.
 	 */
 	contactClauseShare: number;
+	/** The same for a bot reply's lack-of-information reading and its strongest clause. */
+	replyClauseShare: number;
 }
 
 export interface StoredHandoverModels {
@@ -40,6 +49,7 @@ export interface StoredHandoverModels {
 	turnWords: StoredLinearModel;
 	turn: StoredTurnModel;
 	contactClauseShare: number;
+	replyClauseShare: number;
 	/** How the weights were made, for people reading the file. */
 	trainedOn: Record<string, unknown>;
 }
@@ -73,6 +83,8 @@ export function parseModels(stored: StoredHandoverModels): HandoverModels {
 		throw new Error('the handover model has no turn-words weights: run `npm run train`');
 	if (typeof stored.contactClauseShare !== 'number')
 		throw new Error('the handover model has no clause share: run `npm run train`');
+	if (typeof stored.replyClauseShare !== 'number')
+		throw new Error('the handover model has no reply clause share: run `npm run train`');
 	// Scoring reads the slot-major copy only: the label rows are dropped to halve the memory.
 	const forScoring = (model: LinearModel): LinearModel => ({ ...model, rows: [] });
 	return {
@@ -81,6 +93,7 @@ export function parseModels(stored: StoredHandoverModels): HandoverModels {
 		turnWords: forScoring(loadStoredModel(stored.turnWords)),
 		turn: loadTurnModel(stored.turn),
 		contactClauseShare: stored.contactClauseShare,
+		replyClauseShare: stored.replyClauseShare,
 	};
 }
 
@@ -117,68 +130,72 @@ function sinkFor(model: LinearModel): FeatureSink {
 }
 
 /**
- * Probabilities of every label of `model` for each segment of the text, and the highest of each
- * label over the segments with the segment that reached it.
+ * The highest probability of each label over `pieces` (segments or clauses of one text, read with
+ * the whole text's raw `reading`), with the piece that reached it. `floor`: the probability a piece
+ * must beat to be named (0 for segments: a label none reaches names no words).
  */
-export function scoreText(
+function strongestPieces(
+	model: LinearModel,
+	kind: TextKind,
+	pieces: string[][],
+	reading: RawReading,
+	declines: boolean,
+	floor: number,
+): SegmentScore[] {
+	const bestProbability = model.labels.map(() => floor);
+	const bestPiece = model.labels.map(() => -1);
+	const sink = sinkFor(model);
+	const probabilities = new Float64Array(model.labels.length);
+	pieces.forEach((piece, index) => {
+		addFeatures(kind, piece, reading, sink, declines);
+		predict(model, sink.slots, probabilities, sink.wordSums);
+		for (let l = 0; l < probabilities.length; l++) {
+			if (probabilities[l] > bestProbability[l]) {
+				bestProbability[l] = probabilities[l];
+				bestPiece[l] = index;
+			}
+		}
+	});
+	// Words are joined only when a winner's piece is read: most labels' never are.
+	return bestProbability.map(
+		(probability, l) => new BestSegment(probability, bestPiece[l] < 0 ? [] : pieces[bestPiece[l]]),
+	);
+}
+
+/** A text read whole (segment by segment) and clause by clause, with one raw reading. */
+export interface TextScores {
+	/** Per label, the strongest segment. */
+	whole: SegmentScore[];
+	/** Per label, the strongest clause read alone; empty for a text of one clause or a long message. */
+	clauses: SegmentScore[];
+}
+
+/**
+ * A text read segment by segment (a long one in clause groups, segments.ts), and clause by clause
+ * where its clauses are read alone: a contact's short message of several clauses, a bot reply of
+ * several at any length. Every piece is read with the whole text's raw reading (names, figures,
+ * the question's words), made once.
+ */
+export function readText(
 	model: LinearModel,
 	kind: TextKind,
 	text: NormalisedText,
 	raw: string,
 	/** For a bot reply, the contact's message it answers, when known. */
 	question?: NormalisedText,
-): SegmentScore[] {
+): TextScores {
 	const segments = segmentsOf(text.tokens);
-	const bestProbability = model.labels.map(() => 0);
-	const bestSegment = model.labels.map(() => -1);
-	const sink = sinkFor(model);
-	const probabilities = new Float64Array(model.labels.length);
+	const clauses =
+		kind === 'user' ? clausesOfShortMessage(text.tokens) : clausesOfReply(text.tokens);
 	const reading = readRawAnswering(kind, raw, text, question);
-	const declines = kind === 'bot' && segments.length > 1 ? mayDecline(text.text) : true;
-	segments.forEach((segment, index) => {
-		addFeatures(kind, segment, reading, sink, declines);
-		predict(model, sink.slots, probabilities, sink.wordSums);
-		for (let l = 0; l < probabilities.length; l++) {
-			if (probabilities[l] > bestProbability[l]) {
-				bestProbability[l] = probabilities[l];
-				bestSegment[l] = index;
-			}
-		}
-	});
-	// Words are joined only when a winner's segment is read: most labels' never are.
-	return bestProbability.map(
-		(probability, l) =>
-			new BestSegment(probability, bestSegment[l] < 0 ? [] : segments[bestSegment[l]]),
-	);
-}
-
-/**
- * For each label, the clause of a short message of several clauses that reads most as it when read
- * alone (with the whole message's raw signals); empty for a message of one clause or a long one.
- */
-export function strongestClauses(
-	model: LinearModel,
-	text: NormalisedText,
-	raw: string,
-): SegmentScore[] {
-	const clauses = clausesOfShortMessage(text.tokens);
-	if (clauses.length === 0) return [];
-	const sink = sinkFor(model);
-	const probabilities = new Float64Array(model.labels.length);
-	const reading = readRawAnswering('user', raw, text);
-	const best = model.labels.map(() => -1);
-	const bestProbability = model.labels.map(() => -1);
-	clauses.forEach((clause, index) => {
-		addFeatures('user', clause, reading, sink);
-		predict(model, sink.slots, probabilities, sink.wordSums);
-		for (let l = 0; l < probabilities.length; l++) {
-			if (probabilities[l] > bestProbability[l]) {
-				bestProbability[l] = probabilities[l];
-				best[l] = index;
-			}
-		}
-	});
-	return bestProbability.map((p, l) => new BestSegment(p, clauses[best[l]]));
+	// A reply without a phrase of declining has none in any of its segments or clauses either.
+	const declines =
+		kind === 'bot' && (segments.length > 1 || clauses.length > 0) ? mayDecline(text.text) : true;
+	return {
+		whole: strongestPieces(model, kind, segments, reading, declines, 0),
+		clauses:
+			clauses.length === 0 ? [] : strongestPieces(model, kind, clauses, reading, declines, -1),
+	};
 }
 
 const clampedLogit = (p: number) => {

@@ -36,7 +36,7 @@ function windowsOf(clause: string[]): string[][] {
 
 /**
  * The clauses of a message read whole (30 words or fewer) that has more than one: each is also read
- * alone for a request (scorer.ts, strongestClauses). Empty for a message of one clause or a long one.
+ * alone for a request (scorer.ts, readText). Empty for a message of one clause or a long one.
  * A clause of greetings alone asks nothing: read alone, a greeting the weights barely know
  * ("Servus", close to "service") could lend the message a request it does not make.
  */
@@ -44,6 +44,16 @@ export function clausesOfShortMessage(tokens: string[]): string[][] {
 	if (tokens.length > WHOLE_UP_TO) return [];
 	const clauses = clausesOf(tokens);
 	return clauses.length > 1 ? clauses.filter((clause) => !onlyGreets(clause)) : [];
+}
+
+/**
+ * The clauses of a bot reply of more than one, at any length: each is also read alone for a lack of
+ * information (scorer.ts, readText). "Sadly I can't tell you if we ship there" between a
+ * welcome and an offer is outvoted by them when the reply is read whole, or in groups of clauses.
+ */
+export function clausesOfReply(tokens: string[]): string[][] {
+	const clauses = clausesOf(tokens);
+	return clauses.length > 1 ? clauses : [];
 }
 
 export function segmentsOf(tokens: string[]): string[][] {

@@ -1,8 +1,9 @@
 import { detectHandover, type Turn } from '../../../nodes/engine';
 import { NEGATED_REQUEST_CAP, turnFeaturesAt } from '../../../nodes/engine/detectHandover';
 import {
+	BOT_LABELS,
 	getModels,
-	strongestClauses,
+	readText,
 	towardStrongestClause,
 	useModels,
 	USER_LABELS,
@@ -20,8 +21,15 @@ const logit = (p: number) => Math.log(p / (1 - p));
 
 /** Runs `work` with the shipped weights but another clause share. */
 function withShare<T>(share: number, work: () => T): T {
+	return withShares({ contactClauseShare: share }, work);
+}
+
+function withShares<T>(
+	shares: { contactClauseShare?: number; replyClauseShare?: number },
+	work: () => T,
+): T {
 	const shipped = getModels();
-	useModels({ ...shipped, contactClauseShare: share });
+	useModels({ ...shipped, ...shares });
 	try {
 		return work();
 	} finally {
@@ -45,9 +53,10 @@ describe('towardStrongestClause', () => {
 	});
 });
 
-describe('strongestClauses', () => {
+describe('readText, clause by clause', () => {
 	const model = () => getModels().user;
-	const read = (text: string) => strongestClauses(model(), normaliseText(text), text)[CONTACT];
+	const read = (text: string) =>
+		readText(model(), 'user', normaliseText(text), text).clauses[CONTACT];
 
 	it('reads each clause of a short message alone and gives the one that asks for a person', () => {
 		const clause = read('My bill is far too high, 90 euros this month. I want the boss.');
@@ -66,7 +75,7 @@ describe('the request reading of a short message of several clauses', () => {
 	it('rises with the share, up to the clause read alone', () => {
 		const whole = withShare(0, () => detectHandover(turn(text), undefined));
 		const all = withShare(1, () => detectHandover(turn(text), undefined));
-		const clause = strongestClauses(getModels().user, normaliseText(text), text)[CONTACT];
+		const clause = readText(getModels().user, 'user', normaliseText(text), text).clauses[CONTACT];
 		expect(all.scores.contactRequest).toBeCloseTo(clause?.probability ?? NaN, 6);
 		expect(all.scores.contactRequest).toBeGreaterThan(whole.scores.contactRequest);
 	});
@@ -101,5 +110,36 @@ describe("the turn judge's reading of a short message's strongest complaint clau
 	it('is the whole message reading for a message of one clause', () => {
 		const x = turnFeaturesAt('did that twice already and it still does not work', answered());
 		expect(feature('complaintClause', x!)).toBe(feature('complaint', x!));
+	});
+});
+
+describe('the lack-of-information reading of a reply of several clauses', () => {
+	const NO_INFORMATION = BOT_LABELS.indexOf('no_information');
+	const question = 'Do you deliver to Switzerland?';
+	const reply =
+		'Hello and thanks for shopping with us! We love hearing from coffee fans. Sadly I cannot ' +
+		'tell you whether we deliver to Switzerland. Do try our new espresso blend, have a lovely day!';
+	const read = () =>
+		readText(getModels().bot, 'bot', normaliseText(reply), reply, normaliseText(question));
+	const bot: Turn = { ...turn(question), botReply: reply };
+
+	it('reads each clause alone and gives the one that lacks the information', () => {
+		expect(read().clauses[NO_INFORMATION]?.segment).toBe(
+			'sadly i cant tell you whether we deliver to switzerland',
+		);
+	});
+
+	it('rises with the share, from the whole reply up to that clause', () => {
+		const { whole, clauses } = read();
+		const none = withShares({ replyClauseShare: 0 }, () => detectHandover(bot, undefined));
+		const all = withShares({ replyClauseShare: 1 }, () => detectHandover(bot, undefined));
+		expect(none.scores.lackOfInformation).toBeCloseTo(whole[NO_INFORMATION].probability, 6);
+		expect(all.scores.lackOfInformation).toBeCloseTo(clauses[NO_INFORMATION].probability, 6);
+		expect(all.scores.lackOfInformation).toBeGreaterThan(none.scores.lackOfInformation);
+	});
+
+	it('reads nothing apart in a reply of one clause', () => {
+		const one = 'The apartment has two bathrooms';
+		expect(readText(getModels().bot, 'bot', normaliseText(one), one).clauses).toEqual([]);
 	});
 });

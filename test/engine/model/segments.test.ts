@@ -1,5 +1,9 @@
 import { normaliseText } from '../../../nodes/engine/normalise';
-import { clausesOfShortMessage, segmentsOf } from '../../../nodes/engine/model/segments';
+import {
+	clausesOfReply,
+	clausesOfShortMessage,
+	segmentsOf,
+} from '../../../nodes/engine/model/segments';
 
 const tokens = (text: string) => normaliseText(text).tokens;
 
@@ -56,5 +60,24 @@ describe('clausesOfShortMessage', () => {
 		const long = Array.from({ length: 20 }, (_, i) => `w${i}, v${i}`).join(' ');
 		expect(tokens(long).length).toBeGreaterThan(30);
 		expect(clausesOfShortMessage(tokens(long))).toEqual([]);
+	});
+});
+
+describe('clausesOfReply', () => {
+	it('gives each clause of a reply of several, however long', () => {
+		const reply =
+			'Hello and thanks for shopping with us! Sadly I cannot tell you whether we ship to ' +
+			'Switzerland. Do try our new espresso blend, roasted here every Monday morning in small ' +
+			'batches by our team of three roasters, with beans from Brazil and Ethiopia!';
+		expect(tokens(reply).length).toBeGreaterThan(30);
+		const clauses = clausesOfReply(tokens(reply));
+		expect(clauses).toContainEqual(
+			tokens('Sadly I cannot tell you whether we ship to Switzerland'),
+		);
+		expect(clauses.flat()).toEqual(tokens(reply).filter((token) => token !== '.'));
+	});
+
+	it('gives nothing for a reply of one clause', () => {
+		expect(clausesOfReply(tokens('The apartment has two bathrooms'))).toEqual([]);
 	});
 });
