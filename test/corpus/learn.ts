@@ -5,11 +5,7 @@ import {
 	type TextKind,
 } from '../../nodes/engine/model/features';
 import { createModel, predict, type LinearModel } from '../../nodes/engine/model/linearModel';
-import {
-	clausesOfReply,
-	clausesOfShortMessage,
-	segmentsOf,
-} from '../../nodes/engine/model/segments';
+import { clausesReadAlone, segmentsOf } from '../../nodes/engine/model/segments';
 
 /**
  * Training of the linear models: multinomial logistic regression by AdaGrad over hashed features,
@@ -75,33 +71,26 @@ export function toExample(
 }
 
 /**
- * The features of each clause of a short contact message of several clauses, read alone with the
- * whole message's raw signals, as the engine's readText reads them; empty otherwise.
+ * The features of each clause of a text that the engine's readText reads alone (a short contact
+ * message of several clauses, a bot reply of several), with the whole text's raw signals and, for
+ * a reply, the message it answers; empty otherwise.
  */
-export function clauseFeatures(text: string, bits: number): number[][] {
-	const normal = normaliseText(text);
-	const reading = readRawAnswering('user', text, normal);
-	const mask = (1 << bits) - 1;
-	return clausesOfShortMessage(normal.tokens).map((clause) =>
-		extractFeatures('user', clause, reading, mask),
-	);
-}
-
-/**
- * The features of each clause of a bot reply of several, read alone with the whole reply's raw
- * signals (against the message it answers), as the engine's readText reads them.
- */
-export function replyClauseFeatures(text: string, question: string, bits: number): number[][] {
+export function clauseFeatures(
+	kind: TextKind,
+	text: string,
+	bits: number,
+	question?: string,
+): number[][] {
 	const normal = normaliseText(text);
 	const reading = readRawAnswering(
-		'bot',
+		kind,
 		text,
 		normal,
 		question ? normaliseText(question) : undefined,
 	);
 	const mask = (1 << bits) - 1;
-	return clausesOfReply(normal.tokens).map((clause) =>
-		extractFeatures('bot', clause, reading, mask),
+	return clausesReadAlone(kind, normal.tokens).map((clause) =>
+		extractFeatures(kind, clause, reading, mask),
 	);
 }
 

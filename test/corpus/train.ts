@@ -17,10 +17,9 @@ import {
 	heldOutTurnExamples,
 	leaveWritersOut,
 	playConversations,
-	fitClauseShare,
+	fitShares,
 	heldOutRequestProbability,
 	heldOutRequests,
-	fitReplyClauseShare,
 	heldOutReplyProbability,
 	scaled,
 	softmax,
@@ -48,19 +47,19 @@ function precisionRecall(decisions: Iterable<[boolean, boolean]>): { p: number; 
 	return { p: tp / Math.max(1, tp + fp), r: tp / Math.max(1, tp + fn) };
 }
 
-function scores(held: HeldOut[], label: number, threshold: number): string {
+/** Precision, recall and F1 at `threshold` of [probability, actual] pairs. */
+function binaryScores(read: Array<[number, boolean]>, threshold = 0.5): string {
 	const { p, r } = precisionRecall(
-		held.map((h): [boolean, boolean] => [softmax(h.logits)[label] >= threshold, h.label === label]),
+		read.map(([q, actual]): [boolean, boolean] => [q >= threshold, actual]),
 	);
 	return `P ${p.toFixed(3)} R ${r.toFixed(3)} F1 ${((2 * p * r) / Math.max(1e-9, p + r)).toFixed(3)}`;
 }
 
-/** Precision, recall and F1 at 0.5 of [probability, actual] pairs. */
-function binaryScores(read: Array<[number, boolean]>): string {
-	const { p, r } = precisionRecall(
-		read.map(([q, actual]): [boolean, boolean] => [q >= 0.5, actual]),
+function scores(held: HeldOut[], label: number, threshold: number): string {
+	return binaryScores(
+		held.map((h): [number, boolean] => [softmax(h.logits)[label], h.label === label]),
+		threshold,
 	);
-	return `P ${p.toFixed(3)} R ${r.toFixed(3)} F1 ${((2 * p * r) / Math.max(1e-9, p + r)).toFixed(3)}`;
 }
 
 function requestScores(requests: HeldOutRequest[], share: number): string {
@@ -98,10 +97,7 @@ function crossValidate(): void {
 	const groups: Fold[] = [];
 	const grouped = leaveWritersOut(corpus, TEMPERATURE_FOLDS, (fold) => groups.push(fold));
 	const temperatures = { user: fitTemperature(grouped.user), bot: fitTemperature(grouped.bot) };
-	const shares = {
-		contactClauseShare: fitClauseShare(grouped.user, temperatures.user),
-		replyClauseShare: fitReplyClauseShare(grouped.bot, temperatures.bot),
-	};
+	const shares = fitShares(grouped, temperatures);
 	const { contactClauseShare, replyClauseShare } = shares;
 	const examples = heldOutTurnExamples(corpus, groups, temperatures, shares);
 	let exact = 0;

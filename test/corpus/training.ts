@@ -23,7 +23,6 @@ import {
 	DEFAULT_TRAIN,
 	logitsOf,
 	NOT_LABEL,
-	replyClauseFeatures,
 	toExample,
 	train,
 	type Example,
@@ -38,6 +37,7 @@ import {
 import { storeTurnModel, type TurnModel } from '../../nodes/engine/turnJudge';
 import { normaliseText } from '../../nodes/engine/normalise';
 import { offeredInsteadOfAnswering } from '../../nodes/engine/offeredInstead';
+import type { TextKind } from '../../nodes/engine/model/features';
 
 /**
  * The recipe behind the shipped weights: both models trained on the train split, then their
@@ -158,39 +158,31 @@ export function leaveWritersOut(
 		);
 		const turnWords = fitTurnWords(corpus.conversations.filter((l) => !left.has(l.writer)));
 		eachFold({ left, ...models, turnWords });
+		// With the logits of each clause the engine reads alone, when the text has several.
 		const predictions = <T extends UserLine | BotLine>(
 			lines: T[],
 			model: LinearModel,
 			example: (line: T) => Example,
+			kind: TextKind,
 		) =>
 			lines
 				.filter((line) => left.has(line.writer))
 				.map((line): HeldOut => {
 					const built = example(line);
-					return {
+					const held: HeldOut = {
 						writer: line.writer,
 						line,
 						label: built.label,
 						logits: logitsOf(model, built, 1),
 					};
+					const question = 'question' in line ? line.question : undefined;
+					const clauses = clauseFeatures(kind, line.text, DEFAULT_TRAIN.bits, question);
+					if (clauses.length === 0) return held;
+					const read = (slots: number[]) => logitsOf(model, { segments: [slots], label: 0 }, 1);
+					return { ...held, clauseLogits: clauses.map(read) };
 				});
-		held.user.push(
-			...predictions(corpus.user, models.user, userExample).map((h) => {
-				const clauses = clauseFeatures(h.line.text, DEFAULT_TRAIN.bits);
-				if (clauses.length === 0) return h;
-				const read = (slots: number[]) => logitsOf(models.user, { segments: [slots], label: 0 }, 1);
-				return { ...h, clauseLogits: clauses.map(read) };
-			}),
-		);
-		held.bot.push(
-			...predictions(calibrated, models.bot, botExample).map((h) => {
-				const line = h.line as BotLine;
-				const clauses = replyClauseFeatures(line.text, line.question, DEFAULT_TRAIN.bits);
-				if (clauses.length === 0) return h;
-				const read = (slots: number[]) => logitsOf(models.bot, { segments: [slots], label: 0 }, 1);
-				return { ...h, clauseLogits: clauses.map(read) };
-			}),
-		);
+		held.user.push(...predictions(corpus.user, models.user, userExample, 'user'));
+		held.bot.push(...predictions(calibrated, models.bot, botExample, 'bot'));
 	}
 	return held;
 }
@@ -358,7 +350,7 @@ function fitShare<T>(
  * The share toward a short message's strongest clause, fitted on the held-out writers' request
  * readings. Only messages of several clauses are read: for the others the share changes nothing.
  */
-export function fitClauseShare(held: HeldOut[], temperature: number): number {
+function fitClauseShare(held: HeldOut[], temperature: number): number {
 	const read = heldOutRequests(
 		held.filter((h) => h.clauseLogits !== undefined),
 		temperature,
@@ -381,12 +373,23 @@ export function heldOutReplyProbability(h: HeldOut, temperature: number, share: 
  * The share toward a bot reply's strongest clause, fitted on the held-out writers'
  * lack-of-information readings as fitClauseShare fits the contact's.
  */
-export function fitReplyClauseShare(held: HeldOut[], temperature: number): number {
+function fitReplyClauseShare(held: HeldOut[], temperature: number): number {
 	return fitShare(
 		held.filter((h) => h.clauseLogits !== undefined),
 		(h, share) => heldOutReplyProbability(h, temperature, share),
 		(h) => h.label === NO_INFORMATION,
 	);
+}
+
+/** Both clause shares, fitted on the same held-out readings. */
+export function fitShares(
+	held: { user: HeldOut[]; bot: HeldOut[] },
+	temperatures: { user: number; bot: number },
+): { contactClauseShare: number; replyClauseShare: number } {
+	return {
+		contactClauseShare: fitClauseShare(held.user, temperatures.user),
+		replyClauseShare: fitReplyClauseShare(held.bot, temperatures.bot),
+	};
 }
 
 /**
@@ -418,10 +421,7 @@ export function trainShippedModels(corpus: Corpus): TrainedModels {
 	const folds: Fold[] = [];
 	const held = leaveWritersOut(corpus, TEMPERATURE_FOLDS, (fold) => folds.push(fold));
 	const temperatures = { user: fitTemperature(held.user), bot: fitTemperature(held.bot) };
-	const shares = {
-		contactClauseShare: fitClauseShare(held.user, temperatures.user),
-		replyClauseShare: fitReplyClauseShare(held.bot, temperatures.bot),
-	};
+	const shares = fitShares(held, temperatures);
 	const turn = fitTurnModel(heldOutTurnExamples(corpus, folds, temperatures, shares));
 	const training = forTraining(corpus);
 	const models = fitModels(training.user, training.bot);

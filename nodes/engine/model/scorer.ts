@@ -17,7 +17,7 @@ import {
 	type LinearModel,
 	type StoredLinearModel,
 } from './linearModel';
-import { clausesOfReply, clausesOfShortMessage, segmentsOf } from './segments';
+import { clausesReadAlone, segmentsOf } from './segments';
 import { loadTurnModel, type StoredTurnModel, type TurnModel } from '../turnJudge';
 
 /** Labels of the two models, in the order of their weight rows. */
@@ -185,8 +185,7 @@ export function readText(
 	question?: NormalisedText,
 ): TextScores {
 	const segments = segmentsOf(text.tokens);
-	const clauses =
-		kind === 'user' ? clausesOfShortMessage(text.tokens) : clausesOfReply(text.tokens);
+	const clauses = clausesReadAlone(kind, text.tokens);
 	const reading = readRawAnswering(kind, raw, text, question);
 	// A reply without a phrase of declining has none in any of its segments or clauses either.
 	const declines =

@@ -1,5 +1,6 @@
 import { CLAUSE } from '../normalise';
 import { onlyGreets } from '../question';
+import type { TextKind } from './features';
 
 /**
  * A long message is scored clause group by clause group and the strongest group decides, so that
@@ -54,6 +55,11 @@ export function clausesOfShortMessage(tokens: string[]): string[][] {
 export function clausesOfReply(tokens: string[]): string[][] {
 	const clauses = clausesOf(tokens);
 	return clauses.length > 1 ? clauses : [];
+}
+
+/** The clauses of a text read alone, by kind: the engine and the training both take them from here. */
+export function clausesReadAlone(kind: TextKind, tokens: string[]): string[][] {
+	return kind === 'user' ? clausesOfShortMessage(tokens) : clausesOfReply(tokens);
 }
 
 export function segmentsOf(tokens: string[]): string[][] {
