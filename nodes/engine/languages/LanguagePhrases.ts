@@ -171,4 +171,11 @@ export interface LanguagePhrases {
 	askFigure: string[];
 	/** "Free", "included": a reply's answer to a question of price without a digit. */
 	freeOfCharge: string[];
+	/**
+	 * A figure, a day or a month written in words: "two", "half", "midday", "Monday", "March".
+	 * A reply holding one gives a figure as a digit would ("it arrives in two days"). A word that
+	 * means something else in another of the languages ("dos", "due", "sei", "onze", "mai") is
+	 * given only with the word after it that makes it a figure ("dos días", "due giorni", "im mai").
+	 */
+	figureWords: string[];
 }

@@ -533,8 +533,8 @@ function formFieldsIn(raw: string): number {
 }
 
 const DIGIT = /\d/;
-/** A bot reply without a single digit: no figure, time or date in it. */
-const NO_DIGIT = 'no-digit';
+/** A bot reply without a digit or a figure in words: no figure, time or date in it. */
+const NO_FIGURE = 'no-figure';
 const MAX_SYMBOLS = 8;
 const ONLY_PUNCTUATION = /^[?!. ]*$/;
 /** Emoji and symbols start at U+2000; one search finds the first (a loop in JavaScript cost more). */
@@ -554,7 +554,6 @@ export function readRaw(kind: TextKind, text: string): RawReading {
 	if (raw.includes('@') && EMAIL_ADDRESS.test(raw)) signals.push('email-address');
 	if (hasWebAddress(raw)) signals.push('web-address');
 	if (ONLY_PUNCTUATION.test(raw.trim())) signals.push('only-punctuation');
-	if (kind === 'bot' && !digits) signals.push(NO_DIGIT);
 	if (kind === 'user') {
 		if (callsMeByName(raw)) signals.push('call-me-name');
 		if (digits && AMOUNT.test(raw)) signals.push('amount');
@@ -580,20 +579,32 @@ export function readRaw(kind: TextKind, text: string): RawReading {
 }
 
 /**
+ * Whether a text gives a figure, a time or a date: a digit, or words (LanguagePhrases.figureWords)
+ * as people write "in two days", "a las cinco", "am Montag". Without the words, a reply that
+ * spells its figure out read as one that gives none.
+ */
+export function givesFigure(raw: string, tokens: string[]): boolean {
+	if (DIGIT.test(raw)) return true;
+	const { figureWords, figurePairs } = getLexicon();
+	for (let i = 0; i < tokens.length; i++) {
+		if (figureWords.has(tokens[i])) return true;
+		const seconds = figurePairs.get(tokens[i]);
+		if (seconds !== undefined && i + 1 < tokens.length && seconds.has(tokens[i + 1])) return true;
+	}
+	return false;
+}
+
+/**
  * A reply read against the contact's question it answers: asked for a figure, a time or a date
- * ("how much is the deposit?"), a reply without a digit or a word of "free" gave none ("the
+ * ("how much is the deposit?"), a reply without a figure or a word of "free" gave none ("the
  * deposit depends on the property"). Added to the reply's raw signals; the weights decide how much
  * it counts (most hedges and deferrals answer such questions, few answers do without a figure).
  */
-export function answerSignals(
-	question: NormalisedText,
-	reply: NormalisedText,
-	raw: string,
-): string[] {
+function answerSignals(question: NormalisedText, reply: NormalisedText, figure: boolean): string[] {
 	const { asksForFigure, freeOfCharge } = getLexicon();
 	if (!asksForFigure.test(question.text)) return [];
-	const figure = DIGIT.test(raw) || freeOfCharge.test(reply.text);
-	return [figure ? 'figure-asked-given' : 'figure-asked-none'];
+	const given = figure || freeOfCharge.test(reply.text);
+	return [given ? 'figure-asked-given' : 'figure-asked-none'];
 }
 
 /** Beyond this many words a long text is also very long (about six of its segments). */
@@ -615,8 +626,10 @@ export function readRawAnswering(
 	if (text.tokens.length > WHOLE_UP_TO) reading.signals.push('long-text');
 	if (text.tokens.length > VERY_LONG_TEXT) reading.signals.push('very-long-text');
 	if (reading.mayCallHabitually) reading.mayCallHabitually = callsHabitually(text.tokens);
-	if (kind === 'bot' && question !== undefined) {
-		reading.signals.push(...answerSignals(question, text, raw));
+	if (kind === 'bot') {
+		const figure = givesFigure(raw, text.tokens);
+		if (!figure) reading.signals.push(NO_FIGURE);
+		if (question !== undefined) reading.signals.push(...answerSignals(question, text, figure));
 	}
 	return reading;
 }
@@ -652,7 +665,7 @@ export function addFeatures(
 	// "It depends on your plan", "Die Lieferzeit variiert" with no figure anywhere in the reply: the
 	// hedge is all the answer there is. With a figure ("usually 3 days; yours left yesterday") the
 	// same words answer. A linear model cannot join the two by itself.
-	if (varies && kind === 'bot' && raw.signals.includes(NO_DIGIT)) sink.signal('varies-no-figure');
+	if (varies && kind === 'bot' && raw.signals.includes(NO_FIGURE)) sink.signal('varies-no-figure');
 	sink.signal(lengthBucket(tokens.length));
 	for (const signal of raw.signals) sink.signal(signal);
 	for (const symbol of raw.symbols) sink.add(symbol);

@@ -1,6 +1,5 @@
 import {
 	addFeatures,
-	answerSignals,
 	callsMeByName,
 	extractFeatures,
 	FeatureSink,
@@ -17,8 +16,11 @@ import {
 } from '../../../nodes/engine/model/linearModel';
 import { normaliseText } from '../../../nodes/engine/normalise';
 
-const features = (text: string, kind: 'user' | 'bot' = 'user') =>
-	extractFeatures(kind, normaliseText(text).tokens, readRaw(kind, text), (1 << 18) - 1);
+const features = (text: string, kind: 'user' | 'bot' = 'user') => {
+	const normalised = normaliseText(text);
+	const reading = readRawAnswering(kind, text, normalised);
+	return extractFeatures(kind, normalised.tokens, reading, (1 << 18) - 1);
+};
 
 /** The weight slot a named signal lands in. */
 const slotOf = (signal: string) => {
@@ -79,7 +81,7 @@ describe('a call that keeps coming', () => {
 describe('a hedge without a figure', () => {
 	const hedge = slotOf('varies-no-figure');
 
-	it('marks a reply that says it varies and gives no digit, in each language', () => {
+	it('marks a reply that says it varies and gives no figure, in each language', () => {
 		for (const text of [
 			'That depends on your plan and on how you use it.',
 			'Depende mucho de tus hábitos de consumo.',
@@ -96,6 +98,8 @@ describe('a hedge without a figure', () => {
 
 	it('leaves a hedge that gives a figure, a reply without a hedge, and the contact alone', () => {
 		expect(features('It depends, but usually 3 working days.', 'bot')).not.toContain(hedge);
+		expect(features('Depende, pero suelen ser dos días.', 'bot')).not.toContain(hedge);
+		expect(features('Das hängt vom Wetter ab, meist ab Montag.', 'bot')).not.toContain(hedge);
 		expect(features('Your parcel left our warehouse yesterday.', 'bot')).not.toContain(hedge);
 		expect(features('It depends on the weather I guess')).not.toContain(hedge);
 	});
@@ -198,7 +202,9 @@ describe('readRaw contact details', () => {
 
 describe('answerSignals', () => {
 	const signals = (question: string, reply: string) =>
-		answerSignals(normaliseText(question), normaliseText(reply), reply);
+		readRawAnswering('bot', reply, normaliseText(reply), normaliseText(question)).signals.filter(
+			(signal) => signal.startsWith('figure-asked'),
+		);
 
 	it('notes a question of price or time answered without a figure, in each language', () => {
 		expect(signals('How much is the deposit?', 'The deposit depends on the property.')).toEqual([
@@ -213,6 +219,30 @@ describe('answerSignals', () => {
 		expect(signals('Hoeveel kost een extra simkaart?', 'Dat verschilt per abonnement.')).toEqual([
 			'figure-asked-none',
 		]);
+	});
+
+	it('counts a figure in words as a figure, in each language', () => {
+		for (const [question, reply] of [
+			['How long does delivery take?', 'Parcels travel by van and arrive in two days.'],
+			['¿A qué hora abrís?', 'Abrimos a las dos y cerramos por la noche.'],
+			['Quand passe le technicien ?', 'Le technicien passe mardi matin.'],
+			['Wann ist die Praxis offen?', 'Die Praxis öffnet zwölf Stunden am Tag.'],
+			['Quanto tempo demora a entrega?', 'A entrega demora dois dias úteis.'],
+			['Quanto costa la visita?', 'La visita costa cinquanta euro.'],
+			['Wanneer is de winkel open?', 'De winkel is open tot half zes.'],
+		])
+			expect(signals(question, reply)).toEqual(['figure-asked-given']);
+	});
+
+	it('reads a word that is a figure only in another language as none without its pair', () => {
+		// "due" is Italian two but English owed; "sei" Italian six but Portuguese "I know".
+		expect(signals('When is the invoice due?', 'The invoice is due after the review.')).toEqual([
+			'figure-asked-none',
+		]);
+		expect(signals('Quanto custa o exame?', 'Não sei o valor do exame.')).toEqual([
+			'figure-asked-none',
+		]);
+		expect(signals('Quanto costa?', 'Costa due euro al giorno.')).toEqual(['figure-asked-given']);
 	});
 
 	it('counts a digit or a word of "free" as the figure', () => {
