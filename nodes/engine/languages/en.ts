@@ -961,6 +961,5 @@ export const english: LanguagePhrases = {
 		'ten dollars',
 		'in may',
 		'of may',
-		'may 1st',
 	],
 };
