@@ -275,9 +275,8 @@ export interface Lexicon {
 	moreOffered: RegExp;
 	asksForFigure: RegExp;
 	freeOfCharge: RegExp;
-	/** LanguagePhrases.figureWords of one word, and the second words of those of two by their first. */
-	figureWords: Set<string>;
-	figurePairs: Map<string, Set<string>>;
+	/** LanguagePhrases.figureWords as a tree of their words, read as `habituals` is. */
+	figureWords: WordTree;
 	negations: Set<string>;
 	/** Phrases that negate the rest of their clause (LanguagePhrases.needless and aboutTo). */
 	needless: Set<string>;
@@ -391,17 +390,6 @@ function buildWordEntries(phrases: Map<string, number>, typos: Map<string, strin
 		);
 	}
 	return words;
-}
-
-function figureWordsOf(phrases: string[]): Pick<Lexicon, 'figureWords' | 'figurePairs'> {
-	const figureWords = new Set<string>();
-	const figurePairs = new Map<string, Set<string>>();
-	for (const phrase of phrases) {
-		const [first, second] = phrase.split(' ');
-		if (second === undefined) figureWords.add(first);
-		else figurePairs.set(first, (figurePairs.get(first) ?? new Set()).add(second));
-	}
-	return { figureWords, figurePairs };
 }
 
 function wholeWords(sources: string[]): RegExp {
@@ -518,7 +506,7 @@ function buildLexicon(): Lexicon {
 		moreOffered: wholeWords(collect('moreOffered')),
 		asksForFigure: wholeWords(collect('askFigure')),
 		freeOfCharge: wholeWords(collect('freeOfCharge')),
-		...figureWordsOf(collect('figureWords')),
+		figureWords: wordTreeOf(collect('figureWords').map((phrase) => phrase.split(' '))),
 		negations: new Set(collect('negation').filter((n) => !n.includes(' '))),
 		needless: new Set(needlessPhrases),
 		needlessEnds: new Set(needlessPhrases.flatMap((phrase) => phrase.split(' ').slice(-2))),

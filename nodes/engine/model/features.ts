@@ -1,6 +1,13 @@
 import { analyseContactRequest, tagTokensOnce, type WordReadings } from '../contactRequest';
 import { CLAUSE, fold, type NormalisedText } from '../normalise';
-import { clauseReadingOf, getLexicon, lookUpWord, Tag, type WordEntry } from '../lexicon';
+import {
+	clauseReadingOf,
+	getLexicon,
+	lookUpWord,
+	Tag,
+	type WordEntry,
+	type WordTree,
+} from '../lexicon';
 import { fnv, mix } from './hashing';
 import { WHOLE_UP_TO } from './segments';
 
@@ -437,17 +444,21 @@ const AMOUNT =
 const CALL_WORD =
 	/^(?:call|ring|phon|llam|appel|telefon|chiam|bell|gebeld)|^(?:an|ange|zuruck|ruck)?ruf|^lig(?:a|am|ou|ar|ando|acao|acoes|ue|uem)$|^bel(?:t|de|den)$/;
 
-/** Whether the tokens hold a phrase of how often something keeps happening (LanguagePhrases.habitual). */
-export function saysHowOften(tokens: string[]): boolean {
-	const { habituals } = getLexicon();
+/** Whether the tokens hold, as a run of words, any phrase of `phrases`. */
+function holdsPhraseOf(phrases: WordTree, tokens: string[]): boolean {
 	for (let i = 0; i < tokens.length; i++) {
-		let node = habituals.next.get(tokens[i]);
+		let node = phrases.next.get(tokens[i]);
 		for (let n = 1; node !== undefined; n++) {
 			if (node.end) return true;
 			node = i + n < tokens.length ? node.next.get(tokens[i + n]) : undefined;
 		}
 	}
 	return false;
+}
+
+/** Whether the tokens hold a phrase of how often something keeps happening (LanguagePhrases.habitual). */
+export function saysHowOften(tokens: string[]): boolean {
+	return holdsPhraseOf(getLexicon().habituals, tokens);
 }
 
 /** A phrase of how often with a word of calling: "they keep calling me", "ruft ständig an". */
@@ -583,15 +594,8 @@ export function readRaw(kind: TextKind, text: string): RawReading {
  * as people write "in two days", "a las cinco", "am Montag". Without the words, a reply that
  * spells its figure out read as one that gives none.
  */
-export function givesFigure(raw: string, tokens: string[]): boolean {
-	if (DIGIT.test(raw)) return true;
-	const { figureWords, figurePairs } = getLexicon();
-	for (let i = 0; i < tokens.length; i++) {
-		if (figureWords.has(tokens[i])) return true;
-		const seconds = figurePairs.get(tokens[i]);
-		if (seconds !== undefined && i + 1 < tokens.length && seconds.has(tokens[i + 1])) return true;
-	}
-	return false;
+function givesFigure(raw: string, tokens: string[]): boolean {
+	return DIGIT.test(raw) || holdsPhraseOf(getLexicon().figureWords, tokens);
 }
 
 /**
