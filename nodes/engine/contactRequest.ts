@@ -88,7 +88,38 @@ const WINDOW = {
 	ownerBefore: 3,
 	/** Short words between a verb that calls off and its call-back ("olvida lo de que me llame"). */
 	cancelGap: 3,
+	/** From a question word for a person to a verb of turning to someone ("who do I send it to"). */
+	addressAfter: 8,
+	/** The same before a question word that ends its clause ("je dois envoyer les photos à qui"). */
+	addressBefore: 4,
 };
+
+/**
+ * Question words for a person that are often something else, read with verbs of sending only
+ * after a preposition ("bij wie", "à qui"): Dutch "wie" is German "how" ("wie schicke ich das
+ * zurück"), French "qui" is also "who" of a relative clause ("une dame qui m'a dit d'envoyer") and
+ * Italian "here" ("scrivetemi qui o per email").
+ */
+const AMBIGUOUS_WHO = new Set(['wie', 'qui']);
+
+/**
+ * The verb of turning to someone that a question word for a person at `p` goes with, asking whom
+ * to contact: "who do I send the photos to?", "a quién llamo por lo del contador", "wem schicke ich
+ * die Fotos?", "je dois envoyer les photos à qui ?". The verb follows the question word, or comes
+ * before it when the question word ends the clause.
+ */
+function addressedVerb(clause: Item[], p: number): number | undefined {
+	const who = clause[p].text;
+	if (AMBIGUOUS_WHO.has(who) || getLexicon().whoWith.has(who)) return undefined;
+	for (let k = p + 1; k <= Math.min(clause.length - 1, p + WINDOW.addressAfter); k++) {
+		if (clause[k].tags & Tag.whoAddress) return k;
+	}
+	if (p !== clause.length - 1) return undefined;
+	for (let k = p - 1; k >= Math.max(0, p - WINDOW.addressBefore); k--) {
+		if (clause[k].tags & Tag.whoAddress) return k;
+	}
+	return undefined;
+}
 
 /** Whether an item from `from` to `to` has `tag` (and none of `unless`). */
 function has(items: Item[], from: number, to: number, tag: number, unless = 0): boolean {
@@ -278,7 +309,8 @@ function personRequest(
 	// "live agent", "human please": a person word with nothing but fillers around it (the word
 	// itself is a person word, being strong).
 	if (strong && onlyPersons()) return p;
-	return undefined;
+	// Sending, calling or writing reaches a person only when asking whom.
+	return tags & Tag.who ? addressedVerb(clause, p) : undefined;
 }
 
 /** A call-back question with the verb and its subject first: "Ruft ihr auch zurück?", "belt u terug?". */

@@ -52,6 +52,8 @@ export const Tag = {
 	deferral: 1 << 28,
 	variesBy: 1 << 29,
 	adviceTopic: 1 << 30,
+	/** The last bit: negative as a number, which the tests of `&` do not mind. */
+	whoAddress: 1 << 31,
 } as const;
 
 /**
@@ -86,6 +88,7 @@ const TAGGED_LISTS: Array<[keyof LanguagePhrases, number]> = [
 	['clauseBreak', Tag.clause],
 	['role', Tag.role],
 	['who', Tag.who],
+	['whoWith', Tag.who],
 	['phone', Tag.phone],
 	['money', Tag.money],
 	['past', Tag.past],
@@ -100,6 +103,7 @@ const TAGGED_LISTS: Array<[keyof LanguagePhrases, number]> = [
 	// Said of the business's people, it asks to reach them as a call-back does.
 	['unanswered', Tag.callback],
 	['whoHandles', Tag.callback],
+	['whoAddress', Tag.whoAddress],
 ];
 
 /** Words whose one-letter typos are mapped back to them ("humna", "reprsentative"). */
@@ -284,6 +288,8 @@ export interface Lexicon {
 	needlessEnds: Set<string>;
 	/** LanguagePhrases.cancel and cancelAfter: verbs that turn a call-back down before or after it. */
 	cancels: Set<string>;
+	/** LanguagePhrases.whoWith: a question word for a person that verbs of sending do not reach. */
+	whoWith: Set<string>;
 	cancelsAfter: Set<string>;
 	/**
 	 * LanguagePhrases.habitual as a tree of their words: a text is read word by word, where
@@ -511,6 +517,7 @@ function buildLexicon(): Lexicon {
 		needless: new Set(needlessPhrases),
 		needlessEnds: new Set(needlessPhrases.flatMap((phrase) => phrase.split(' ').slice(-2))),
 		cancels: new Set(collect('cancel')),
+		whoWith: new Set(collect('whoWith')),
 		cancelsAfter: new Set(collect('cancelAfter')),
 		habituals: wordTreeOf(habitual),
 		splitCallbacks,

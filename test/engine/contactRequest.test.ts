@@ -118,6 +118,30 @@ describe('findContactRequest', () => {
 		expect(asks('el administrador se encarga de la limpieza')).toBe(false);
 	});
 
+	it('reads asking whom to send, call or write to as a request, in every language', () => {
+		for (const text of [
+			'the blender came with a cracked jug, who do I send the pictures to?',
+			'buenas, a quién le mando el justificante de la transferencia?',
+			"je dois envoyer l'attestation à qui ?",
+			"Bonjour, vers qui me tourner pour la facture de janvier ?",
+			'Wem schicke ich die Kündigung für den Stellplatz?',
+			'an wen wende ich mich wegen der Nebenkostenabrechnung',
+			'pra quem eu ligo sobre a segunda via do boleto?',
+			'a chi mando la disdetta del contratto?',
+			'naar wie moet ik de foto van de meterstand sturen?',
+			'bij wie kan ik terecht met een klacht over de levering?',
+		]) {
+			expect(asks(text)).toBe(true);
+		}
+		// Sending to a person named, and the same verbs beside words that only look like "who".
+		expect(asks('I will send the pictures to the agent tonight')).toBe(false);
+		expect(asks('le mando el justificante al gestor mañana')).toBe(false);
+		expect(asks('wie schicke ich das Paket zurück?')).toBe(false);
+		expect(asks('scrivetemi qui o per email, per favore niente telefonate')).toBe(false);
+		expect(asks('une dame très gentille qui m’a dit d’envoyer les photos par mail')).toBe(false);
+		expect(asks('mit wem schreibe ich hier eigentlich?')).toBe(false);
+	});
+
 	it('reads failing to reach a person as a request, in every language', () => {
 		for (const text of [
 			"I don't know how to get hold of a real person",

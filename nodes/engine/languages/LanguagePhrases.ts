@@ -134,6 +134,11 @@ export interface LanguagePhrases {
 	compoundHeadsExcept?: string[];
 	/** Question words for a person ("who do I talk to about …"): a person only when reached. */
 	who: string[];
+	/**
+	 * The same with "with" ("con quién", "mit wem"): a person only with a verb of talking, not with
+	 * one of sending or writing ("mit wem schreibe ich hier?" asks whether the bot is a person).
+	 */
+	whoWith: string[];
 	/** Words for a phone number or a line to call: read by the learned scorer, not the grammar. */
 	phone: string[];
 	/** Money and payments, so that "transfer 300 to the agent" reads as a payment, not a handover. */
@@ -157,6 +162,13 @@ export interface LanguagePhrases {
 	 * de", "wer ist zuständig für", "wie moet ik …". A request on its own.
 	 */
 	whoHandles: string[];
+	/**
+	 * Verbs of turning to someone (sending, calling, writing, asking, complaining to) that, beside a
+	 * question word for a person, ask whom to contact: "who do I send the photos to", "a quién
+	 * llamo", "wem schicke ich das". First-person and infinitive forms only: "quien llama" is who
+	 * calls. Never a request beside a person word: "send it to the agent" moves a file.
+	 */
+	whoAddress: string[];
 	/** The business's people do not answer: "nobody picks up", "nadie contesta". A request on its own. */
 	unanswered: string[];
 	/**
