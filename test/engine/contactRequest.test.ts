@@ -123,7 +123,7 @@ describe('findContactRequest', () => {
 			'the blender came with a cracked jug, who do I send the pictures to?',
 			'buenas, a quién le mando el justificante de la transferencia?',
 			"je dois envoyer l'attestation à qui ?",
-			"Bonjour, vers qui me tourner pour la facture de janvier ?",
+			'Bonjour, vers qui me tourner pour la facture de janvier ?',
 			'Wem schicke ich die Kündigung für den Stellplatz?',
 			'an wen wende ich mich wegen der Nebenkostenabrechnung',
 			'pra quem eu ligo sobre a segunda via do boleto?',
