@@ -288,9 +288,9 @@ export interface Lexicon {
 	needlessEnds: Set<string>;
 	/** LanguagePhrases.cancel and cancelAfter: verbs that turn a call-back down before or after it. */
 	cancels: Set<string>;
+	cancelsAfter: Set<string>;
 	/** LanguagePhrases.whoWith: a question word for a person that verbs of sending do not reach. */
 	whoWith: Set<string>;
-	cancelsAfter: Set<string>;
 	/**
 	 * LanguagePhrases.habitual as a tree of their words: a text is read word by word, where
 	 * joining the words after each first word ("a", "no", "de" open some) cost more than reading.
@@ -517,8 +517,8 @@ function buildLexicon(): Lexicon {
 		needless: new Set(needlessPhrases),
 		needlessEnds: new Set(needlessPhrases.flatMap((phrase) => phrase.split(' ').slice(-2))),
 		cancels: new Set(collect('cancel')),
-		whoWith: new Set(collect('whoWith')),
 		cancelsAfter: new Set(collect('cancelAfter')),
+		whoWith: new Set(collect('whoWith')),
 		habituals: wordTreeOf(habitual),
 		splitCallbacks,
 		privateWrite: privateWriteOf(collect('writeToMe'), collect('privateChannel')),
