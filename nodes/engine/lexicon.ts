@@ -436,6 +436,18 @@ function buildLexicon(): Lexicon {
 			}
 		}
 	}
+	// "which department", "quel service", "welche Abteilung": asking whom to turn to (whichWords).
+	// The desk stays a person or role word, so "no sé con qué departamento hablar" is still read
+	// as reaching one, where "no sé" is not a negation.
+	for (const language of languages) {
+		for (const which of language.whichWords) {
+			for (const desk of language.desks) {
+				const phrase = `${which} ${desk}`;
+				const people = (phrases.get(desk) ?? 0) & (Tag.person | Tag.role);
+				phrases.set(phrase, (phrases.get(phrase) ?? 0) | Tag.callback | people);
+			}
+		}
+	}
 	phrases.set(CLAUSE, Tag.clause);
 	for (const word of AMBIGUOUS_NEGATIONS) {
 		const tags = phrases.get(word);

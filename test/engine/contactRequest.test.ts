@@ -142,6 +142,25 @@ describe('findContactRequest', () => {
 		expect(asks('mit wem schreibe ich hier eigentlich?')).toBe(false);
 	});
 
+	it('reads asking which department, team or desk to turn to as a request, in every language', () => {
+		for (const text of [
+			'which team for a card payment I do not recognise?',
+			'¿qué departamento lleva lo de las devoluciones?',
+			'no sé con qué departamento tengo que hablar para el reembolso',
+			"c'est quel service pour un changement d'adresse ?",
+			'Welche Abteilung ist für die Kaution zuständig?',
+			'é com que setor a segunda via do contrato?',
+			'per il rimborso quale ufficio devo contattare?',
+			'welke afdeling gaat over de eindafrekening?',
+		]) {
+			expect(asks(text)).toBe(true);
+		}
+		// The same question words before words that are no desk of the business.
+		expect(asks('what office hours do you have on Saturday?')).toBe(false);
+		expect(asks('an welcher Stelle genau ist der Kratzer?')).toBe(false);
+		expect(asks('qué servicio me recomiendas para el pelo rizado?')).toBe(false);
+	});
+
 	it('reads failing to reach a person as a request, in every language', () => {
 		for (const text of [
 			"I don't know how to get hold of a real person",

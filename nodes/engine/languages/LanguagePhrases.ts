@@ -162,6 +162,16 @@ export interface LanguagePhrases {
 	 * de", "wer ist zuständig für", "wie moet ik …". A request on its own.
 	 */
 	whoHandles: string[];
+	/** Question words that ask which one: "which", "qué", "quel", "welche". */
+	whichWords: string[];
+	/**
+	 * A business's departments, teams and desks. After a word of `whichWords` they ask whom to turn
+	 * to, a request as `whoHandles` is: "which department handles refunds?", "c'est quel service ?",
+	 * "welche Abteilung ist zuständig?", "é com que setor?". Left out where "which" + the noun mostly
+	 * asks something else: English "office" ("what office hours"), Spanish and Portuguese "servicio",
+	 * "serviço" (which product).
+	 */
+	desks: string[];
 	/**
 	 * Verbs of turning to someone (sending, calling, writing, asking, complaining to) that, beside a
 	 * question word for a person, ask whom to contact: "who do I send the photos to", "a quién

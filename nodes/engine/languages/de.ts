@@ -748,6 +748,17 @@ export const german: LanguagePhrases = {
 		'wen muss ich',
 		'wen soll ich',
 	],
+	whichWords: ['welche', 'welcher', 'welches', 'welchen', 'welchem'],
+	desks: [
+		'abteilung',
+		'team',
+		'fachabteilung',
+		'ansprechpartner',
+		'ansprechpartnerin',
+		'ansprechperson',
+		'sachbearbeiter',
+		'schalter',
+	],
 	whoAddress: [
 		'schicke',
 		'schick',

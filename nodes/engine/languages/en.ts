@@ -863,6 +863,8 @@ export const english: LanguagePhrases = {
 		'who should i ask',
 		'who do i write',
 	],
+	whichWords: ['which', 'what'],
+	desks: ['department', 'departments', 'dept', 'team', 'unit', 'division', 'desk'],
 	whoAddress: [
 		'send',
 		'call',

@@ -740,6 +740,8 @@ export const spanish: LanguagePhrases = {
 		'a quien debo',
 		'a quien le escribo',
 	],
+	whichWords: ['que', 'cual', 'cuales'],
+	desks: ['departamento', 'area', 'equipo', 'sector', 'ventanilla'],
 	whoAddress: [
 		'llamo',
 		'llamar',

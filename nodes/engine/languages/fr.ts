@@ -609,6 +609,16 @@ export const french: LanguagePhrases = {
 		'a qui ecrire',
 		'qui joindre',
 	],
+	whichWords: ['quel', 'quelle', 'quels', 'quelles'],
+	desks: [
+		'service',
+		'departement',
+		'equipe',
+		'pole',
+		'guichet',
+		'interlocuteur',
+		'interlocutrice',
+	],
 	whoAddress: [
 		'envoyer',
 		'j envoie',

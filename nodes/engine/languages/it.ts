@@ -607,6 +607,17 @@ export const italian: LanguagePhrases = {
 		'chi devo contattare',
 		'a chi scrivo',
 	],
+	whichWords: ['quale', 'quali', 'qual', 'che'],
+	desks: [
+		'ufficio',
+		'reparto',
+		'sportello',
+		'settore',
+		'dipartimento',
+		'team',
+		'area',
+		'referente',
+	],
 	whoAddress: [
 		'mando',
 		'mandare',

@@ -615,6 +615,8 @@ export const dutch: LanguagePhrases = {
 		'tot wie moet',
 		'tot wie kan',
 	],
+	whichWords: ['welke', 'welk'],
+	desks: ['afdeling', 'team', 'dienst', 'balie', 'loket', 'desk', 'contactpersoon'],
 	whoAddress: [
 		'stuur',
 		'sturen',

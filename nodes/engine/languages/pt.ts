@@ -668,6 +668,8 @@ export const portuguese: LanguagePhrases = {
 		'a quem devo',
 		'a quem recorro',
 	],
+	whichWords: ['qual', 'quais', 'que'],
+	desks: ['departamento', 'setor', 'sector', 'area', 'equipe', 'equipa'],
 	whoAddress: [
 		'ligo',
 		'ligar',
