@@ -610,15 +610,7 @@ export const french: LanguagePhrases = {
 		'qui joindre',
 	],
 	whichWords: ['quel', 'quelle', 'quels', 'quelles'],
-	desks: [
-		'service',
-		'departement',
-		'equipe',
-		'pole',
-		'guichet',
-		'interlocuteur',
-		'interlocutrice',
-	],
+	desks: ['service', 'departement', 'equipe', 'pole', 'guichet', 'interlocuteur', 'interlocutrice'],
 	whoAddress: [
 		'envoyer',
 		'j envoie',
