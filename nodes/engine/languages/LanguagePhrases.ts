@@ -169,7 +169,7 @@ export interface LanguagePhrases {
 	 * to, a request as `whoHandles` is: "which department handles refunds?", "c'est quel service ?",
 	 * "welche Abteilung ist zuständig?", "é com que setor?". Left out where "which" + the noun mostly
 	 * asks something else: English "office" ("what office hours"), Spanish and Portuguese "servicio",
-	 * "serviço" (which product).
+	 * "serviço" (which product), German "Stelle" ("an welcher Stelle": where).
 	 */
 	desks: string[];
 	/**
