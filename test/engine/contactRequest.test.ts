@@ -161,6 +161,24 @@ describe('findContactRequest', () => {
 		expect(asks('qué servicio me recomiendas para el pelo rizado?')).toBe(false);
 	});
 
+	it('reads asking who handles a matter as a request, with words between, in every language', () => {
+		for (const text of [
+			'who at your office sorts out parking permits?',
+			'la devolución del depósito quién me la soluciona?',
+			'je la demande à qui, la facture détaillée ?',
+			'Wer ist bei Ihnen für Lastschriften zuständig?',
+			'a segunda via do boleto, a quem eu peço?',
+			'la bolletta sbagliata chi me la risolve?',
+			'wie gaat er bij jullie over de huurverhoging?',
+		]) {
+			expect(asks(text)).toBe(true);
+		}
+		// Who does it said in a relative clause, not asked.
+		expect(asks('mi gestor es quien me lleva las cuentas, mándale la factura')).toBe(false);
+		expect(asks("envoyez la facture au syndic, c'est lui qui règle")).toBe(false);
+		expect(asks('soy quien cuida al perro, la vacuna ya está puesta')).toBe(false);
+	});
+
 	it('reads failing to reach a person as a request, in every language', () => {
 		for (const text of [
 			"I don't know how to get hold of a real person",

@@ -785,6 +785,12 @@ export const german: LanguagePhrases = {
 		'richten',
 		'leite',
 		'weiterleiten',
+		'klare',
+		'klaren',
+		'klart',
+		'zustandig',
+		'reklamiere',
+		'reklamieren',
 	],
 	unanswered: [
 		'niemand geht ran',

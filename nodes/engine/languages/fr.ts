@@ -628,6 +628,8 @@ export const french: LanguagePhrases = {
 		'je me tourne',
 		'transmettre',
 		'faire suivre',
+		'demande',
+		'adresser',
 	],
 	unanswered: [
 		'personne ne repond',

@@ -638,6 +638,10 @@ export const italian: LanguagePhrases = {
 		'segnalare',
 		'inoltro',
 		'inoltrare',
+		'occupa',
+		'risolve',
+		'gestisce',
+		'segue',
 	],
 	unanswered: [
 		'nessuno risponde',

@@ -695,6 +695,12 @@ export const portuguese: LanguagePhrases = {
 		'me dirijo',
 		'dirigir me',
 		'me queixo',
+		'peco',
+		'pedir',
+		'solicito',
+		'solicitar',
+		'gere',
+		'trata',
 	],
 	unanswered: [
 		'ninguem atende',
