@@ -179,7 +179,8 @@ export interface LanguagePhrases {
 	 * calls. Never a request beside a person word: "send it to the agent" moves a file.
 	 * Verbs of handling a matter are here in the third person, as the question asks who does it:
 	 * "who at the agency deals with repairs", "quién me lo soluciona", "wer ist bei Ihnen für
-	 * Umbuchungen zuständig", "chi se ne occupa". Left out where a relative clause says who does it
+	 * Umbuchungen zuständig", "chi me la risolve" (not "chi se ne occupa": Italian "ne" reads as a
+	 * negation). Left out where a relative clause says who does it
 	 * ("es quien me lleva las cuentas", "c'est lui qui règle", "soy quien cuida a Toby"): Spanish
 	 * "lleva", Portuguese "cuida", French "règle"; and Spanish "atiende", a verb of reaching already
 	 * ("¿me atiende una persona?"), which lost that reading here.
