@@ -179,6 +179,29 @@ describe('findContactRequest', () => {
 		expect(asks('soy quien cuida al perro, la vacuna ya está puesta')).toBe(false);
 	});
 
+	it('reads asking who can help, tell or check, and whether to turn to the business or another party', () => {
+		for (const text of [
+			'who here could check my refund, the app just says pending',
+			'quién me puede aclarar el recargo de la factura?',
+			'qui pourrait me renseigner sur le remboursement ?',
+			'wer kann mir bei der Rückerstattung weiterhelfen?',
+			'quem pode verificar o meu reembolso?',
+			'chi mi sa dire qualcosa del rimborso?',
+			'wie kan mij vertellen waar mijn terugbetaling blijft?',
+			'the cracked tile, do I sort it with you or with the builder?',
+			'la garantía la veo con ustedes o con la marca?',
+			'bin ich hier richtig für eine Reklamation?',
+			'sono nel posto giusto per un reclamo?',
+		]) {
+			expect(asks(text)).toBe(true);
+		}
+		// Paying the business or someone else asks for no one; "ver" (see) is left out of the verbs
+		// for who can see a thing; and a place to park is not a place to turn to.
+		expect(asks('the deposit, do I pay it to you or to the landlord?')).toBe(false);
+		expect(asks('quién puede ver mi perfil?')).toBe(false);
+		expect(asks('is this the right place to park?')).toBe(false);
+	});
+
 	it('reads failing to reach a person as a request, in every language', () => {
 		for (const text of [
 			"I don't know how to get hold of a real person",

@@ -159,7 +159,11 @@ export interface LanguagePhrases {
 	inability: string[];
 	/**
 	 * Asking who is in charge of a topic or whom to turn to: "who handles refunds", "quién se encarga
-	 * de", "wer ist zuständig für", "wie moet ik …". A request on its own.
+	 * de", "wer ist zuständig für", "wie moet ik …". A request on its own. Also asking whether this
+	 * is the place to turn to ("bin ich hier richtig für", "c'est bien ici pour") and whether to turn
+	 * to the business or another party ("with you or with the seller", "com vocês ou com a
+	 * prefeitura"); not "to you or" ("do I pay it to you or to the landlord") nor "or
+	 * elsewhere" (where an exam is held), which read as many payments and places as requests.
 	 */
 	whoHandles: string[];
 	/** Question words that ask which one: "which", "qué", "quel", "welche". */
@@ -184,6 +188,12 @@ export interface LanguagePhrases {
 	 * ("es quien me lleva las cuentas", "c'est lui qui règle", "soy quien cuida a Toby"): Spanish
 	 * "lleva", Portuguese "cuida", French "règle"; and Spanish "atiende", a verb of reaching already
 	 * ("¿me atiende una persona?"), which lost that reading here.
+	 * So are verbs of helping, telling and checking: "who can help me with the invoice", "quién me
+	 * puede aclarar esto", "wer kann mir da weiterhelfen", "chi mi sa dire". Not "see" ("quién
+	 * puede ver mi perfil" asks about privacy). French "qui" and Dutch "wie" are too ambiguous for
+	 * the window, so they take these as phrases of `whoHandles` ("qui peut me renseigner", "wie kan
+	 * mij helpen"). A relative clause with one still reads ("the
+	 * plumber who came to check the boiler"): rare in the corpus, and the weights weigh it.
 	 */
 	whoAddress: string[];
 	/** The business's people do not answer: "nobody picks up", "nadie contesta". A request on its own. */
