@@ -192,8 +192,8 @@ export interface LanguagePhrases {
 	 * puede aclarar esto", "wer kann mir da weiterhelfen", "chi mi sa dire". Not "see" ("quién
 	 * puede ver mi perfil" asks about privacy). French "qui" and Dutch "wie" are too ambiguous for
 	 * the window, so they take these as phrases of `whoHandles` ("qui peut me renseigner", "wie kan
-	 * mij helpen"). A relative clause with one still reads ("the
-	 * plumber who came to check the boiler"): rare in the corpus, and the weights weigh it.
+	 * mij helpen"). A relative clause with one still reads ("the plumber who came to check the
+	 * boiler"): rare in the corpus, and the weights weigh it.
 	 */
 	whoAddress: string[];
 	/** The business's people do not answer: "nobody picks up", "nadie contesta". A request on its own. */
