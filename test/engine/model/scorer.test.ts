@@ -117,8 +117,9 @@ describe('the lack-of-information reading of a reply of several clauses', () => 
 	const NO_INFORMATION = BOT_LABELS.indexOf('no_information');
 	const question = 'Do you deliver to Switzerland?';
 	const reply =
-		'Hello and thanks for shopping with us! We love hearing from coffee fans. Sadly I cannot ' +
-		'tell you whether we deliver to Switzerland. Do try our new espresso blend, have a lovely day!';
+		'Hello and thanks for shopping with us! We love hearing from coffee fans, and our roasters ' +
+		'work every morning. Sadly I cannot tell you whether we deliver to Switzerland. Do try our ' +
+		'new espresso blend, it has notes of cherry and cocoa, and have a lovely day!';
 	const read = () =>
 		readText(getModels().bot, 'bot', normaliseText(reply), reply, normaliseText(question));
 	const bot: Turn = { ...turn(question), botReply: reply };
