@@ -116,6 +116,8 @@ describe("the turn judge's reading of a short message's strongest complaint clau
 describe('the lack-of-information reading of a reply of several clauses', () => {
 	const NO_INFORMATION = BOT_LABELS.indexOf('no_information');
 	const question = 'Do you deliver to Switzerland?';
+	// A welcome and an offer long enough to outvote the clause of declining when the reply is read
+	// whole: the share shows only where the whole reads lower than that clause.
 	const reply =
 		'Hello and thanks for shopping with us! We love hearing from coffee fans, and our roasters ' +
 		'work every morning. Sadly I cannot tell you whether we deliver to Switzerland. Do try our ' +
