@@ -45,7 +45,7 @@ const BOT_REPLIES = [
 	'The blue jacket comes in four sizes.',
 	'Gift wrapping costs two euros.',
 	'Our warehouse is in Rotterdam.',
-	'Tracking links arrive by e-mail.',
+	'Parcels may weigh up to thirty kilos.',
 	'Vouchers never expire.',
 	'Sizes follow the European chart.',
 	'Each parcel includes a printed invoice.',
