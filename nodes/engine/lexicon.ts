@@ -271,6 +271,7 @@ export interface Lexicon {
 	words: Map<string, WordEntry>;
 	noAnswer: RegExp;
 	noAnswerExceptions: RegExp;
+	notYetKnown: RegExp;
 	offersInsteadOfAnswering: RegExp;
 	questionOpeners: RegExp;
 	greetings: Set<string>;
@@ -517,6 +518,7 @@ function buildLexicon(): Lexicon {
 		words: buildWordEntries(phrases, typos),
 		noAnswer: wholeWords(collect('noAnswerPatterns')),
 		noAnswerExceptions: wholeWords(collect('noAnswerExceptions')),
+		notYetKnown: wholeWords(collect('notYetKnown')),
 		offersInsteadOfAnswering: wholeWords(collect('offersInsteadOfAnswering')),
 		questionOpeners: new RegExp(`^ (?:${collect('questionOpeners').join('|')}) `),
 		greetings: new Set(collect('greetings')),

@@ -94,6 +94,11 @@ export interface LanguagePhrases {
 	/** Look-alikes of the above that are not (I'm not sure if you saw …). */
 	noAnswerExceptions: string[];
 	/**
+	 * A reply that says the asked thing is not known yet: not decided, confirmed or announced ("the
+	 * date hasn't been confirmed yet"). Not "not possible" or "not offered", which answer.
+	 */
+	notYetKnown: string[];
+	/**
 	 * A bot offering its help or its menu, or saying it did not understand: sent back to a
 	 * question, it answered nothing ("How can I help?", "Sorry, I didn't get that").
 	 */

@@ -282,6 +282,13 @@ export const german: LanguagePhrases = {
 		'nicht helfen (?:zu )?(?:konnen|kann)',
 		'nicht weiterhelfen',
 	],
+	notYetKnown: [
+		'noch (?:nicht|nichts|kein|keine|keinen) (?:\\S+ ){0,3}?(?:bestatigt|entschieden|bekannt|festgelegt|festgesetzt|veroffentlicht|angekundigt|geplant|fest|klar|terminiert|beschlossen|vergeben|benannt|mitgeteilt)',
+		'steht (?:\\S+ ){0,3}?noch (?:nicht )?(?:fest|aus|offen)',
+		'(?:ist|sind) (?:\\S+ ){0,2}?noch (?:offen|unklar|ungewiss|unbekannt)',
+		'noch (?:unklar|ungewiss|unbekannt)',
+		'(?:wissen|erfahren) wir (?:\\S+ ){0,2}?erst',
+	],
 	noAnswerExceptions: [
 		'(?:weiss|weis) nicht ob (?:sie|du) (?:gesehen|gehort|mitbekommen)',
 		'nicht sicher ob (?:sie|du) (?:gesehen|gehort)',

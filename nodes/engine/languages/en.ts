@@ -373,6 +373,15 @@ export const english: LanguagePhrases = {
 		'not (?:being )?able to (?:help|answer|assist|confirm|tell)',
 		'(?:cant|cannot|can not) (?:help|assist) you with',
 	],
+	notYetKnown: [
+		'(?:has not|have not|is not|are not|was not|hasnt|havent|isnt|arent|wasnt) (?:been )?(?:yet )?(?:confirmed|decided|announced|published|released|scheduled|finalised|finalized|fixed|agreed|determined|assigned|allocated|appointed|known)',
+		'not yet (?:been )?(?:confirmed|decided|announced|published|released|scheduled|finalised|finalized|fixed|agreed|determined|assigned|allocated|known)',
+		'(?:yet|still) to be (?:confirmed|decided|announced|published|scheduled|determined|finalised|finalized|released|agreed|set)',
+		'to be (?:confirmed|announced|decided|determined)',
+		'(?:no|theres no|there is no) (?:\\S+ )?(?:date|decision|schedule|timetable|news|word|confirmation|announcement) (?:\\S+ ){0,3}?yet',
+		'(?:we|i) (?:wont|will not|dont|do not) (?:know|find out|hear) (?:\\S+ ){0,3}?(?:until|till)',
+		'(?:still )?(?:waiting|wait) (?:for|on) (?:\\S+ ){0,3}?(?:to confirm|to decide|to announce|confirmation|decision|announcement)',
+	],
 	noAnswerExceptions: [
 		'(?:not sure|dont know) (?:if|whether) (?:you|youve|you have|youd|you ve|u) (?:\\S+ )?(?:saw|seen|heard|noticed|know|knew|aware|caught|got|checked)',
 		'not sure (?:you|youll|you will|you d|youd) (?:find|get) (?:a )?(?:better|nicer)',

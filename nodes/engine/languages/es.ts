@@ -318,6 +318,13 @@ export const spanish: LanguagePhrases = {
 		'no (?:poder|puedo|pude|podemos|pudimos) (?:\\S+ )?(?:ayudarle|ayudarte|ayudarles|ayudaros|responderle|responderte|atenderle)',
 		'no poder (?:\\S+ )?(?:ayudar|responder|confirmar|decir|dar)',
 	],
+	notYetKnown: [
+		'(?:todavia|aun) no (?:\\S+ ){0,3}?(?:confirmad|decidid|anunciad|publicad|definid|fijad|programad|establecid|asignad|concretad|comunicad)[oa]s?',
+		'no (?:\\S+ ){0,3}?(?:confirmad|decidid|anunciad|publicad|definid|fijad|programad|establecid|asignad|concretad|comunicad)[oa]s? (?:todavia|aun)',
+		'(?:esta|estan|queda|quedan|sigue|siguen) (?:todavia |aun )?(?:por|pendiente de|pendientes de) (?:confirmar|decidir|anunciar|definir|fijar|concretar|publicar|determinar)',
+		'(?:todavia|aun) no (?:hay|tenemos|tengo|se sabe|sabemos|se conoce) (?:\\S+ ){0,2}?(?:fecha|fechas|decision|noticias|horario|horarios|confirmacion)',
+		'(?:no lo sabremos|no sabremos|no se sabra|no lo sabre) hasta',
+	],
 	noAnswerExceptions: ['no se si (?:viste|vio|sabias|sabe|has visto|ha visto)'],
 	offersInsteadOfAnswering: [
 		'(?:en que|como) (?:te |le |les |os )?(?:puedo|podemos) (?:ayudar|servir)',

@@ -240,6 +240,12 @@ export const french: LanguagePhrases = {
 		'je l ignore',
 		'ne pas pouvoir (?:\\S+ )?(?:aider|repondre|renseigner|confirmer|dire)',
 	],
+	notYetKnown: [
+		'(?:pas encore|toujours pas) (?:ete )?(?:confirm|decid|annonc|publi|fix|arret|defini|communiqu|programm|determin|attribu|nomm|conn)\\w*',
+		'(?:reste|restent|est|sont) (?:encore )?a (?:confirmer|definir|determiner|fixer|preciser|annoncer|decider)',
+		'(?:pas encore|toujours pas) (?:de|d) (?:\\S+ )?(?:date|dates|decision|nouvelles|horaires|calendrier|confirmation)',
+		'(?:saurons|saura|saurai|saurez) (?:\\S+ ){0,2}?qu (?:a|au|apres|lorsque|quand|une fois)',
+	],
 	noAnswerExceptions: ['ne sais pas si (?:vous avez|tu as) (?:vu|entendu|remarque)'],
 	offersInsteadOfAnswering: [
 		'(?:comment|en quoi) (?:puis je|pouvons nous|je peux|on peut) vous (?:aider|etre utile)',

@@ -260,6 +260,13 @@ export const italian: LanguagePhrases = {
 		'(?:al di fuori|oltre) (?:delle mie|della mia) (?:conoscenze|competenze|competenza)',
 		'non (?:poter|posso|possiamo|potere|riesco ad) (?:\\S+ )?(?:aiutarla|aiutarti|aiutarvi|risponderle|risponderti|aiutare|rispondere)',
 	],
+	notYetKnown: [
+		'(?:non (?:e|sono|e stato|e stata|sono stati|sono state|abbiamo|ho) ancora|ancora non|non ancora) (?:\\S+ ){0,2}?(?:confermat|decis|annunciat|pubblicat|definit|fissat|comunicat|nominat|stabilit|programmat|assegnat|not)[oaie]',
+		'(?:e|sono|resta|restano|rimane|rimangono) ancora da (?:confermare|definire|decidere|stabilire|fissare|comunicare|annunciare)',
+		'da (?:definire|confermare|stabilire)',
+		'(?:non c e|non ce|non abbiamo|non ho) ancora (?:\\S+ )?(?:data|date|notizie|decisione|orari|conferma)',
+		'(?:sapremo|sapro|sapra) (?:\\S+ ){0,2}?solo (?:dopo|quando|a)',
+	],
 	noAnswerExceptions: ['non so se (?:hai|ha) (?:visto|sentito|notato)'],
 	offersInsteadOfAnswering: [
 		'(?:come|in cosa|in che cosa) (?:posso|possiamo) (?:aiutarti|aiutarla|aiutarvi|esserti utile|esserle utile)',

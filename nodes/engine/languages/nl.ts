@@ -239,6 +239,13 @@ export const dutch: LanguagePhrases = {
 		`(?:kan|kunnen) (?:ik|we|wij) (?:\\S+ ){0,3}?niet (?:\\S+ ){0,2}?(?:${CANNOT_VERBS})`,
 		'niet te kunnen (?:helpen|beantwoorden)',
 	],
+	notYetKnown: [
+		'nog niet (?:\\S+ ){0,2}?(?:bekend|bevestigd|besloten|beslist|aangekondigd|gepubliceerd|vastgesteld|gepland|duidelijk|ingepland|vastgelegd|toegewezen|benoemd|gecommuniceerd)',
+		'nog (?:onbekend|onduidelijk)',
+		'staat nog (?:niet )?(?:vast|open)',
+		'(?:is|zijn|hebben|heb|hebben we|heb ik) (?:\\S+ )?nog geen (?:\\S+ )?(?:datum|beslissing|besluit|nieuws|planning|bevestiging)',
+		'(?:weten|horen) (?:we|wij) (?:\\S+ ){0,2}?pas',
+	],
 	noAnswerExceptions: [
 		'weet niet of (?:je|u) (?:gezien|gehoord)',
 		'niet zeker of (?:je|u) (?:gezien|gehoord)',

@@ -280,6 +280,13 @@ export const portuguese: LanguagePhrases = {
 		'nao poder (?:\\S+ )?(?:ajudar|responder|confirmar|dizer)',
 		'nao (?:posso|podemos|consigo) (?:\\S+ )?(?:ajuda lo|ajuda la|te ajudar|lhe ajudar|ajudar te)',
 	],
+	notYetKnown: [
+		'ainda nao (?:\\S+ ){0,3}?(?:confirmad|decidid|anunciad|divulgad|publicad|definid|marcad|programad|estabelecid|fechad)[oa]s?',
+		'ainda nao (?:se sabe|sabemos|sei)',
+		'ainda nao (?:ha|tem|temos|tenho|existe) (?:\\S+ )?(?:data|previsao|decisao|definicao|confirmacao|horario)',
+		'(?:esta|estao|fica|ficam|segue|seguem) (?:ainda )?(?:a|por|para) (?:confirmar|definir|decidir|anunciar|divulgar)',
+		'sem (?:data|previsao|definicao|confirmacao) (?:ainda|por enquanto|no momento)',
+	],
 	noAnswerExceptions: ['nao sei se (?:voce|vc) (?:viu|ja viu|soube|sabe)'],
 	offersInsteadOfAnswering: [
 		'(?:como|em que) (?:posso|podemos) (?:te |lhe |o |a )?(?:ajudar|ser util)',

@@ -633,6 +633,8 @@ export function readRawAnswering(
 	if (kind === 'bot') {
 		const figure = givesFigure(raw, text.tokens);
 		if (!figure) reading.signals.push(NO_FIGURE);
+		// "The date hasn't been confirmed yet": not known, where "we don't do roofs" answers.
+		if (getLexicon().notYetKnown.test(text.text)) reading.signals.push('not-yet-known');
 		if (question !== undefined) reading.signals.push(...answerSignals(question, text, figure));
 	}
 	return reading;

@@ -274,6 +274,46 @@ describe('readRawAnswering on long texts', () => {
 	});
 });
 
+describe('a reply that says the asked thing is not known yet', () => {
+	const notYet = (reply: string) =>
+		readRawAnswering('bot', reply, normaliseText(reply)).signals.includes('not-yet-known');
+
+	it('marks a date, a price or a decision not confirmed, decided or announced yet, in each language', () => {
+		for (const reply of [
+			"The timetable for the spring term hasn't been published yet.",
+			'The speakers are still to be announced.',
+			'Las tarifas de 2027 todavía no están definidas.',
+			'La fecha queda pendiente de confirmar por el ayuntamiento.',
+			"Le tarif n'a pas encore été fixé par la direction.",
+			"L'horaire reste à confirmer.",
+			'Der Termin für die Abnahme steht noch nicht fest.',
+			'Ob es eine Nachzahlung gibt, ist noch offen.',
+			'A data da inauguração ainda não foi divulgada.',
+			'O valor fica a definir depois da vistoria.',
+			"L'orario del corso non è ancora stato definito.",
+			'Il prezzo è ancora da stabilire.',
+			'De nieuwe openingstijden zijn nog niet bekend.',
+			'Of de wedstrijd doorgaat, staat nog niet vast.',
+		])
+			expect(notYet(reply)).toBe(true);
+	});
+
+	it('leaves a plain no, a status of the order and a given date alone', () => {
+		for (const reply of [
+			"We don't deliver to the islands.",
+			'Your parcel has not been shipped yet; it leaves the warehouse on Friday.',
+			'The date is confirmed: Saturday 14 June at 10:00.',
+			'No, ese modelo ya no se fabrica.',
+			"Non, nous n'acceptons pas les chiens.",
+			'Das Konzert beginnt um 20 Uhr.',
+			'Não fazemos entregas ao domingo.',
+			'Sì, la palestra apre alle 7.',
+			'Nee, huisdieren zijn niet toegestaan.',
+		])
+			expect(notYet(reply)).toBe(false);
+	});
+});
+
 describe('readRaw form fields', () => {
 	const signals = (text: string) => readRaw('user', text).signals;
 
