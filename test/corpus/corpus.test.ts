@@ -1,6 +1,7 @@
 import {
 	HOUSE_WRITER,
 	LANGUAGES,
+	failedToResolveReachedAt,
 	loadCorpus,
 	messagesOfConversations,
 	testWriters,
@@ -60,12 +61,7 @@ describe('labelled corpus', () => {
 		// Counting the labels as the engine counts (two failures fire, a success resets) reaches
 		// two exactly at a failed-to-resolve handover, and never before another one.
 		const disagreeing = train.filter((line) => {
-			let count = 0;
-			let reached: number | null = null;
-			(line.attempts ?? []).forEach((label, i) => {
-				count = label === 'failed' ? count + 1 : label === 'success' ? 0 : count;
-				if (count >= 2 && reached === null) reached = i;
-			});
+			const reached = failedToResolveReachedAt(line.attempts ?? []);
 			if (line.reason === 'failed_to_resolve') return reached !== line.fireAt;
 			return reached !== null && (line.fireAt === null || reached < line.fireAt);
 		});

@@ -62,6 +62,20 @@ export interface ConversationLine {
 export type AttemptLabel = 'failed' | 'success' | 'none';
 const ATTEMPT_LABELS = new Set<string>(['failed', 'success', 'none']);
 
+/**
+ * The turn at which labelled attempts, counted as the engine counts them (a failure adds one, a
+ * success resets, anything else leaves the count), first reach two; null when they never do.
+ */
+export function failedToResolveReachedAt(attempts: AttemptLabel[]): number | null {
+	let count = 0;
+	for (let i = 0; i < attempts.length; i++) {
+		const label = attempts[i];
+		count = label === 'failed' ? count + 1 : label === 'success' ? 0 : count;
+		if (count >= 2) return i;
+	}
+	return null;
+}
+
 export interface Corpus {
 	user: UserLine[];
 	bot: BotLine[];
