@@ -84,14 +84,16 @@ export interface Corpus {
 
 export type Split = 'train' | 'test' | 'all';
 
-const DIR = __dirname.endsWith(path.join('.build', 'test', 'corpus'))
+/** The corpus's folder in the source tree, also when this runs compiled from .build. */
+export const CORPUS_DIR = __dirname.endsWith(path.join('.build', 'test', 'corpus'))
 	? path.resolve(__dirname, '../../../test/corpus')
 	: __dirname;
-const WRITERS_DIR = path.join(DIR, 'writers');
+const WRITERS_DIR = path.join(CORPUS_DIR, 'writers');
 
 export function testWriters(): string[] {
-	return (JSON.parse(fs.readFileSync(path.join(DIR, 'split.json'), 'utf8')) as { test: string[] })
-		.test;
+	return (
+		JSON.parse(fs.readFileSync(path.join(CORPUS_DIR, 'split.json'), 'utf8')) as { test: string[] }
+	).test;
 }
 
 function readLines<T>(file: string): T[] {

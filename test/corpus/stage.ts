@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import {
+	CORPUS_DIR,
 	LANGUAGES,
 	failedToResolveReachedAt,
 	loadCorpus,
@@ -413,31 +414,31 @@ function brief(stage: string, writer: string, kind: string, angle: string): void
 		throw new Error(`kind must be one of ${KINDS.join(', ')}`);
 	if (!/^w\d+$/.test(writer)) throw new Error(`a writer is named w and a number, not ${writer}`);
 	fs.mkdirSync(path.join(stage, writer), { recursive: true });
-	fs.copyFileSync(path.join(__dirnameOfCorpus(), 'LABELS.md'), path.join(stage, 'LABELS.md'));
+	fs.copyFileSync(path.join(CORPUS_DIR, 'LABELS.md'), path.join(stage, 'LABELS.md'));
 	const text = opening(stage, writer, angle) + OUTPUT[kind as WriterKind](stage, writer);
 	fs.writeFileSync(path.join(stage, writer, 'BRIEF.md'), text);
 	console.log(`${path.join(stage, writer, 'BRIEF.md')}`);
 }
 
-/** LABELS.md lives in the source tree's test/corpus, also when this runs from .build. */
-function __dirnameOfCorpus(): string {
-	return __dirname.endsWith(path.join('.build', 'test', 'corpus'))
-		? path.resolve(__dirname, '../../../test/corpus')
-		: __dirname;
-}
-
-function check(stage: string, writer: string): boolean {
+/** Reads and checks a writer's file, printing what is wrong; `ok` false when anything is. */
+function check(stage: string, writer: string): { kind: WriterKind; lines: Line[]; ok: boolean } {
 	const { kind, lines, problems } = readWriter(stage, writer);
 	console.log(`${writer} (${kind}): ${lines.length} lines; ${summary(kind, lines)}`);
 	for (const problem of problems.slice(0, 20)) console.log(`  ${problem}`);
 	if (problems.length > 20) console.log(`  … and ${problems.length - 20} more`);
-	return problems.length === 0;
+	return { kind, lines, ok: problems.length === 0 };
+}
+
+/** The writer's checked lines; throws when they need mending first. */
+function checked(stage: string, writer: string): { kind: WriterKind; lines: Line[] } {
+	const { kind, lines, ok } = check(stage, writer);
+	if (!ok) throw new Error(`${writer}: mend the problems above first`);
+	return { kind, lines };
 }
 
 /** The second reader's brief, and for replies the reader's copy without the writer's labels. */
 function reader(stage: string, writer: string): void {
-	if (!check(stage, writer)) throw new Error(`${writer}: mend the problems above first`);
-	const { kind, lines } = readWriter(stage, writer);
+	const { kind, lines } = checked(stage, writer);
 	if (kind === 'user') throw new Error(`${writer}: contact messages have no second reader`);
 	const folder = path.join(stage, writer);
 	if (kind === 'bot') {
@@ -456,8 +457,7 @@ function readerLines<T>(stage: string, writer: string, file: string): T[] {
 }
 
 function keep(stage: string, writer: string): void {
-	if (!check(stage, writer)) throw new Error(`${writer}: mend the problems above first`);
-	const { kind, lines } = readWriter(stage, writer);
+	const { kind, lines } = checked(stage, writer);
 	const corpus = loadCorpus('all');
 	const out = path.join(stage, 'out', `${writer}.${kind}.jsonl`);
 	fs.mkdirSync(path.dirname(out), { recursive: true });
@@ -510,7 +510,7 @@ function main(args: string[]): number {
 		return 2;
 	}
 	const folder = path.resolve(stage);
-	const repository = path.resolve(__dirnameOfCorpus(), '..', '..');
+	const repository = path.resolve(CORPUS_DIR, '..', '..');
 	const inside = (dir: string) =>
 		[repository, fs.realpathSync(repository)].some(
 			(root) => dir === root || dir.startsWith(root + path.sep),
@@ -521,7 +521,7 @@ function main(args: string[]): number {
 	}
 	try {
 		if (command === 'brief') brief(folder, rest[0], rest[1], rest.slice(2).join(' '));
-		else if (command === 'check') return rest.every((writer) => check(folder, writer)) ? 0 : 1;
+		else if (command === 'check') return rest.every((writer) => check(folder, writer).ok) ? 0 : 1;
 		else if (command === 'reader') rest.forEach((writer) => reader(folder, writer));
 		else if (command === 'keep') rest.forEach((writer) => keep(folder, writer));
 		else {
